@@ -1,0 +1,157 @@
+//! The command line: the reader by default, subcommands for scripts and cron.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// A fast terminal reader for RSS, Atom and JSON feeds.
+#[derive(Debug, Parser)]
+#[command(name = "tidings", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// Directory holding config.toml [default: the platform's config dir]
+    #[arg(long, global = true, env = "TIDINGS_CONFIG_DIR", value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+    /// Directory holding the article cache [default: the platform's data dir]
+    #[arg(long, global = true, env = "TIDINGS_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// What to do; without one, the latest articles are shown.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Subscribe to a feed (a web page's advertised feed is found automatically)
+    Add {
+        /// Feed or web page URL
+        url: String,
+        /// Title to show instead of the feed's own
+        #[arg(long)]
+        title: Option<String>,
+        /// Tag for the feed (repeatable)
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+        /// Subscribe without fetching the URL first (no autodiscovery)
+        #[arg(long)]
+        no_fetch: bool,
+    },
+    /// Unsubscribe from a feed and delete its articles
+    Remove {
+        /// Feed URL or id
+        feed: String,
+    },
+    /// List subscriptions with their state
+    Feeds {
+        /// Print a JSON array (see README for the fields)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import subscriptions from OPML or a newsboat urls file
+    Import {
+        /// The file to read (`-` for standard input)
+        file: PathBuf,
+    },
+    /// Print subscriptions as OPML 2.0
+    Export,
+    /// Fetch all feeds, or the named ones
+    Refresh {
+        /// Feed URLs or ids (default: all)
+        feeds: Vec<String>,
+        /// Print only the summary line (and errors)
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// List cached articles, newest first
+    Articles(ArticlesArgs),
+    /// Mark articles read, unread, starred or unstarred
+    Mark(MarkArgs),
+    /// Print an article as text
+    Show {
+        /// Article id
+        id: i64,
+        /// Wrap to this many columns [default: the terminal width, else 80]
+        #[arg(long, short)]
+        width: Option<u16>,
+    },
+}
+
+/// Filters for `articles`.
+#[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // independent clap flags
+pub struct ArticlesArgs {
+    /// Only this feed (URL or id)
+    #[arg(long)]
+    pub feed: Option<String>,
+    /// Only feeds with this tag
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only unread articles
+    #[arg(long)]
+    pub unread: bool,
+    /// Only starred articles
+    #[arg(long)]
+    pub starred: bool,
+    /// At most this many
+    #[arg(long, short = 'n', default_value_t = 50)]
+    pub limit: usize,
+    /// Print a JSON array (see README for the fields)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `mark`.
+#[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // clap flags, exactly one of which is set
+#[command(group = clap::ArgGroup::new("state").required(true).multiple(false))]
+pub struct MarkArgs {
+    /// Article ids
+    #[arg(required = true)]
+    pub ids: Vec<i64>,
+    /// Mark read
+    #[arg(long, group = "state")]
+    pub read: bool,
+    /// Mark unread
+    #[arg(long, group = "state")]
+    pub unread: bool,
+    /// Star
+    #[arg(long, group = "state")]
+    pub star: bool,
+    /// Remove the star
+    #[arg(long, group = "state")]
+    pub unstar: bool,
+}
+
+impl MarkArgs {
+    /// The mark the flags ask for.
+    pub fn mark(&self) -> crate::store::Mark {
+        use crate::store::Mark;
+        if self.read {
+            Mark::Read
+        } else if self.unread {
+            Mark::Unread
+        } else if self.star {
+            Mark::Star
+        } else {
+            Mark::Unstar
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn mark_needs_exactly_one_state() {
+        assert!(Cli::try_parse_from(["tidings", "mark", "1", "2", "--read"]).is_ok());
+        assert!(Cli::try_parse_from(["tidings", "mark", "1"]).is_err());
+        assert!(Cli::try_parse_from(["tidings", "mark", "1", "--read", "--star"]).is_err());
+    }
+}

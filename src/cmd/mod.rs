@@ -1,0 +1,63 @@
+//! The subcommands, each a thin layer over the library: resolve arguments, call, print.
+
+mod output;
+mod read;
+mod refresh;
+mod subscribe;
+
+use anyhow::{Context as _, Result};
+
+use crate::cli::{Cli, Command};
+use crate::config::Config;
+use crate::paths::Paths;
+use crate::store::Store;
+
+pub use output::Out;
+
+/// What every command needs: where files are and the configuration.
+#[derive(Debug)]
+pub struct Context {
+    /// Resolved directories.
+    pub paths: Paths,
+    /// The loaded configuration.
+    pub config: Config,
+}
+
+impl Context {
+    /// Opens the cache.
+    pub fn open_store(&self) -> Result<Store> {
+        Ok(Store::open(&self.paths.database())?)
+    }
+}
+
+/// Runs the command line's command.
+pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
+    let mut out = Out::stdout();
+    match cli.command {
+        None => read::latest(ctx, &mut out),
+        Some(Command::Add { url, title, tags, no_fetch }) => {
+            subscribe::add(ctx, &mut out, &url, title, tags, no_fetch)
+        }
+        Some(Command::Remove { feed }) => subscribe::remove(ctx, &mut out, &feed),
+        Some(Command::Import { file }) => subscribe::import(ctx, &mut out, &file),
+        Some(Command::Export) => subscribe::export(ctx, &mut out),
+        Some(Command::Feeds { json }) => read::feeds(ctx, &mut out, json),
+        Some(Command::Refresh { feeds, quiet }) => refresh::run(ctx, &feeds, quiet),
+        Some(Command::Articles(args)) => read::articles(ctx, &mut out, &args),
+        Some(Command::Mark(args)) => read::mark(ctx, &mut out, &args),
+        Some(Command::Show { id, width }) => read::show(ctx, &mut out, id, width),
+    }?;
+    out.flush()
+}
+
+/// A tokio runtime for one command's network work.
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")
+}
+
+/// Resolves a feed given by URL or id, or says it is unknown.
+fn resolve_feed(store: &Store, spec: &str) -> Result<crate::domain::FeedId> {
+    store
+        .resolve_feed(spec)?
+        .ok_or_else(|| anyhow::anyhow!("no subscription matches `{spec}` (see `tidings feeds`)"))
+}

@@ -1,0 +1,143 @@
+//! `feeds`, `articles`, `mark`, `show`, and the default listing.
+
+use std::io::IsTerminal;
+
+use anyhow::{Result, bail};
+use chrono::{DateTime, Local, Utc};
+
+use super::output::fit;
+use super::{Context, Out, resolve_feed};
+use crate::cli::ArticlesArgs;
+use crate::domain::{ArticleFilter, ArticleId, ArticleSummary, Feed};
+use crate::store::Mark;
+
+/// Without a subcommand (until the reader lands): the latest articles, or how to begin.
+pub(super) fn latest(ctx: &Context, out: &mut Out) -> Result<()> {
+    let store = ctx.open_store()?;
+    if store.feed_count()? == 0 {
+        out.line("tidings: no subscriptions yet.")?;
+        out.line(
+            "  tidings add https://example.com/         subscribe (web pages are searched for their feed)",
+        )?;
+        out.line("  tidings import subscriptions.opml        import OPML or a newsboat urls file")?;
+        out.line("  tidings refresh                          fetch new articles")?;
+        return out.line("  tidings --help                           everything else");
+    }
+    let page = store.articles(&ArticleFilter::default(), None, 30)?;
+    if page.is_empty() {
+        return out.line("No articles cached yet: run `tidings refresh`.");
+    }
+    print_articles(out, &page)
+}
+
+pub(super) fn feeds(ctx: &Context, out: &mut Out, json: bool) -> Result<()> {
+    let store = ctx.open_store()?;
+    let feeds = store.feeds()?;
+    if json {
+        return out.json(&feeds);
+    }
+    if feeds.is_empty() {
+        return out.line("No subscriptions yet: add one with `tidings add URL` or `tidings import FILE`.");
+    }
+    out.line(format!(
+        "{:>4}  {:>6}  {:>6}  {}  {}  {}",
+        "ID",
+        "UNREAD",
+        "TOTAL",
+        fit("TITLE", 32),
+        fit("LAST FETCH", 16),
+        "STATUS"
+    ))?;
+    for f in &feeds {
+        out.line(format!(
+            "{:>4}  {:>6}  {:>6}  {}  {}  {}",
+            f.id.0,
+            f.unread,
+            f.total,
+            fit(&f.title, 32),
+            fit(&f.last_fetch.map_or_else(|| "never".into(), local_time), 16),
+            status(f)
+        ))?;
+        let tags = if f.tags.is_empty() { String::new() } else { format!("  [{}]", f.tags.join(", ")) };
+        out.line(format!("{:>4}  {}{tags}", "", f.url))?;
+    }
+    Ok(())
+}
+
+fn status(f: &Feed) -> String {
+    match (&f.last_error, f.last_status) {
+        (Some(e), _) if f.failures > 1 => format!("{e} ({} failures in a row)", f.failures),
+        (Some(e), _) => e.clone(),
+        (None, Some(s)) => format!("ok ({s})"),
+        (None, None) => "not fetched yet".into(),
+    }
+}
+
+pub(super) fn articles(ctx: &Context, out: &mut Out, args: &ArticlesArgs) -> Result<()> {
+    let store = ctx.open_store()?;
+    let feed = args.feed.as_deref().map(|f| resolve_feed(&store, f)).transpose()?;
+    let filter = ArticleFilter { feed, tag: args.tag.clone(), unread: args.unread, starred: args.starred };
+    let page = store.articles(&filter, None, args.limit)?;
+    if args.json {
+        return out.json(&page);
+    }
+    print_articles(out, &page)
+}
+
+fn print_articles(out: &mut Out, page: &[ArticleSummary]) -> Result<()> {
+    for a in page {
+        let flags = format!("{}{}", if a.read { ' ' } else { 'N' }, if a.starred { '*' } else { ' ' });
+        out.line(format!(
+            "{:>7} {flags} {}  {}  {}",
+            a.id.0,
+            local_time(a.published),
+            fit(&a.feed_title, 20),
+            a.title
+        ))?;
+    }
+    Ok(())
+}
+
+fn local_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub(super) fn mark(ctx: &Context, out: &mut Out, args: &crate::cli::MarkArgs) -> Result<()> {
+    let mut store = ctx.open_store()?;
+    let ids: Vec<ArticleId> = args.ids.iter().copied().map(ArticleId).collect();
+    let mark = args.mark();
+    let found = store.mark(&ids, mark)?;
+    let missing: Vec<String> = ids.iter().filter(|id| !found.contains(id)).map(ToString::to_string).collect();
+    let verb = match mark {
+        Mark::Read => "read",
+        Mark::Unread => "unread",
+        Mark::Star => "starred",
+        Mark::Unstar => "unstarred",
+    };
+    out.line(format!("Marked {} article{} {verb}", found.len(), if found.len() == 1 { "" } else { "s" }))?;
+    if !missing.is_empty() {
+        bail!("no article with id {}", missing.join(", "));
+    }
+    Ok(())
+}
+
+pub(super) fn show(ctx: &Context, out: &mut Out, id: i64, width: Option<u16>) -> Result<()> {
+    let store = ctx.open_store()?;
+    let Some(article) = store.article(ArticleId(id))? else {
+        bail!("no article with id {id} (see `tidings articles`)");
+    };
+    let width = width.map_or_else(terminal_width, usize::from).max(1);
+    for line in crate::text::article::render(&article, width, Local::now().fixed_offset().offset()) {
+        out.line(line.text().trim_end())?;
+    }
+    Ok(())
+}
+
+/// The terminal's width when stdout is one, else 80.
+fn terminal_width() -> usize {
+    if std::io::stdout().is_terminal() {
+        crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w))
+    } else {
+        80
+    }
+}

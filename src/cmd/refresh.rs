@@ -1,0 +1,104 @@
+//! `refresh`: progress on stderr (a bar on a terminal, a line per feed otherwise), then totals.
+
+use std::io::IsTerminal;
+
+use anyhow::Result;
+use indicatif::{ProgressBar, ProgressStyle};
+use tokio::sync::mpsc;
+
+use super::{Context, resolve_feed, runtime};
+use crate::refresh::{self, FeedResult, Outcome, Selection, Summary};
+
+pub(super) fn run(ctx: &Context, names: &[String], quiet: bool) -> Result<()> {
+    let store = ctx.open_store()?;
+    let (targets, selection) = if names.is_empty() {
+        (store.fetch_targets(None)?, Selection::All)
+    } else {
+        let ids = names.iter().map(|n| resolve_feed(&store, n)).collect::<Result<Vec<_>>>()?;
+        (store.fetch_targets(Some(&ids))?, Selection::Named)
+    };
+    if targets.is_empty() {
+        eprintln!("No subscriptions yet: add one with `tidings add URL` or `tidings import FILE`.");
+        return Ok(());
+    }
+    let total = targets.len();
+    let (tx, rx) = mpsc::unbounded_channel();
+    let rt = runtime()?;
+    let printer = rt.spawn(report(rx, total, quiet));
+    let result = rt.block_on(refresh::run(store, &ctx.config, targets, selection, tx));
+    // The sender is gone once `run` returns, so the printer finishes.
+    let _ = rt.block_on(printer);
+    let (_, summary) = result?;
+    eprintln!("{}", totals(&summary));
+    Ok(())
+}
+
+/// `N feeds, M new articles, K failed` (and skipped ones, if any).
+fn totals(s: &Summary) -> String {
+    let mut line = format!(
+        "{} feeds, {} new article{}, {} failed",
+        s.feeds,
+        s.new,
+        if s.new == 1 { "" } else { "s" },
+        s.failed
+    );
+    if s.skipped > 0 {
+        line.push_str(&format!(", {} skipped", s.skipped));
+    }
+    line
+}
+
+async fn report(mut rx: mpsc::UnboundedReceiver<FeedResult>, total: usize, quiet: bool) {
+    let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::new(total as u64);
+        let style = ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} feeds {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+        bar.set_style(style);
+        bar
+    });
+    let mut done = 0;
+    while let Some(result) = rx.recv().await {
+        done += 1;
+        let line = describe(&result, done, total);
+        match &bar {
+            Some(bar) => {
+                if matches!(result.outcome, Outcome::Failed(_)) {
+                    bar.println(line);
+                }
+                bar.set_message(result.url.clone());
+                bar.inc(1);
+            }
+            None if !quiet || matches!(result.outcome, Outcome::Failed(_)) => eprintln!("{line}"),
+            None => {}
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+}
+
+fn describe(r: &FeedResult, done: usize, total: usize) -> String {
+    let width = total.to_string().len();
+    let what = match &r.outcome {
+        Outcome::Updated { new, updated } => format!("ok        {new} new, {updated} updated"),
+        Outcome::NotModified => "ok        not modified".to_string(),
+        Outcome::Unchanged => "ok        unchanged".to_string(),
+        Outcome::Skipped(why) => format!("skipped   {why}"),
+        Outcome::Failed(why) => format!("FAILED    {why}"),
+    };
+    format!("[{done:>width$}/{total}] {}  {what}", r.url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_line() {
+        let s = Summary { feeds: 3, new: 1, failed: 1, skipped: 0, unchanged: 1 };
+        assert_eq!(totals(&s), "3 feeds, 1 new article, 1 failed");
+        let s = Summary { feeds: 3, new: 0, failed: 0, skipped: 2, unchanged: 1 };
+        assert_eq!(totals(&s), "3 feeds, 0 new articles, 0 failed, 2 skipped");
+    }
+}

@@ -1,0 +1,255 @@
+//! `config.toml`: read once at start, every key checked. A missing file means the defaults; an
+//! unknown key or a bad value stops the program with the file, line and key.
+
+mod size;
+
+use std::num::{NonZeroU64, NonZeroUsize};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+pub use size::ByteSize;
+
+/// Everything `config.toml` can set.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// How feeds are fetched.
+    pub refresh: RefreshConfig,
+    /// How long articles are kept.
+    pub retention: RetentionConfig,
+}
+
+/// The `[refresh]` table.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RefreshConfig {
+    /// Feeds fetched at once, over all hosts.
+    pub concurrency: NonZeroUsize,
+    /// Feeds fetched at once from one host.
+    pub per_host: NonZeroUsize,
+    /// Seconds to wait for a connection.
+    pub connect_timeout: NonZeroU64,
+    /// Seconds one feed's whole request may take, body included.
+    pub timeout: NonZeroU64,
+    /// The largest body accepted, counted after decompression.
+    pub max_body: ByteSize,
+    /// Redirects followed before giving up.
+    pub max_redirects: u8,
+    /// The User-Agent header; default `tidings/<version>`.
+    pub user_agent: Option<String>,
+    /// A proxy URL (`http://`, `https://`, `socks5://`), or `"none"`; default: the environment's
+    /// `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` and `NO_PROXY`.
+    #[serde(deserialize_with = "proxy_setting")]
+    pub proxy: Option<Proxy>,
+}
+
+/// The `proxy` key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Proxy {
+    /// Connect directly, whatever the environment says.
+    None,
+    /// Connect through this proxy.
+    Url(String),
+}
+
+/// The `[retention]` table.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionConfig {
+    /// Articles older than this many days are removed (0: keep forever). Starred ones stay.
+    pub keep_days: u32,
+    /// At most this many articles are kept per feed, newest first (0: no limit). Starred ones stay.
+    pub keep_per_feed: u32,
+}
+
+impl Default for RefreshConfig {
+    fn default() -> Self {
+        Self {
+            concurrency: NonZeroUsize::new(32).unwrap_or(NonZeroUsize::MIN),
+            per_host: NonZeroUsize::new(4).unwrap_or(NonZeroUsize::MIN),
+            connect_timeout: NonZeroU64::new(10).unwrap_or(NonZeroU64::MIN),
+            timeout: NonZeroU64::new(60).unwrap_or(NonZeroU64::MIN),
+            max_body: ByteSize(16 * 1024 * 1024),
+            max_redirects: 10,
+            user_agent: None,
+            proxy: None,
+        }
+    }
+}
+
+impl RefreshConfig {
+    /// The connect timeout as a duration.
+    pub fn connect_timeout(&self) -> Duration {
+        Duration::from_secs(self.connect_timeout.get())
+    }
+
+    /// The per-request timeout as a duration.
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout.get())
+    }
+
+    /// The User-Agent header to send.
+    pub fn user_agent(&self) -> String {
+        self.user_agent.clone().unwrap_or_else(default_user_agent)
+    }
+}
+
+/// `tidings/<version> (+https://github.com/tidings-rs/tidings)`.
+pub fn default_user_agent() -> String {
+    format!("tidings/{} (terminal feed reader)", env!("CARGO_PKG_VERSION"))
+}
+
+fn proxy_setting<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Proxy>, D::Error> {
+    let raw = String::deserialize(d)?;
+    let trimmed = raw.trim();
+    if trimmed.eq_ignore_ascii_case("none") || trimmed.is_empty() {
+        return Ok(Some(Proxy::None));
+    }
+    let parsed = url::Url::parse(trimmed)
+        .map_err(|e| serde::de::Error::custom(format!("`{trimmed}` is not a proxy URL ({e})")))?;
+    match parsed.scheme() {
+        "http" | "https" | "socks5" | "socks5h" => Ok(Some(Proxy::Url(trimmed.to_string()))),
+        other => Err(serde::de::Error::custom(format!(
+            "proxy scheme `{other}` is not supported; use http, https, socks5 or \"none\""
+        ))),
+    }
+}
+
+/// Why the configuration could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file exists but could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The config file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has a bad key or value.
+    #[error("{}:{line}: {key}: {message}", path.display())]
+    Invalid {
+        /// The config file.
+        path: PathBuf,
+        /// 1-based line of the problem.
+        line: usize,
+        /// The dotted key (`refresh.concurrency`), or `-` when no key is involved.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Config {
+    /// Reads `path`; a missing file gives the defaults.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text, path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(source) => Err(ConfigError::Read { path: path.to_path_buf(), source }),
+        }
+    }
+
+    /// Parses the text of a config file; `path` only names it in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            let (line, key) = locate(text, offset);
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                key,
+                message: e.message().trim().to_string(),
+            }
+        })
+    }
+}
+
+/// The 1-based line of `offset` and the dotted key written there (table prefix included).
+fn locate(text: &str, offset: usize) -> (usize, String) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line_no = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("").trim();
+    let mut table = String::new();
+    for earlier in before[..line_start].lines().rev() {
+        let t = earlier.trim();
+        if t.starts_with('[') {
+            table = t.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+            break;
+        }
+    }
+    let key = if line.starts_with('[') {
+        line.trim_matches(|c| c == '[' || c == ']').trim().to_string()
+    } else if let Some((k, _)) = line.split_once('=') {
+        let k = k.trim().trim_matches('"');
+        if table.is_empty() { k.to_string() } else { format!("{table}.{k}") }
+    } else {
+        "-".to_string()
+    };
+    (line_no, key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("/x/config.toml"))
+    }
+
+    #[test]
+    fn empty_file_is_defaults() {
+        assert_eq!(parse("").unwrap(), Config::default());
+        assert_eq!(Config::default().refresh.concurrency.get(), 32);
+        assert_eq!(Config::default().refresh.per_host.get(), 4);
+    }
+
+    #[test]
+    fn values_are_read() {
+        let c = parse(
+            "[refresh]\nconcurrency = 8\nmax_body = \"2 MiB\"\nproxy = \"socks5://127.0.0.1:1080\"\n[retention]\nkeep_days = 30\n",
+        )
+        .unwrap();
+        assert_eq!(c.refresh.concurrency.get(), 8);
+        assert_eq!(c.refresh.max_body, ByteSize(2 * 1024 * 1024));
+        assert_eq!(c.refresh.proxy, Some(Proxy::Url("socks5://127.0.0.1:1080".into())));
+        assert_eq!(c.retention.keep_days, 30);
+        assert_eq!(parse("[refresh]\nproxy = \"none\"").unwrap().refresh.proxy, Some(Proxy::None));
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_key() {
+        let err = parse("[refresh]\nconcurrency = 8\nconcurency = 9\n").unwrap_err().to_string();
+        assert!(err.starts_with("/x/config.toml:3: refresh.concurency: unknown field"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_name_their_key() {
+        let err = parse("\n[refresh]\nper_host = 0\n").unwrap_err().to_string();
+        assert!(err.starts_with("/x/config.toml:3: refresh.per_host:"), "{err}");
+        let err = parse("[refresh]\ntimeout = \"soon\"\n").unwrap_err().to_string();
+        assert!(err.contains(":2: refresh.timeout:"), "{err}");
+        let err = parse("[refresh]\nproxy = \"ftp://x\"\n").unwrap_err().to_string();
+        assert!(err.contains(":2: refresh.proxy: proxy scheme `ftp`"), "{err}");
+        let err = parse("[refresh]\nmax_body = \"lots\"\n").unwrap_err().to_string();
+        assert!(err.contains(":2: refresh.max_body:"), "{err}");
+    }
+
+    #[test]
+    fn unknown_table_and_broken_toml_are_errors() {
+        let err = parse("[refrsh]\nconcurrency = 1\n").unwrap_err().to_string();
+        assert!(err.contains(":1: refrsh: unknown field"), "{err}");
+        let err = parse("[refresh\n").unwrap_err().to_string();
+        assert!(err.starts_with("/x/config.toml:1:"), "{err}");
+    }
+
+    #[test]
+    fn missing_file_is_defaults() {
+        let c = Config::load(Path::new("/nonexistent/tidings/config.toml")).unwrap();
+        assert_eq!(c, Config::default());
+    }
+}

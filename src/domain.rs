@@ -1,0 +1,194 @@
+//! The nouns of tidings: feeds, articles and their ids, independent of storage and network.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// The database id of a subscribed feed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct FeedId(pub i64);
+
+/// The database id of a cached article.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct ArticleId(pub i64);
+
+impl std::fmt::Display for FeedId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::fmt::Display for ArticleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A subscription with its refresh bookkeeping and article counts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Feed {
+    /// Database id.
+    pub id: FeedId,
+    /// The title shown to the user: the one they gave, else the feed's own, else the URL.
+    pub title: String,
+    /// The URL fetched on refresh.
+    pub url: String,
+    /// The web site the feed belongs to, when the feed names one.
+    pub site_url: Option<String>,
+    /// Tags, sorted.
+    pub tags: Vec<String>,
+    /// Unread articles in the cache.
+    pub unread: u64,
+    /// All articles in the cache.
+    pub total: u64,
+    /// When the feed was last checked (successfully or not).
+    pub last_fetch: Option<DateTime<Utc>>,
+    /// The HTTP status of the last check, when one was received.
+    pub last_status: Option<u16>,
+    /// Why the last check failed, when it did.
+    pub last_error: Option<String>,
+    /// Consecutive failed checks.
+    pub failures: u32,
+}
+
+/// A title the user gave a feed, or none to use the feed's own.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NewFeed {
+    /// The feed's URL.
+    pub url: String,
+    /// A title chosen by the user.
+    pub title: Option<String>,
+    /// Tags chosen by the user.
+    pub tags: Vec<String>,
+}
+
+/// An article as the list shows it: everything but the body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ArticleSummary {
+    /// Database id.
+    pub id: ArticleId,
+    /// The feed it came from.
+    pub feed_id: FeedId,
+    /// That feed's display title.
+    pub feed_title: String,
+    /// Plain-text title.
+    pub title: String,
+    /// Absolute link to the article on the web.
+    pub link: Option<String>,
+    /// Author name.
+    pub author: Option<String>,
+    /// The date the list sorts by: published, else updated, else when first seen.
+    pub published: DateTime<Utc>,
+    /// Whether the user has read it.
+    pub read: bool,
+    /// Whether the user starred it.
+    pub starred: bool,
+}
+
+/// An enclosure (podcast audio, attached image …).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Enclosure {
+    /// Absolute URL.
+    pub url: String,
+    /// MIME type, when given.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub mime: Option<String>,
+    /// Size in bytes, when given.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub length: Option<u64>,
+}
+
+/// A whole article: the summary plus what the article pane shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Article {
+    /// Everything the list shows.
+    pub summary: ArticleSummary,
+    /// When the article was last updated, if the feed says.
+    pub updated: Option<DateTime<Utc>>,
+    /// Categories, in feed order.
+    pub categories: Vec<String>,
+    /// Summary HTML, if any.
+    pub summary_html: Option<String>,
+    /// Full content HTML, if any.
+    pub content_html: Option<String>,
+    /// Enclosures.
+    pub enclosures: Vec<Enclosure>,
+}
+
+impl Article {
+    /// The richest body available: the content when present, else the summary.
+    pub fn body_html(&self) -> &str {
+        match (&self.content_html, &self.summary_html) {
+            (Some(c), _) if !c.trim().is_empty() => c,
+            (_, Some(s)) => s,
+            (Some(c), None) => c,
+            (None, None) => "",
+        }
+    }
+}
+
+/// How a list of articles is filtered.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ArticleFilter {
+    /// Only this feed.
+    pub feed: Option<FeedId>,
+    /// Only feeds with this tag.
+    pub tag: Option<String>,
+    /// Only unread articles.
+    pub unread: bool,
+    /// Only starred articles.
+    pub starred: bool,
+}
+
+/// A position in the newest-first order, for keyset pagination.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    /// The sort time of the last row seen, in Unix seconds.
+    pub time: i64,
+    /// The id of the last row seen (ties on time are broken by id, descending).
+    pub id: ArticleId,
+}
+
+/// A feed document after parsing and normalising, ready to store.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParsedFeed {
+    /// The feed's own title, plain text.
+    pub title: Option<String>,
+    /// The web site it belongs to.
+    pub site_url: Option<String>,
+    /// Its entries, in document order.
+    pub entries: Vec<NewArticle>,
+}
+
+/// One normalised entry of a feed document.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NewArticle {
+    /// Stable identity within the feed: entry id, else link, else a hash of title and date.
+    pub key: String,
+    /// Plain-text title (never empty: falls back to a snippet of the text or "(untitled)").
+    pub title: String,
+    /// Absolute link.
+    pub link: Option<String>,
+    /// Author name.
+    pub author: Option<String>,
+    /// Publication time, when given.
+    pub published: Option<DateTime<Utc>>,
+    /// Last update time, when given.
+    pub updated: Option<DateTime<Utc>>,
+    /// Category labels.
+    pub categories: Vec<String>,
+    /// Summary HTML.
+    pub summary_html: Option<String>,
+    /// Content HTML.
+    pub content_html: Option<String>,
+    /// Enclosures.
+    pub enclosures: Vec<Enclosure>,
+}
+
+impl NewArticle {
+    /// The date the entry carries: published, else updated.
+    pub fn date(&self) -> Option<DateTime<Utc>> {
+        self.published.or(self.updated)
+    }
+}

@@ -1,0 +1,331 @@
+//! HTTP for feeds: conditional GET, redirects followed by hand (so permanent ones can move the
+//! subscription and loops are named), decompressed bodies streamed under a cap, Retry-After.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use reqwest::StatusCode;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use url::Url;
+
+use crate::config::{Proxy, RefreshConfig};
+
+/// What we accept, best first.
+const ACCEPT: &str = "application/atom+xml, application/rss+xml, application/feed+json, application/json;q=0.9, \
+     application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.5, */*;q=0.1";
+
+/// Why a fetch failed. Each message says what happened in words a user can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// The URL cannot be fetched at all.
+    #[error("invalid URL: {0}")]
+    BadUrl(String),
+    /// The server answered with an error status.
+    #[error("HTTP {status}{}", reason.as_deref().map(|r| format!(" {r}")).unwrap_or_default())]
+    Status {
+        /// The status code.
+        status: u16,
+        /// Its reason phrase.
+        reason: Option<String>,
+        /// When to ask again, from Retry-After (429 and 503).
+        retry_after: Option<DateTime<Utc>>,
+    },
+    /// Redirects went in a circle.
+    #[error("redirect loop: {0} was visited twice")]
+    RedirectLoop(String),
+    /// More redirects than allowed.
+    #[error("too many redirects (more than {0})")]
+    TooManyRedirects(u8),
+    /// A redirect status without a usable Location.
+    #[error("HTTP {0} redirect without a valid Location header")]
+    BadRedirect(u16),
+    /// The body is bigger than the configured cap.
+    #[error("response larger than the {0} limit (refresh.max_body)")]
+    TooLarge(crate::config::ByteSize),
+    /// No answer in time.
+    #[error("timed out ({0})")]
+    Timeout(String),
+    /// Could not connect (DNS, refused, TLS …).
+    #[error("cannot connect: {0}")]
+    Connect(String),
+    /// Anything else on the wire.
+    #[error("network error: {0}")]
+    Network(String),
+}
+
+impl FetchError {
+    /// The HTTP status, when the failure came with one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// Validators from the last full response, sent back so an unchanged feed costs a 304.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Validators {
+    /// ETag.
+    pub etag: Option<String>,
+    /// Last-Modified.
+    pub last_modified: Option<String>,
+}
+
+/// A response worth looking at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fetched {
+    /// Final status: 200-class, or 304.
+    pub status: u16,
+    /// The URL that answered.
+    pub final_url: String,
+    /// Where the permanent redirects at the start of the chain lead, if there were any.
+    pub moved_to: Option<String>,
+    /// Content-Type, if any.
+    pub content_type: Option<String>,
+    /// Validators for the next request.
+    pub validators: Validators,
+    /// The decompressed body (empty for 304).
+    pub body: Vec<u8>,
+}
+
+impl Fetched {
+    /// True for 304 Not Modified.
+    pub fn not_modified(&self) -> bool {
+        self.status == StatusCode::NOT_MODIFIED.as_u16()
+    }
+
+    /// The `charset` parameter of Content-Type.
+    pub fn charset(&self) -> Option<&str> {
+        let ct = self.content_type.as_deref()?;
+        ct.split(';').skip(1).find_map(|p| {
+            let (k, v) = p.split_once('=')?;
+            k.trim().eq_ignore_ascii_case("charset").then(|| v.trim().trim_matches('"'))
+        })
+    }
+}
+
+/// The HTTP client, shared by every fetch of a run (connections are reused).
+#[derive(Clone, Debug)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    max_body: crate::config::ByteSize,
+    max_redirects: u8,
+    timeout: Duration,
+}
+
+impl Fetcher {
+    /// Builds the client from the `[refresh]` settings.
+    pub fn new(cfg: &RefreshConfig) -> Result<Self, FetchError> {
+        let mut builder = reqwest::Client::builder()
+            .user_agent(cfg.user_agent())
+            .connect_timeout(cfg.connect_timeout())
+            .timeout(cfg.timeout())
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(cfg.per_host.get())
+            .pool_idle_timeout(Duration::from_secs(30))
+            .tcp_nodelay(true)
+            .gzip(true)
+            .brotli(true)
+            .deflate(true);
+        match &cfg.proxy {
+            Some(Proxy::None) => builder = builder.no_proxy(),
+            Some(Proxy::Url(url)) => {
+                let proxy =
+                    reqwest::Proxy::all(url).map_err(|e| FetchError::BadUrl(format!("proxy {url}: {e}")))?;
+                builder = builder.proxy(proxy);
+            }
+            None => {}
+        }
+        let client = builder.build().map_err(|e| FetchError::Network(describe(&e)))?;
+        Ok(Self { client, max_body: cfg.max_body, max_redirects: cfg.max_redirects, timeout: cfg.timeout() })
+    }
+
+    /// GETs `url`, following redirects, conditional on `validators`.
+    pub async fn fetch(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
+        let mut current = parse_http_url(url)?;
+        let mut visited = vec![current.clone()];
+        let mut moved_to = None;
+        let mut still_permanent = true;
+        for hop in 0..=self.max_redirects {
+            let response = self.request(&current, validators).await?;
+            let status = response.status();
+            if !status.is_redirection() || status == StatusCode::NOT_MODIFIED {
+                return self.finish(response, current, moved_to).await;
+            }
+            if hop == self.max_redirects {
+                break;
+            }
+            let next =
+                location(response.headers(), &current).ok_or(FetchError::BadRedirect(status.as_u16()))?;
+            if visited.contains(&next) {
+                return Err(FetchError::RedirectLoop(next.to_string()));
+            }
+            still_permanent &=
+                matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT);
+            if still_permanent {
+                moved_to = Some(next.to_string());
+            }
+            visited.push(next.clone());
+            current = next;
+        }
+        Err(FetchError::TooManyRedirects(self.max_redirects))
+    }
+
+    async fn request(&self, url: &Url, validators: &Validators) -> Result<reqwest::Response, FetchError> {
+        let mut req = self.client.get(url.clone()).header(header::ACCEPT, ACCEPT);
+        if let Some(etag) = validators.etag.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+            req = req.header(header::IF_NONE_MATCH, etag);
+        }
+        if let Some(lm) = validators.last_modified.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+            req = req.header(header::IF_MODIFIED_SINCE, lm);
+        }
+        req.send().await.map_err(|e| self.classify(&e))
+    }
+
+    async fn finish(
+        &self,
+        mut response: reqwest::Response,
+        url: Url,
+        moved_to: Option<String>,
+    ) -> Result<Fetched, FetchError> {
+        let status = response.status();
+        let headers = response.headers();
+        if !(status.is_success() || status == StatusCode::NOT_MODIFIED) {
+            let retry_after = match status {
+                StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => {
+                    retry_after(headers, Utc::now())
+                }
+                _ => None,
+            };
+            return Err(FetchError::Status {
+                status: status.as_u16(),
+                reason: status.canonical_reason().map(str::to_string),
+                retry_after,
+            });
+        }
+        let text_header =
+            |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_string);
+        let content_type = text_header(header::CONTENT_TYPE);
+        let validators =
+            Validators { etag: text_header(header::ETAG), last_modified: text_header(header::LAST_MODIFIED) };
+        let cap = self.max_body.0;
+        // Content-Length is the compressed size, a lower bound of what we would read.
+        if response.content_length().is_some_and(|n| n > cap) {
+            return Err(FetchError::TooLarge(self.max_body));
+        }
+        let mut body =
+            Vec::with_capacity(response.content_length().map_or(64 * 1024, |n| n.min(cap) as usize));
+        if status != StatusCode::NOT_MODIFIED {
+            while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(&e))? {
+                if body.len() as u64 + chunk.len() as u64 > cap {
+                    return Err(FetchError::TooLarge(self.max_body));
+                }
+                body.extend_from_slice(&chunk);
+            }
+        }
+        Ok(Fetched {
+            status: status.as_u16(),
+            final_url: url.to_string(),
+            moved_to,
+            content_type,
+            validators,
+            body,
+        })
+    }
+
+    fn classify(&self, e: &reqwest::Error) -> FetchError {
+        let text = describe(e);
+        if e.is_timeout() {
+            FetchError::Timeout(format!("no complete answer within {} s", self.timeout.as_secs()))
+        } else if e.is_connect() {
+            FetchError::Connect(text)
+        } else {
+            FetchError::Network(text)
+        }
+    }
+}
+
+/// Parses a URL we are willing to fetch: absolute http or https.
+pub fn parse_http_url(url: &str) -> Result<Url, FetchError> {
+    let parsed = Url::parse(url.trim()).map_err(|e| FetchError::BadUrl(format!("{url}: {e}")))?;
+    match parsed.scheme() {
+        "http" | "https" if parsed.host().is_some() => Ok(parsed),
+        "http" | "https" => Err(FetchError::BadUrl(format!("{url}: no host"))),
+        other => {
+            Err(FetchError::BadUrl(format!("{url}: scheme `{other}` is not supported (use http or https)")))
+        }
+    }
+}
+
+fn location(headers: &HeaderMap, base: &Url) -> Option<Url> {
+    let raw = headers.get(header::LOCATION)?.to_str().ok()?;
+    let next = base.join(raw.trim()).ok()?;
+    matches!(next.scheme(), "http" | "https").then_some(next)
+}
+
+/// Retry-After as seconds or an HTTP date, capped at a week.
+fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let raw = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let at = if let Ok(secs) = raw.parse::<u64>() {
+        now + chrono::Duration::seconds(secs.min(7 * 86_400) as i64)
+    } else {
+        DateTime::parse_from_rfc2822(raw).ok()?.with_timezone(&Utc)
+    };
+    Some(at.min(now + chrono::Duration::days(7)))
+}
+
+/// The whole error chain in one line: reqwest's top message alone rarely says what happened.
+fn describe(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        let msg = err.to_string();
+        if !parts.iter().any(|p| p.contains(&msg)) {
+            parts.push(msg);
+        }
+        cur = err.source();
+    }
+    // The first part repeats the URL, which the caller already shows.
+    if parts.len() > 1 && parts[0].starts_with("error sending request") {
+        parts.remove(0);
+    }
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        let now = Utc::now();
+        let mut h = HeaderMap::new();
+        h.insert(header::RETRY_AFTER, HeaderValue::from_static("120"));
+        assert_eq!(retry_after(&h, now), Some(now + chrono::Duration::seconds(120)));
+        h.insert(header::RETRY_AFTER, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
+        assert_eq!(retry_after(&h, now).map(|t| t.timestamp()), Some(1_445_412_480));
+        h.insert(header::RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&h, now), None);
+    }
+
+    #[test]
+    fn only_http_urls() {
+        assert!(parse_http_url("https://example.com/feed").is_ok());
+        assert!(parse_http_url("file:///etc/passwd").is_err());
+        assert!(parse_http_url("not a url").is_err());
+    }
+
+    #[test]
+    fn charset_parameter() {
+        let f = Fetched {
+            status: 200,
+            final_url: String::new(),
+            moved_to: None,
+            content_type: Some("application/rss+xml; Charset=\"windows-1251\"".into()),
+            validators: Validators::default(),
+            body: Vec::new(),
+        };
+        assert_eq!(f.charset(), Some("windows-1251"));
+    }
+}

@@ -1,0 +1,15 @@
+//! Everything between a feed URL and a normalised feed: HTTP, charsets, parsing, normalising,
+//! autodiscovery, and the subscription list formats (OPML, newsboat urls).
+
+pub mod charset;
+pub mod discover;
+pub mod fetch;
+pub mod normalize;
+pub mod opml;
+pub mod parse;
+pub mod repair;
+pub mod subscriptions;
+pub mod urls;
+
+pub use fetch::{FetchError, Fetched, Fetcher, Validators};
+pub use parse::{ParseError, parse};

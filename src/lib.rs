@@ -1,0 +1,15 @@
+//! tidings: a keyboard-driven terminal reader for RSS, Atom and JSON feeds.
+//!
+//! The library holds everything; the binary is a thin shell over [`cmd`]. The flow is
+//! subscriptions → [`feed::fetch`] → [`feed::parse`] → [`feed::normalize`] → [`store`], driven
+//! by [`refresh`], and [`text`] turns stored HTML into wrapped text for the terminal.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod domain;
+pub mod feed;
+pub mod paths;
+pub mod refresh;
+pub mod store;
+pub mod text;

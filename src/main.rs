@@ -1,0 +1,68 @@
+//! The `tidings` binary: parse the command line, set up logging to a file, run, map errors to
+//! exit codes (1 failure, 2 usage, 3 configuration, 4 database).
+
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use anyhow::{Context as _, Result};
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use tidings::cli::Cli;
+use tidings::cmd::{self, Context};
+use tidings::config::{Config, ConfigError};
+use tidings::paths::Paths;
+use tidings::store::StoreError;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tidings: {e:#}");
+            tracing::error!("{e:#}");
+            exit_code(&e)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let paths = Paths::resolve(cli.config_dir.clone(), cli.data_dir.clone())?;
+    init_logging(&paths);
+    let config = Config::load(&paths.config_file())?;
+    tracing::debug!(?paths, "starting");
+    cmd::run(cli, &Context { paths, config })
+}
+
+/// Logs go to a file; failing to open it costs the log, never the command.
+fn init_logging(paths: &Paths) {
+    let open = || -> Result<std::fs::File> {
+        std::fs::create_dir_all(&paths.log_dir).with_context(|| format!("{}", paths.log_dir.display()))?;
+        let file = std::fs::OpenOptions::new().create(true).append(true).open(paths.log_file())?;
+        Ok(file)
+    };
+    let Ok(file) = open() else { return };
+    let filter = EnvFilter::try_from_env("TIDINGS_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_writer(Mutex::new(file))
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init();
+}
+
+fn exit_code(e: &anyhow::Error) -> ExitCode {
+    if e.chain().any(<dyn std::error::Error>::is::<ConfigError>) {
+        ExitCode::from(3)
+    } else if e.chain().any(<dyn std::error::Error>::is::<StoreError>) {
+        ExitCode::from(4)
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,153 @@
+//! Reading articles: newest-first pages by keyset (never OFFSET), one article with its body,
+//! and read/star marks.
+
+use rusqlite::{OptionalExtension, Row, ToSql, params};
+
+use super::{Store, StoreError, to_time, to_time_opt};
+use crate::domain::{Article, ArticleFilter, ArticleId, ArticleSummary, Cursor, Enclosure, FeedId};
+
+/// A change of state on articles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    /// Mark as read.
+    Read,
+    /// Mark as unread.
+    Unread,
+    /// Star.
+    Star,
+    /// Remove the star.
+    Unstar,
+}
+
+const SUMMARY_COLUMNS: &str = "a.id, a.feed_id, coalesce(f.user_title, f.feed_title, f.url), a.title, a.link, \
+     a.author, a.published, a.read, a.starred";
+
+fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
+    Ok(ArticleSummary {
+        id: ArticleId(row.get(0)?),
+        feed_id: FeedId(row.get(1)?),
+        feed_title: row.get(2)?,
+        title: row.get(3)?,
+        link: row.get(4)?,
+        author: row.get(5)?,
+        published: to_time(row.get(6)?),
+        read: row.get(7)?,
+        starred: row.get(8)?,
+    })
+}
+
+impl Store {
+    /// A page of articles, newest first, strictly after `after` when given.
+    pub fn articles(
+        &self,
+        filter: &ArticleFilter,
+        after: Option<Cursor>,
+        limit: usize,
+    ) -> Result<Vec<ArticleSummary>, StoreError> {
+        let mut sql =
+            format!("SELECT {SUMMARY_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE 1");
+        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+        if let Some(feed) = filter.feed {
+            sql.push_str(" AND a.feed_id = ?");
+            args.push(Box::new(feed.0));
+        }
+        if let Some(tag) = &filter.tag {
+            sql.push_str(" AND a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)");
+            args.push(Box::new(tag.clone()));
+        }
+        // Written as literals so SQLite picks the partial indexes.
+        if filter.unread {
+            sql.push_str(" AND a.read = 0");
+        }
+        if filter.starred {
+            sql.push_str(" AND a.starred = 1");
+        }
+        if let Some(c) = after {
+            sql.push_str(" AND (a.published, a.id) < (?, ?)");
+            args.push(Box::new(c.time));
+            args.push(Box::new(c.id.0));
+        }
+        sql.push_str(" ORDER BY a.published DESC, a.id DESC LIMIT ?");
+        args.push(Box::new(i64::try_from(limit).unwrap_or(i64::MAX)));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), summary_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One article with its body.
+    pub fn article(&self, id: ArticleId) -> Result<Option<Article>, StoreError> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, a.updated, a.categories, b.summary, b.content, b.enclosures
+             FROM articles a JOIN feeds f ON f.id = a.feed_id LEFT JOIN bodies b ON b.article_id = a.id
+             WHERE a.id = ?1"
+        );
+        let row = self
+            .conn
+            .query_row(&sql, [id.0], |r| {
+                Ok((
+                    summary_from_row(r)?,
+                    r.get::<_, Option<i64>>(9)?,
+                    r.get::<_, Option<String>>(10)?,
+                    r.get::<_, Option<Vec<u8>>>(11)?,
+                    r.get::<_, Option<Vec<u8>>>(12)?,
+                    r.get::<_, Option<String>>(13)?,
+                ))
+            })
+            .optional()?;
+        let Some((summary, updated, categories, summary_blob, content_blob, enclosures)) = row else {
+            return Ok(None);
+        };
+        let summary_html = summary_blob.as_deref().map(super::body::decode).transpose()?;
+        let content_html = content_blob.as_deref().map(super::body::decode).transpose()?;
+        let categories: Vec<String> = match categories {
+            Some(json) => {
+                serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("categories: {e}")))?
+            }
+            None => Vec::new(),
+        };
+        let enclosures: Vec<Enclosure> = match enclosures {
+            Some(json) => {
+                serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("enclosures: {e}")))?
+            }
+            None => Vec::new(),
+        };
+        Ok(Some(Article {
+            summary,
+            updated: to_time_opt(updated),
+            categories,
+            summary_html,
+            content_html,
+            enclosures,
+        }))
+    }
+
+    /// Applies a mark to the given articles; returns the ids that exist.
+    pub fn mark(&mut self, ids: &[ArticleId], mark: Mark) -> Result<Vec<ArticleId>, StoreError> {
+        let sql = match mark {
+            Mark::Read => "UPDATE articles SET read = 1 WHERE id = ?1",
+            Mark::Unread => "UPDATE articles SET read = 0 WHERE id = ?1",
+            Mark::Star => "UPDATE articles SET starred = 1 WHERE id = ?1",
+            Mark::Unstar => "UPDATE articles SET starred = 0 WHERE id = ?1",
+        };
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut found = Vec::with_capacity(ids.len());
+        {
+            let mut exists = tx.prepare_cached("SELECT 1 FROM articles WHERE id = ?1")?;
+            let mut update = tx.prepare_cached(sql)?;
+            for &id in ids {
+                if exists.exists(params![id.0])? {
+                    update.execute(params![id.0])?;
+                    found.push(id);
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(found)
+    }
+
+    /// Articles in the cache, over all feeds.
+    pub fn article_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self.conn.query_row("SELECT coalesce(sum(total), 0) FROM feeds", [], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+}

@@ -1,0 +1,159 @@
+//! Subscriptions: adding, removing, listing and the per-feed fetch state.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Store, StoreError, to_time_opt};
+use crate::domain::{Feed, FeedId, NewFeed};
+
+/// The result of subscribing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AddOutcome {
+    /// The feed's id.
+    pub id: FeedId,
+    /// False when the URL was already subscribed (its tags were merged).
+    pub created: bool,
+}
+
+/// What the fetcher needs to know about a feed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FetchTarget {
+    /// The feed.
+    pub id: FeedId,
+    /// Its URL.
+    pub url: String,
+    /// The ETag of the last full response.
+    pub etag: Option<String>,
+    /// The Last-Modified of the last full response.
+    pub last_modified: Option<String>,
+    /// A fingerprint of the last body parsed, to skip re-parsing an identical body.
+    pub body_hash: Option<i64>,
+    /// The server said 410 Gone.
+    pub gone: bool,
+    /// The server asked not to be asked again before this time.
+    pub retry_after: Option<DateTime<Utc>>,
+}
+
+const FEED_COLUMNS: &str = "f.id, coalesce(f.user_title, f.feed_title, f.url), f.url, f.site_url, \
+     f.unread, f.total, f.last_fetch, f.last_status, f.last_error, f.failures, \
+     (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM feed_tags t WHERE t.feed_id = f.id ORDER BY tag))";
+
+fn feed_from_row(row: &Row<'_>) -> rusqlite::Result<Feed> {
+    let tags: Option<String> = row.get(10)?;
+    Ok(Feed {
+        id: FeedId(row.get(0)?),
+        title: row.get(1)?,
+        url: row.get(2)?,
+        site_url: row.get(3)?,
+        unread: row.get::<_, i64>(4)?.max(0) as u64,
+        total: row.get::<_, i64>(5)?.max(0) as u64,
+        last_fetch: to_time_opt(row.get(6)?),
+        last_status: row.get::<_, Option<i64>>(7)?.and_then(|s| u16::try_from(s).ok()),
+        last_error: row.get(8)?,
+        failures: row.get::<_, i64>(9)?.clamp(0, i64::from(u32::MAX)) as u32,
+        tags: tags.map(|t| t.split('\u{1f}').map(str::to_string).collect()).unwrap_or_default(),
+    })
+}
+
+impl Store {
+    /// Subscribes to `new.url`; an existing subscription keeps its title and gains the tags.
+    pub fn add_feed(&mut self, new: &NewFeed, now: DateTime<Utc>) -> Result<AddOutcome, StoreError> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let existing: Option<i64> =
+            tx.query_row("SELECT id FROM feeds WHERE url = ?1", [&new.url], |r| r.get(0)).optional()?;
+        let (id, created) = if let Some(id) = existing {
+            (id, false)
+        } else {
+            tx.execute(
+                "INSERT INTO feeds (url, user_title, added) VALUES (?1, ?2, ?3)",
+                params![new.url, new.title, now.timestamp()],
+            )?;
+            (tx.last_insert_rowid(), true)
+        };
+        for tag in &new.tags {
+            tx.execute("INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?1, ?2)", params![id, tag])?;
+        }
+        tx.commit()?;
+        Ok(AddOutcome { id: FeedId(id), created })
+    }
+
+    /// Unsubscribes, deleting the feed's articles (starred ones too). False when unknown.
+    pub fn remove_feed(&mut self, id: FeedId) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Articles, bodies and tags go by cascade.
+        let n = tx.execute("DELETE FROM feeds WHERE id = ?1", [id.0])?;
+        tx.commit()?;
+        Ok(n > 0)
+    }
+
+    /// Finds a feed by id (`12`) or URL.
+    pub fn resolve_feed(&self, spec: &str) -> Result<Option<FeedId>, StoreError> {
+        let spec = spec.trim();
+        if let Ok(id) = spec.parse::<i64>() {
+            let found =
+                self.conn.query_row("SELECT id FROM feeds WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+            return Ok(found.map(FeedId));
+        }
+        let found = self
+            .conn
+            .query_row(
+                "SELECT id FROM feeds WHERE url = ?1 OR url = ?1 || '/' OR url || '/' = ?1 ORDER BY url = ?1 DESC",
+                [spec],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(found.map(FeedId))
+    }
+
+    /// Every subscription, ordered by title.
+    pub fn feeds(&self) -> Result<Vec<Feed>, StoreError> {
+        let sql = format!(
+            "SELECT {FEED_COLUMNS} FROM feeds f ORDER BY lower(coalesce(f.user_title, f.feed_title, f.url)), f.id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], feed_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One subscription.
+    pub fn feed(&self, id: FeedId) -> Result<Option<Feed>, StoreError> {
+        let sql = format!("SELECT {FEED_COLUMNS} FROM feeds f WHERE f.id = ?1");
+        Ok(self.conn.query_row(&sql, [id.0], feed_from_row).optional()?)
+    }
+
+    /// The number of subscriptions.
+    pub fn feed_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self.conn.query_row("SELECT count(*) FROM feeds", [], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// The fetch state of the given feeds (all when `only` is `None`), in id order.
+    pub fn fetch_targets(&self, only: Option<&[FeedId]>) -> Result<Vec<FetchTarget>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, url, etag, last_modified, body_hash, gone, retry_after FROM feeds ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(FetchTarget {
+                id: FeedId(r.get(0)?),
+                url: r.get(1)?,
+                etag: r.get(2)?,
+                last_modified: r.get(3)?,
+                body_hash: r.get(4)?,
+                gone: r.get(5)?,
+                retry_after: to_time_opt(r.get(6)?),
+            })
+        })?;
+        let mut all: Vec<FetchTarget> = rows.collect::<Result<_, _>>()?;
+        if let Some(only) = only {
+            all.retain(|t| only.contains(&t.id));
+        }
+        Ok(all)
+    }
+
+    /// Every tag in use, sorted.
+    pub fn tags(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT DISTINCT tag FROM feed_tags ORDER BY tag")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

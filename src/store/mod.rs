@@ -1,0 +1,114 @@
+//! The SQLite cache: the one owner of the database connection. Typed queries, one transaction
+//! per feed refresh, WAL so a cron `tidings refresh` and an open reader share the file safely.
+
+mod articles;
+mod body;
+mod feeds;
+mod ingest;
+mod prepare;
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::Connection;
+
+pub use articles::Mark;
+pub use feeds::{AddOutcome, FetchTarget};
+pub use ingest::{FetchRecord, IngestOutcome};
+pub use prepare::{PreparedArticle, PreparedFeed};
+pub use schema::VERSION as SCHEMA_VERSION;
+
+/// What went wrong with the cache.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite refused an operation.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The database could not be opened or created.
+    #[error("cannot open the database {}: {source}", path.display())]
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// The directory for the database could not be created.
+    #[error("cannot create the data directory {}: {source}", path.display())]
+    CreateDir {
+        /// The directory.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// The database was written by a newer tidings.
+    #[error(
+        "the database has schema version {found}, newer than this tidings knows ({known}); upgrade tidings"
+    )]
+    TooNew {
+        /// The version in the file.
+        found: usize,
+        /// The newest version this build knows.
+        known: usize,
+    },
+    /// The thread that owns the connection stopped unexpectedly.
+    #[error("the database writer stopped: {0}")]
+    Writer(String),
+    /// A value stored in the database could not be read back.
+    #[error("the database holds a value tidings cannot read: {0}")]
+    Corrupt(String),
+}
+
+/// The cache.
+pub struct Store {
+    conn: Connection,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.conn.path()).finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|source| StoreError::CreateDir { path: dir.to_path_buf(), source })?;
+        }
+        let open = |path: &Path| -> Result<Connection, rusqlite::Error> {
+            let conn = Connection::open(path)?;
+            // Wait for a writer in another process instead of failing at once.
+            conn.busy_timeout(Duration::from_secs(10))?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            // WAL with NORMAL is durable across application crashes; a power loss may lose
+            // the last transactions but never corrupts the file.
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            conn.pragma_update(None, "temp_store", "MEMORY")?;
+            // 8 MiB page cache: enough for the hot indexes, small enough for the memory budget.
+            conn.pragma_update(None, "cache_size", -8192)?;
+            Ok(conn)
+        };
+        let mut conn = open(path).map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
+        schema::migrate(&mut conn)?;
+        Ok(Self { conn })
+    }
+
+    /// The file behind this store.
+    pub fn path(&self) -> Option<&str> {
+        self.conn.path()
+    }
+}
+
+/// Unix seconds to a UTC time (out-of-range values clamp to the epoch).
+pub(crate) fn to_time(secs: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(secs, 0).single().unwrap_or_default()
+}
+
+/// An optional Unix-seconds column to a UTC time.
+pub(crate) fn to_time_opt(secs: Option<i64>) -> Option<DateTime<Utc>> {
+    secs.map(to_time)
+}

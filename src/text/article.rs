@@ -1,0 +1,174 @@
+//! A whole article as terminal lines: a header (title, feed, author, date, categories, reading
+//! time, link, enclosures), a rule, then the body. `tidings show` prints these lines and the
+//! article pane draws them.
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use super::html::{Block, Document, Inline, Style};
+use super::reflow::{Line, LineKind, Span, reflow};
+use crate::domain::Article;
+
+/// Words read per minute, for the reading-time estimate.
+const WORDS_PER_MINUTE: usize = 230;
+
+/// The article wrapped to `width` columns, with dates shown in `tz`.
+pub fn render<Tz: TimeZone>(article: &Article, width: usize, tz: &Tz) -> Vec<Line>
+where
+    Tz::Offset: std::fmt::Display,
+{
+    if width == 0 {
+        return Vec::new();
+    }
+    let body = super::html::parse(
+        article.body_html(),
+        article.summary.link.as_deref().and_then(|l| url::Url::parse(l).ok()).as_ref(),
+    );
+    let mut lines = header(article, &body, width, tz);
+    let rule_width = width.min(40);
+    lines.push(Line { kind: LineKind::Rule, spans: vec![plain("─".repeat(rule_width))] });
+    let body_lines = reflow(&body, width);
+    if !body_lines.is_empty() {
+        lines.push(Line { kind: LineKind::Blank, spans: Vec::new() });
+        lines.extend(body_lines);
+    }
+    lines
+}
+
+fn header<Tz: TimeZone>(article: &Article, body: &Document, width: usize, tz: &Tz) -> Vec<Line>
+where
+    Tz::Offset: std::fmt::Display,
+{
+    let s = &article.summary;
+    let mut meta: Vec<String> = Vec::new();
+    let mut byline = s.feed_title.clone();
+    if let Some(author) = s.author.as_deref().filter(|a| !a.is_empty()) {
+        byline.push_str(" · ");
+        byline.push_str(author);
+    }
+    meta.push(byline);
+    let mut when = local(s.published, tz);
+    if let Some(updated) = article.updated.filter(|u| u.timestamp() - s.published.timestamp() > 60) {
+        when.push_str(&format!(" (updated {})", local(updated, tz)));
+    }
+    let minutes = reading_minutes(body);
+    when.push_str(&format!(" · {minutes} min read"));
+    meta.push(when);
+    if !article.categories.is_empty() {
+        meta.push(article.categories.join(", "));
+    }
+    if let Some(link) = &s.link {
+        meta.push(link.clone());
+    }
+    for e in &article.enclosures {
+        let mut text = format!("Attachment: {}", e.url);
+        let details: Vec<String> = e.mime.iter().cloned().chain(e.length.map(human_size)).collect();
+        if !details.is_empty() {
+            text.push_str(&format!(" ({})", details.join(", ")));
+        }
+        meta.push(text);
+    }
+    let mut blocks = vec![Block::Heading { level: 1, content: vec![inline(&s.title)] }];
+    blocks.extend(meta.iter().map(|m| Block::Paragraph(vec![inline(m)])));
+    let doc = Document { blocks, links: Vec::new() };
+    // The header is compact: no blank lines between its parts, meta lines styled as such.
+    reflow(&doc, width)
+        .into_iter()
+        .filter(|l| l.kind != LineKind::Blank)
+        .map(|mut l| {
+            if l.kind == LineKind::Text {
+                l.kind = LineKind::Meta;
+            }
+            l
+        })
+        .collect()
+}
+
+fn local<Tz: TimeZone>(t: DateTime<Utc>, tz: &Tz) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    t.with_timezone(tz).format("%a %Y-%m-%d %H:%M").to_string()
+}
+
+/// Minutes to read the body, at least one.
+pub fn reading_minutes(body: &Document) -> usize {
+    let words = body.plain_text().split_whitespace().count();
+    words.div_ceil(WORDS_PER_MINUTE).max(1)
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / f64::from(1 << 20)),
+        b if b >= 1 << 10 => format!("{} KB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
+
+fn inline(text: &str) -> Inline {
+    Inline { text: text.to_string(), style: Style::default() }
+}
+
+fn plain(text: String) -> Span {
+    Span { text, style: Style::default() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ArticleId, ArticleSummary, Enclosure, FeedId};
+
+    fn article(body: &str) -> Article {
+        Article {
+            summary: ArticleSummary {
+                id: ArticleId(1),
+                feed_id: FeedId(1),
+                feed_title: "The Daily Example".into(),
+                title: "A rather long headline about things that happened today in the world".into(),
+                link: Some("https://news.example.com/2026/11/02/a-rather-long-headline".into()),
+                author: Some("Ann Author".into()),
+                published: Utc.with_ymd_and_hms(2026, 11, 2, 10, 30, 0).single().unwrap_or_default(),
+                read: false,
+                starred: false,
+            },
+            updated: None,
+            categories: vec!["World".into(), "Politics".into()],
+            summary_html: None,
+            content_html: Some(body.into()),
+            enclosures: vec![Enclosure {
+                url: "https://cdn.example/a.mp3".into(),
+                mime: Some("audio/mpeg".into()),
+                length: Some(3 << 20),
+            }],
+        }
+    }
+
+    #[test]
+    fn header_then_rule_then_body() {
+        let a = article(
+            "<p>First paragraph with a <a href=\"/more\">link</a>.</p><h2>Section</h2><p>Second.</p>",
+        );
+        let lines = render(&a, 50, &Utc);
+        let text: Vec<String> = lines.iter().map(Line::text).collect();
+        assert_eq!(lines[0].kind, LineKind::Heading(1));
+        assert!(text.iter().any(|l| l == "The Daily Example · Ann Author"), "{text:#?}");
+        assert!(text.iter().any(|l| l.starts_with("Mon 2026-11-02 10:30 · 1 min read")), "{text:#?}");
+        assert!(text.iter().any(|l| l == "World, Politics"));
+        assert!(text.join(" ").contains("(audio/mpeg, 3.0 MB)"), "{text:#?}");
+        let rule = lines.iter().position(|l| l.kind == LineKind::Rule).unwrap();
+        assert!(text[rule + 2].starts_with("First paragraph with a link [1]"), "{text:#?}");
+        // Relative links resolve against the article's own link.
+        assert!(text.iter().any(|l| l.contains("[1] https://news.example.com/more")), "{text:#?}");
+        assert!(lines.iter().all(|l| l.width() <= 50));
+    }
+
+    #[test]
+    fn every_width_fits() {
+        let a = article(
+            "<p>日本語のテキストと emoji 👩‍👩‍👧 and a very-long-unbreakable-word-that-goes-on-and-on</p>",
+        );
+        for width in 1..=60 {
+            assert!(render(&a, width, &Utc).iter().all(|l| l.width() <= width), "width {width}");
+        }
+        assert!(render(&a, 0, &Utc).is_empty());
+    }
+}

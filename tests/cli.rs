@@ -1,0 +1,202 @@
+//! The real `tidings` binary, driven like a script or a cron job would.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::server::{Route, TestServer};
+use common::{Env, rss};
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn json(text: &str) -> Vec<Value> {
+    serde_json::from_str::<Value>(text).unwrap().as_array().unwrap().clone()
+}
+
+#[test]
+fn a_fresh_environment_explains_how_to_begin() {
+    let env = Env::new();
+    let out = env.run_ok(&[]);
+    assert!(out.contains("no subscriptions yet"), "{out}");
+    assert!(out.contains("tidings add"));
+}
+
+#[test]
+fn usage_errors_exit_2_and_config_errors_exit_3_naming_the_line() {
+    let env = Env::new();
+    env.cmd().arg("frobnicate").assert().code(2);
+    env.config("[refresh]\nconcurrency = 4\nretries = 3\n");
+    let config = env.paths().config_file();
+    env.cmd()
+        .arg("feeds")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(format!("{}:3: refresh.retries: unknown field", config.display())));
+}
+
+#[test]
+fn add_finds_the_feed_a_page_advertises() {
+    let server = TestServer::start();
+    let env = Env::new();
+    let page = format!(
+        "<!doctype html><html><head><title>Blog</title>\
+         <link rel=\"alternate\" type=\"application/atom+xml\" title=\"Atom\" href=\"/atom.xml\">\
+         <link rel=\"alternate\" type=\"application/rss+xml\" title=\"Comments\" href=\"{}\">\
+         </head><body>Hello</body></html>",
+        server.url("/comments.xml")
+    );
+    server.set("/", Route::feed(page).content_type("text/html; charset=utf-8"));
+    let atom = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>The Blog</title>\
+        <id>urn:blog</id><entry><id>urn:1</id><title>Hello world</title><updated>2026-11-01T10:00:00Z</updated>\
+        <content type=\"html\">&lt;p&gt;First post&lt;/p&gt;</content></entry></feed>";
+    server.set("/atom.xml", Route::feed(atom).content_type("application/atom+xml"));
+    let out = env.run_ok(&["add", &server.url("/"), "--tag", "blogs"]);
+    assert!(out.contains("Subscribed to “The Blog”"), "{out}");
+    assert!(out.contains(&server.url("/atom.xml")), "{out}");
+    assert!(out.contains(&server.url("/comments.xml")), "names the other feed: {out}");
+    let feeds = json(&env.run_ok(&["feeds", "--json"]));
+    assert_eq!(feeds.len(), 1);
+    assert_eq!(feeds[0]["url"], server.url("/atom.xml"));
+    assert_eq!(feeds[0]["tags"], serde_json::json!(["blogs"]));
+    assert_eq!(feeds[0]["total"], 1);
+    // Adding again is not an error and adds nothing.
+    let again = env.run_ok(&["add", &server.url("/atom.xml")]);
+    assert!(again.contains("Already subscribed"), "{again}");
+    // A page without feeds is a clear error.
+    server.set("/plain", Route::feed("<html><body>nothing</body></html>").content_type("text/html"));
+    env.cmd()
+        .args(["add", &server.url("/plain")])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("advertises no feed"));
+}
+
+#[test]
+fn import_export_round_trip_and_idempotent_import() {
+    let env = Env::new();
+    let opml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0"><head><title>mine</title></head><body>
+  <outline text="Tech">
+    <outline text="Rust Blog" type="rss" xmlUrl="https://blog.rust-lang.example/feed.xml" htmlUrl="https://blog.rust-lang.example/"/>
+    <outline text="Nested">
+      <outline text="Deep" type="rss" xmlUrl="https://deep.example/atom"/>
+    </outline>
+  </outline>
+  <outline text="Le Monde" type="rss" xmlUrl="https://lemonde.example/rss.xml"/>
+  <outline text="Bad" type="rss" xmlUrl="gopher://old.example/"/>
+</body></opml>"#;
+    std::fs::write(env.file("in.opml"), opml).unwrap();
+    let out = env.cmd().args(["import", env.file("in.opml").to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stdout.contains("3 added, 0 already there, 1 rejected"), "{stdout}");
+    assert!(stderr.contains("in.opml:10: rejected gopher://old.example/"), "{stderr}");
+    let again = env.run_ok(&["import", env.file("in.opml").to_str().unwrap()]);
+    assert!(again.contains("0 added, 3 already there, 1 rejected"), "{again}");
+
+    let exported = env.run_ok(&["export"]);
+    let before = json(&env.run_ok(&["feeds", "--json"]));
+    let other = Env::new();
+    std::fs::write(other.file("out.opml"), &exported).unwrap();
+    other.run_ok(&["import", other.file("out.opml").to_str().unwrap()]);
+    let after = json(&other.run_ok(&["feeds", "--json"]));
+    let shape = |feeds: &[Value]| -> Vec<(Value, Value, Value)> {
+        let mut v: Vec<_> =
+            feeds.iter().map(|f| (f["url"].clone(), f["title"].clone(), f["tags"].clone())).collect();
+        v.sort_by_key(|t| t.0.to_string());
+        v
+    };
+    assert_eq!(shape(&before), shape(&after), "export → import keeps urls, titles and tags");
+    let deep = after.iter().find(|f| f["url"] == "https://deep.example/atom").unwrap();
+    assert_eq!(deep["tags"], serde_json::json!(["Nested", "Tech"]));
+}
+
+#[test]
+fn newsboat_urls_files_import() {
+    let env = Env::new();
+    std::fs::write(
+        env.file("urls"),
+        "# newsboat\nhttps://a.example/feed news \"~Alpha News\"\nhttps://b.example/rss tech linux\n\
+         \"query:unread:unread = \\\"yes\\\"\"\n",
+    )
+    .unwrap();
+    let out = env.run_ok(&["import", env.file("urls").to_str().unwrap()]);
+    assert!(out.contains("(newsboat urls): 2 added, 0 already there, 1 rejected"), "{out}");
+    let feeds = json(&env.run_ok(&["feeds", "--json"]));
+    let alpha = feeds.iter().find(|f| f["url"] == "https://a.example/feed").unwrap();
+    assert_eq!(alpha["title"], "Alpha News");
+    assert_eq!(alpha["tags"], serde_json::json!(["news"]));
+}
+
+#[test]
+fn refresh_list_show_and_mark_across_processes() {
+    let server = TestServer::start();
+    let env = Env::new();
+    let body = rss("Daily", &[("d1", "Alpha &amp; Omega"), ("d2", "Beta")]);
+    server.set("/daily.xml", Route::feed(body));
+    server.set("/broken.xml", Route::status(500));
+    env.run_ok(&["add", "--no-fetch", &server.url("/daily.xml"), "--tag", "news"]);
+    env.run_ok(&["add", "--no-fetch", &server.url("/broken.xml")]);
+
+    let out = env.cmd().arg("refresh").output().unwrap();
+    assert!(out.status.success(), "a failed feed does not fail the run");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("2 feeds, 2 new articles, 1 failed"), "{stderr}");
+    assert!(stderr.contains("HTTP 500"), "one line per feed when not a terminal: {stderr}");
+
+    let feeds = json(&env.run_ok(&["feeds", "--json"]));
+    let keys: Vec<&str> = feeds[0].as_object().unwrap().keys().map(String::as_str).collect();
+    for key in [
+        "id",
+        "title",
+        "url",
+        "site_url",
+        "tags",
+        "unread",
+        "total",
+        "last_fetch",
+        "last_status",
+        "last_error",
+        "failures",
+    ] {
+        assert!(keys.contains(&key), "feeds --json has {key}: {keys:?}");
+    }
+    let broken = feeds.iter().find(|f| f["url"] == server.url("/broken.xml")).unwrap();
+    assert_eq!(broken["last_status"], 500);
+    assert_eq!(broken["failures"], 1);
+
+    let articles = json(&env.run_ok(&["articles", "--json"]));
+    assert_eq!(articles.len(), 2);
+    for key in ["id", "feed_id", "feed_title", "title", "link", "author", "published", "read", "starred"] {
+        assert!(articles[0].get(key).is_some(), "articles --json has {key}");
+    }
+    assert_eq!(articles[0]["title"], "Alpha & Omega", "newest first");
+    assert!(chrono::DateTime::parse_from_rfc3339(articles[0]["published"].as_str().unwrap()).is_ok());
+    let id = articles[0]["id"].as_i64().unwrap().to_string();
+
+    let shown = env.run_ok(&["show", &id, "--width", "40"]);
+    assert!(shown.contains("Alpha & Omega") && shown.contains("Body of Alpha"), "{shown}");
+    assert!(shown.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 40), "{shown}");
+
+    env.run_ok(&["mark", &id, "--read"]);
+    env.run_ok(&["mark", &id, "--star"]);
+    let unread = json(&env.run_ok(&["articles", "--unread", "--json"]));
+    assert_eq!(unread.len(), 1);
+    let starred = json(&env.run_ok(&["articles", "--starred", "--json"]));
+    assert_eq!(starred[0]["id"].as_i64().unwrap().to_string(), id);
+    assert_eq!(starred[0]["read"], true);
+    let tagged = json(&env.run_ok(&["articles", "--tag", "news", "--json"]));
+    assert_eq!(tagged.len(), 2);
+    env.cmd().args(["mark", "999999", "--read"]).assert().code(1).stderr(predicate::str::contains("999999"));
+    env.cmd().args(["show", "999999"]).assert().code(1);
+
+    // A second refresh: the state persists and nothing is new.
+    let out = env.cmd().arg("refresh").output().unwrap();
+    assert!(String::from_utf8(out.stderr).unwrap().contains("2 feeds, 0 new articles, 1 failed"));
+    let starred = json(&env.run_ok(&["articles", "--starred", "--json"]));
+    assert_eq!(starred.len(), 1);
+
+    let removed = env.run_ok(&["remove", &server.url("/daily.xml")]);
+    assert!(removed.contains("2 articles deleted"), "{removed}");
+    assert!(json(&env.run_ok(&["articles", "--json"])).is_empty());
+}

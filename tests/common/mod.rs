@@ -1,0 +1,103 @@
+//! Shared test support: an isolated tidings environment, the real binary, a loopback server,
+//! and small feed builders.
+#![allow(dead_code, clippy::unwrap_used, clippy::missing_panics_doc)]
+
+pub mod server;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tidings::config::Config;
+use tidings::paths::Paths;
+use tidings::store::Store;
+
+/// A temporary config and data directory, removed on drop.
+pub struct Env {
+    /// The temporary root.
+    pub dir: tempfile::TempDir,
+}
+
+impl Env {
+    /// A fresh, empty environment.
+    pub fn new() -> Self {
+        Self { dir: tempfile::tempdir().unwrap() }
+    }
+
+    /// Its paths.
+    pub fn paths(&self) -> Paths {
+        Paths::isolated(self.dir.path())
+    }
+
+    /// Writes `config.toml`.
+    pub fn config(&self, text: &str) {
+        let dir = self.paths().config_dir;
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("config.toml"), text).unwrap();
+    }
+
+    /// The loaded config.
+    pub fn load_config(&self) -> Config {
+        Config::load(&self.paths().config_file()).unwrap()
+    }
+
+    /// Opens the database.
+    pub fn store(&self) -> Store {
+        Store::open(&self.paths().database()).unwrap()
+    }
+
+    /// The real `tidings` binary pointed at this environment, with no proxy from the
+    /// environment (tests only ever talk to loopback).
+    pub fn cmd(&self) -> Command {
+        let paths = self.paths();
+        let mut cmd = Command::cargo_bin("tidings").unwrap();
+        cmd.arg("--config-dir").arg(&paths.config_dir).arg("--data-dir").arg(&paths.data_dir);
+        for var in ["http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"] {
+            cmd.env_remove(var);
+        }
+        cmd.env("NO_PROXY", "*").env_remove("TIDINGS_CONFIG_DIR").env_remove("TIDINGS_DATA_DIR");
+        cmd
+    }
+
+    /// Runs the binary with `args`, asserts success, returns stdout.
+    pub fn run_ok(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "tidings {args:?} failed ({}):\nstdout: {}\nstderr: {}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// A file path inside the environment.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+/// An RSS 2.0 document with items `(guid, title)`. Each item's date depends on its guid only
+/// (so reordering items does not change them), between 00:00 and 23:00 on 2026-11-02.
+pub fn rss(title: &str, items: &[(&str, &str)]) -> String {
+    let mut s = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>{title}</title>\
+         <link>https://example.org/</link>\n"
+    );
+    for (guid, t) in items {
+        let hour = 23 - guid.bytes().map(u32::from).sum::<u32>() % 24;
+        s.push_str(&format!(
+            "<item><guid>{guid}</guid><title>{t}</title><link>https://example.org/{guid}</link>\
+             <pubDate>Mon, 02 Nov 2026 {hour:02}:00:00 GMT</pubDate>\
+             <description>&lt;p&gt;Body of {t}.&lt;/p&gt;</description></item>\n"
+        ));
+    }
+    s.push_str("</channel></rss>\n");
+    s
+}
+
+/// The shared corpus directory, if present.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    dir.join("manifest.tsv").is_file().then_some(dir)
+}

@@ -1,0 +1,90 @@
+//! Every feed file of ../shared/corpus goes through parse → normalise → store → show without a
+//! panic; the test prints how many produced at least one article.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use tidings::config::RetentionConfig;
+use tidings::domain::{ArticleFilter, NewFeed};
+use tidings::store::FetchRecord;
+
+#[test]
+fn every_corpus_file_goes_through_the_pipeline_without_a_panic() {
+    let Some(dir) = common::corpus_dir() else {
+        // Said loudly rather than passing silently: CI has the corpus, so this never runs there.
+        eprintln!("SKIPPED: ../shared/corpus is absent; the corpus test did not run");
+        return;
+    };
+    let manifest = std::fs::read_to_string(dir.join("manifest.tsv")).unwrap();
+    let env = common::Env::new();
+    let mut store = env.store();
+    let retention = RetentionConfig::default();
+    let now = chrono::Utc::now();
+    let offset = chrono::FixedOffset::east_opt(0).unwrap();
+    let mut panics = Vec::new();
+    // Per format: (files, files with at least one article).
+    let mut by_format: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let (mut files, mut with_articles, mut articles) = (0, 0, 0);
+    // Files that hold at least one item or entry element, and how many of those gave articles.
+    let (mut with_items, mut with_items_ok) = (0, 0);
+    for row in manifest.lines().skip(1) {
+        let cols: Vec<&str> = row.split('\t').collect();
+        let (path, format) = (cols[0], cols.get(2).copied().unwrap_or("?"));
+        let bytes = std::fs::read(dir.join(path)).unwrap();
+        files += 1;
+        let url = format!("https://corpus.example/{path}");
+        let result = catch_unwind(AssertUnwindSafe(|| -> usize {
+            let Ok(feed) = tidings::feed::parse(&bytes, None, &url) else { return 0 };
+            let id = store.add_feed(&NewFeed { url: url.clone(), ..NewFeed::default() }, now).unwrap().id;
+            store.ingest(id, &FetchRecord::default(), &feed.into(), &retention, now).unwrap();
+            let filter = ArticleFilter { feed: Some(id), ..ArticleFilter::default() };
+            let stored = store.articles(&filter, None, 100_000).unwrap();
+            for summary in &stored {
+                let article = store.article(summary.id).unwrap().unwrap();
+                for width in [80, 23] {
+                    let lines = tidings::text::article::render(&article, width, &offset);
+                    assert!(lines.iter().all(|l| l.width() <= width), "{path}: a line wider than {width}");
+                }
+            }
+            stored.len()
+        }));
+        let entry = by_format.entry(format.to_string()).or_default();
+        entry.0 += 1;
+        let has_items = has_item_elements(&bytes);
+        with_items += usize::from(has_items);
+        match result {
+            Ok(n) if n > 0 => {
+                with_articles += 1;
+                articles += n;
+                entry.1 += 1;
+                with_items_ok += usize::from(has_items);
+            }
+            Ok(_) => {}
+            Err(_) => panics.push(path.to_string()),
+        }
+    }
+    println!("corpus: {files} files, {with_articles} produced at least one article ({articles} articles)");
+    println!("  of the {with_items} files with an item or entry element, {with_items_ok} produced articles");
+    for (format, (n, ok)) in &by_format {
+        println!("  {format:<8} {ok:>5} of {n:>5} files produced articles");
+    }
+    assert!(panics.is_empty(), "panicked on {} files: {panics:?}", panics.len());
+    assert!(files > 5000, "the manifest lists every file");
+    // A floor a little under today's share, so a regression in parsing shows up here.
+    assert!(
+        with_items_ok * 100 / with_items >= 88,
+        "only {with_items_ok} of {with_items} files with items produced articles"
+    );
+}
+
+/// Whether the raw bytes hold an RSS item, an Atom entry or a JSON Feed items list (a
+/// byte search, independent of the parser under test; UTF-16 files are not counted).
+fn has_item_elements(bytes: &[u8]) -> bool {
+    let contains = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    [b"<item>".as_slice(), b"<item ", b"<entry>", b"<entry ", b"\"items\"", b":item>", b":entry>"]
+        .iter()
+        .any(|n| contains(n))
+}
