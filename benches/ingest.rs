@@ -17,7 +17,9 @@ fn parse(c: &mut Criterion) {
         let (body, _) = feedgen::feed(feed, 100);
         group.throughput(Throughput::Bytes(body.len() as u64));
         group.bench_function(name, |b| {
-            b.iter(|| PreparedFeed::from(tidings::feed::parse(&body, None, "https://bench.example/feed").unwrap()));
+            b.iter(|| {
+                PreparedFeed::from(tidings::feed::parse(&body, None, "https://bench.example/feed").unwrap())
+            });
         });
     }
     group.finish();
@@ -27,7 +29,8 @@ fn store(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("bench.db")).unwrap();
     let (body, _) = feedgen::feed(0, 100);
-    let parsed: PreparedFeed = tidings::feed::parse(&body, None, "https://bench.example/feed").unwrap().into();
+    let parsed: PreparedFeed =
+        tidings::feed::parse(&body, None, "https://bench.example/feed").unwrap().into();
     let retention = RetentionConfig::default();
     let mut n = 0;
     let mut group = c.benchmark_group("store");

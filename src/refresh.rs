@@ -12,7 +12,7 @@ use tracing::{debug, warn};
 use crate::config::Config;
 use crate::domain::FeedId;
 use crate::feed::fetch::{FetchError, Fetched, Fetcher, Validators};
-use crate::store::{FetchRecord, FetchTarget, PreparedFeed, Store, StoreError};
+use crate::store::{Batch, Failure, FetchRecord, FetchTarget, PreparedFeed, Store, StoreError};
 
 /// What happened to one feed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,13 +84,12 @@ pub enum Selection {
 enum Job {
     Ingest {
         target: FetchTarget,
-        fetched: Fetched,
+        record: FetchRecord,
         feed: Box<PreparedFeed>,
-        body_hash: i64,
     },
     Unchanged {
         target: FetchTarget,
-        fetched: Fetched,
+        record: FetchRecord,
         not_modified: bool,
     },
     Failure {
@@ -126,9 +125,10 @@ pub async fn run(
     let total = targets.len();
     let (jobs_tx, jobs_rx) = mpsc::channel::<Job>(4);
     let retention = config.retention.clone();
+    let runtime = tokio::runtime::Handle::current();
     let writer = std::thread::Builder::new()
         .name("tidings-writer".into())
-        .spawn(move || write_all(store, jobs_rx, &retention, &results))
+        .spawn(move || write_all(store, jobs_rx, &retention, &results, &runtime))
         .map_err(|e| StoreError::Writer(format!("cannot start: {e}")))?;
 
     let global = Arc::new(Semaphore::new(config.refresh.concurrency.get()));
@@ -198,12 +198,13 @@ async fn fetch_one(fetcher: &Fetcher, cpu: &Semaphore, target: FetchTarget) -> J
         Err(e) => return failure(target, &e),
     };
     if fetched.not_modified() {
-        return Job::Unchanged { target, fetched, not_modified: true };
+        return Job::Unchanged { target, record: record(&fetched, None), not_modified: true };
     }
     let body_hash = xxhash_rust::xxh3::xxh3_64(&fetched.body) as i64;
     if target.body_hash == Some(body_hash) {
-        return Job::Unchanged { target, fetched, not_modified: false };
+        return Job::Unchanged { target, record: record(&fetched, None), not_modified: false };
     }
+    let record = record(&fetched, Some(body_hash));
     let Ok(_core) = cpu.acquire().await else {
         return Job::Failure {
             target,
@@ -213,28 +214,24 @@ async fn fetch_one(fetcher: &Fetcher, cpu: &Semaphore, target: FetchTarget) -> J
             retry_after: None,
         };
     };
-    let base = fetched.final_url.clone();
-    let (fetched, parsed) = match tokio::task::spawn_blocking(move || {
-        let parsed = crate::feed::parse(&fetched.body, fetched.charset(), &base).map(PreparedFeed::from);
-        (fetched, parsed)
+    // The body (and its share of the body budget) is dropped as soon as it is parsed.
+    let parsed = tokio::task::spawn_blocking(move || {
+        crate::feed::parse(&fetched.body, fetched.charset(), &fetched.final_url).map(PreparedFeed::from)
     })
-    .await
-    {
-        Ok(pair) => pair,
-        Err(e) => {
-            let error = format!("parser crashed: {e}");
-            return Job::Failure { target, status: None, error, gone: false, retry_after: None };
-        }
-    };
+    .await;
     match parsed {
-        Ok(feed) => Job::Ingest { target, fetched, feed: Box::new(feed), body_hash },
-        Err(e) => Job::Failure {
+        Ok(Ok(feed)) => Job::Ingest { target, record, feed: Box::new(feed) },
+        Ok(Err(e)) => Job::Failure {
             target,
-            status: Some(fetched.status),
+            status: record.status,
             error: e.to_string(),
             gone: false,
             retry_after: None,
         },
+        Err(e) => {
+            let error = format!("parser crashed: {e}");
+            Job::Failure { target, status: None, error, gone: false, retry_after: None }
+        }
     }
 }
 
@@ -247,49 +244,96 @@ fn failure(target: FetchTarget, e: &FetchError) -> Job {
     Job::Failure { target, status: e.status(), error: e.to_string(), gone, retry_after }
 }
 
-/// The writer thread: applies jobs in arrival order, reports each result after its commit.
+/// A batch commits once it holds this many feeds …
+const BATCH_FEEDS: usize = 100;
+/// … or is this old …
+const BATCH_AGE: std::time::Duration = std::time::Duration::from_millis(250);
+/// … or the queue has been empty for this long since the batch began.
+const BATCH_LINGER: std::time::Duration = std::time::Duration::from_millis(30);
+
+/// The writer thread: applies jobs in arrival order, a batch of feeds per transaction (see
+/// [`crate::store::Batch`]), and reports each feed's result once its batch is committed.
 fn write_all(
     mut store: Store,
     mut jobs: mpsc::Receiver<Job>,
     retention: &crate::config::RetentionConfig,
     results: &mpsc::UnboundedSender<FeedResult>,
+    runtime: &tokio::runtime::Handle,
 ) -> (Store, Summary, Option<StoreError>) {
     let mut summary = Summary::default();
     let mut error = None;
-    while let Some(job) = jobs.blocking_recv() {
+    let (mut busy, mut batches) = (std::time::Duration::ZERO, 0_usize);
+    while let Some(first) = jobs.blocking_recv() {
         if error.is_some() {
             continue; // drain so senders finish; the run is already failing
         }
-        match apply(&mut store, job, retention) {
-            Ok(result) => {
-                summary.feeds += 1;
-                summary.count(&result.outcome);
-                let _ = results.send(result);
+        let started = std::time::Instant::now();
+        let mut done = Vec::new();
+        let written = (|| -> Result<(), StoreError> {
+            let mut batch = store.batch()?;
+            let mut next = Some(first);
+            while let Some(job) = next {
+                done.push(apply(&mut batch, job, retention)?);
+                next = next_for_batch(&mut jobs, runtime, started, done.len());
+            }
+            batch.commit()
+        })();
+        busy += started.elapsed();
+        batches += 1;
+        match written {
+            Ok(()) => {
+                for result in done {
+                    summary.feeds += 1;
+                    summary.count(&result.outcome);
+                    let _ = results.send(result);
+                }
             }
             Err(e) => error = Some(e),
         }
     }
+    debug!(?busy, batches, "writer finished");
     (store, summary, error)
 }
 
+/// The next job for the open batch, or `None` when the batch should commit now.
+fn next_for_batch(
+    jobs: &mut mpsc::Receiver<Job>,
+    runtime: &tokio::runtime::Handle,
+    started: std::time::Instant,
+    feeds: usize,
+) -> Option<Job> {
+    let age = started.elapsed();
+    if feeds >= BATCH_FEEDS || age >= BATCH_AGE {
+        return None;
+    }
+    match jobs.try_recv() {
+        Ok(job) => Some(job),
+        Err(mpsc::error::TryRecvError::Disconnected) => None,
+        Err(mpsc::error::TryRecvError::Empty) => {
+            let wait = BATCH_LINGER.checked_sub(age)?;
+            // The timer must be created inside the runtime's context, hence the async block.
+            runtime.block_on(async { tokio::time::timeout(wait, jobs.recv()).await }).ok().flatten()
+        }
+    }
+}
+
 fn apply(
-    store: &mut Store,
+    batch: &mut Batch<'_>,
     job: Job,
     retention: &crate::config::RetentionConfig,
 ) -> Result<FeedResult, StoreError> {
     let now = Utc::now();
     let (target, outcome) = match job {
-        Job::Ingest { target, fetched, feed, body_hash } => {
-            let record = record(&fetched, Some(body_hash));
-            let done = store.ingest(target.id, &record, &feed, retention, now)?;
+        Job::Ingest { target, record, feed } => {
+            let done = batch.ingest(target.id, &record, &feed, retention, now)?;
             (target, Outcome::Updated { new: done.new, updated: done.updated })
         }
-        Job::Unchanged { target, fetched, not_modified } => {
-            store.record_unchanged(target.id, &record(&fetched, None), now)?;
+        Job::Unchanged { target, record, not_modified } => {
+            batch.record_unchanged(target.id, &record, now)?;
             (target, if not_modified { Outcome::NotModified } else { Outcome::Unchanged })
         }
         Job::Failure { target, status, error, gone, retry_after } => {
-            store.record_failure(target.id, status, &error, gone, retry_after, now)?;
+            batch.record_failure(target.id, &Failure { status, error: &error, gone, retry_after }, now)?;
             (target, Outcome::Failed(error))
         }
         Job::Skipped { target, reason } => (target, Outcome::Skipped(reason)),
@@ -319,8 +363,9 @@ async fn fail_all(
     let error = error.to_string();
     tokio::task::spawn_blocking(move || {
         let mut summary = Summary::default();
+        let failure = Failure { status: None, error: &error, gone: false, retry_after: None };
         for target in targets {
-            store.record_failure(target.id, None, &error, false, None, Utc::now())?;
+            store.record_failure(target.id, &failure, Utc::now())?;
             let outcome = Outcome::Failed(error.clone());
             summary.feeds += 1;
             summary.count(&outcome);

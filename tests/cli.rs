@@ -139,7 +139,11 @@ fn refresh_list_show_and_mark_across_processes() {
     env.run_ok(&["add", "--no-fetch", &server.url("/broken.xml")]);
 
     let out = env.cmd().arg("refresh").output().unwrap();
-    assert!(out.status.success(), "a failed feed does not fail the run");
+    assert!(
+        out.status.success(),
+        "a failed feed does not fail the run: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("2 feeds, 2 new articles, 1 failed"), "{stderr}");
     assert!(stderr.contains("HTTP 500"), "one line per feed when not a terminal: {stderr}");

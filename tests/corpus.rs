@@ -66,12 +66,12 @@ fn every_corpus_file_goes_through_the_pipeline_without_a_panic() {
             Err(_) => panics.push(path.to_string()),
         }
     }
+    assert!(panics.is_empty(), "panicked on {} files: {panics:?}", panics.len());
     println!("corpus: {files} files, {with_articles} produced at least one article ({articles} articles)");
     println!("  of the {with_items} files with an item or entry element, {with_items_ok} produced articles");
     for (format, (n, ok)) in &by_format {
         println!("  {format:<8} {ok:>5} of {n:>5} files produced articles");
     }
-    assert!(panics.is_empty(), "panicked on {} files: {panics:?}", panics.len());
     assert!(files > 5000, "the manifest lists every file");
     // A floor a little under today's share, so a regression in parsing shows up here.
     assert!(
@@ -87,4 +87,39 @@ fn has_item_elements(bytes: &[u8]) -> bool {
     [b"<item>".as_slice(), b"<item ", b"<entry>", b"<entry ", b"\"items\"", b":item>", b":entry>"]
         .iter()
         .any(|n| contains(n))
+}
+
+/// The CDATA fast path (`feed::cdata`) must not change what any corpus file parses to.
+#[test]
+fn the_cdata_fast_path_changes_no_parse_result() {
+    let Some(dir) = common::corpus_dir() else {
+        eprintln!("SKIPPED: ../shared/corpus is absent; the fast-path equivalence test did not run");
+        return;
+    };
+    let manifest = std::fs::read_to_string(dir.join("manifest.tsv")).unwrap();
+    let (mut compared, mut rewritten) = (0, 0);
+    for row in manifest.lines().skip(1) {
+        let path = row.split('\t').next().unwrap();
+        let bytes = std::fs::read(dir.join(path)).unwrap();
+        let (text, _) = tidings::feed::charset::decode(&bytes, None);
+        let text = tidings::feed::repair::fix_root(&text);
+        let fast = tidings::feed::cdata::escaped_runs_to_cdata(&text);
+        if matches!(fast, std::borrow::Cow::Borrowed(_)) {
+            continue;
+        }
+        rewritten += 1;
+        let url = "https://corpus.example/feed";
+        let plain = tidings::feed::parse::parse_decoded(&text, url);
+        let quick = tidings::feed::parse::parse_decoded(&fast, url);
+        match (plain, quick) {
+            (Ok(a), Ok(b)) => {
+                compared += 1;
+                assert_eq!(a, b, "{path}: the fast path changed the result");
+            }
+            (Err(_), Err(_)) => {}
+            (a, b) => panic!("{path}: plain parse {:?} but fast path {:?}", a.map(|_| ()), b.map(|_| ())),
+        }
+    }
+    println!("cdata fast path: {rewritten} files rewritten, {compared} parsed identically both ways");
+    assert!(compared > 500, "the comparison covered too few files ({compared})");
 }

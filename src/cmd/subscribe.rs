@@ -49,7 +49,13 @@ pub(super) fn add(
         body_hash: Some(xxhash_rust::xxh3::xxh3_64(&found.fetched.body) as i64),
         new_url: None,
     };
-    let stored = store.ingest(added.id, &record, &PreparedFeed::from(found.feed), &ctx.config.retention, Utc::now())?;
+    let stored = store.ingest(
+        added.id,
+        &record,
+        &PreparedFeed::from(found.feed),
+        &ctx.config.retention,
+        Utc::now(),
+    )?;
     let name = store.feed(added.id)?.map_or_else(|| found.url.clone(), |f| f.title);
     if added.created {
         out.line(format!(

@@ -1,6 +1,7 @@
 //! HTTP for feeds: conditional GET, redirects followed by hand (so permanent ones can move the
 //! subscription and loops are named), decompressed bodies streamed under a cap, Retry-After.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -8,6 +9,7 @@ use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use url::Url;
 
+use super::pool::{BufferPool, PooledBuf};
 use crate::config::{Proxy, RefreshConfig};
 
 /// What we accept, best first.
@@ -73,7 +75,7 @@ pub struct Validators {
 }
 
 /// A response worth looking at.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Fetched {
     /// Final status: 200-class, or 304.
     pub status: u16,
@@ -86,7 +88,9 @@ pub struct Fetched {
     /// Validators for the next request.
     pub validators: Validators,
     /// The decompressed body (empty for 304).
-    pub body: Vec<u8>,
+    pub body: PooledBuf,
+    /// The share of the body budget this body holds; dropping it (after parsing) frees it.
+    pub budget: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl Fetched {
@@ -105,6 +109,14 @@ impl Fetched {
     }
 }
 
+/// Bodies held in memory at once (downloaded, not yet parsed) are limited to this many KiB.
+/// With no network latency, downloads outrun parsing; without a limit, every fetch slot would
+/// sit on a full body. A fetch reserves its share once, before reading, so reservations never
+/// wait on each other.
+const BODY_BUDGET_KIB: u32 = 16 * 1024;
+/// One body reserves at most this share of the budget (and at least 64 KiB).
+const BODY_SHARE_MAX_KIB: u32 = BODY_BUDGET_KIB / 4;
+
 /// The HTTP client, shared by every fetch of a run (connections are reused).
 #[derive(Clone, Debug)]
 pub struct Fetcher {
@@ -112,6 +124,8 @@ pub struct Fetcher {
     max_body: crate::config::ByteSize,
     max_redirects: u8,
     timeout: Duration,
+    budget: Arc<tokio::sync::Semaphore>,
+    buffers: Arc<BufferPool>,
 }
 
 impl Fetcher {
@@ -138,7 +152,14 @@ impl Fetcher {
             None => {}
         }
         let client = builder.build().map_err(|e| FetchError::Network(describe(&e)))?;
-        Ok(Self { client, max_body: cfg.max_body, max_redirects: cfg.max_redirects, timeout: cfg.timeout() })
+        Ok(Self {
+            client,
+            max_body: cfg.max_body,
+            max_redirects: cfg.max_redirects,
+            timeout: cfg.timeout(),
+            budget: Arc::new(tokio::sync::Semaphore::new(BODY_BUDGET_KIB as usize)),
+            buffers: BufferPool::new(2 * cfg.concurrency.get(), 4 << 20),
+        })
     }
 
     /// GETs `url`, following redirects, conditional on `validators`.
@@ -214,9 +235,13 @@ impl Fetcher {
         if response.content_length().is_some_and(|n| n > cap) {
             return Err(FetchError::TooLarge(self.max_body));
         }
-        let mut body =
-            Vec::with_capacity(response.content_length().map_or(64 * 1024, |n| n.min(cap) as usize));
+        let mut body = PooledBuf::default();
+        let mut budget = None;
         if status != StatusCode::NOT_MODIFIED {
+            let expected = response.content_length().map_or(64 * 1024, |n| n.min(cap));
+            let kib = (expected / 1024).clamp(64, u64::from(BODY_SHARE_MAX_KIB)) as u32;
+            budget = Arc::clone(&self.budget).acquire_many_owned(kib).await.ok();
+            body = self.buffers.take(expected as usize);
             while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(&e))? {
                 if body.len() as u64 + chunk.len() as u64 > cap {
                     return Err(FetchError::TooLarge(self.max_body));
@@ -231,6 +256,7 @@ impl Fetcher {
             content_type,
             validators,
             body,
+            budget,
         })
     }
 
@@ -324,7 +350,8 @@ mod tests {
             moved_to: None,
             content_type: Some("application/rss+xml; Charset=\"windows-1251\"".into()),
             validators: Validators::default(),
-            body: Vec::new(),
+            body: PooledBuf::default(),
+            budget: None,
         };
         assert_eq!(f.charset(), Some("windows-1251"));
     }

@@ -2,7 +2,7 @@
 
 use crate::domain::ParsedFeed;
 
-use super::{charset, normalize, repair};
+use super::{cdata, charset, normalize, repair};
 
 /// Why a body is not a usable feed.
 #[derive(Debug, thiserror::Error)]
@@ -28,16 +28,21 @@ pub fn parse(body: &[u8], http_charset: Option<&str>, url: &str) -> Result<Parse
         return Err(ParseError::Html);
     }
     let text = repair::fix_root(&text);
-    let parsed = match feed_rs_parse(&text, url) {
+    cdata::with_rewritten(&text, |text| parse_decoded(text, url))
+}
+
+/// Parses decoded text with feed-rs, with one lenient retry for documents that fail, and
+/// normalises the result.
+pub fn parse_decoded(text: &str, url: &str) -> Result<ParsedFeed, ParseError> {
+    let parsed = match feed_rs_parse(text, url) {
         Ok(feed) => feed,
         Err(first) => {
-            // One lenient second try, only for documents that failed.
             let json = text.trim_start().starts_with('{');
             let fixed = if json {
-                repair::fix_json(&text)
+                repair::fix_json(text)
             } else {
-                let entities = repair::fix_entities(&text);
-                let types = repair::fix_text_types(entities.as_deref().unwrap_or(&text));
+                let entities = repair::fix_entities(text);
+                let types = repair::fix_text_types(entities.as_deref().unwrap_or(text));
                 types.or(entities)
             };
             fixed.and_then(|f| feed_rs_parse(&f, url).ok()).ok_or(first)?

@@ -1,12 +1,12 @@
-//! Writing a refresh's result: one transaction per feed, articles upserted by their stable key
-//! (read and starred state kept), unchanged articles not rewritten, retention applied.
+//! Writing a refresh's result: each feed written atomically, articles upserted by their stable
+//! key (read and starred state kept), unchanged articles not rewritten, retention applied.
 
-use chrono::{DateTime, Duration, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
 use super::prepare::{PreparedArticle, PreparedFeed};
 use super::{Store, StoreError};
 use crate::config::RetentionConfig;
 use crate::domain::FeedId;
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{Connection, Transaction, params};
 
 /// What a successful fetch learned about the feed besides its entries.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -37,7 +37,24 @@ pub struct IngestOutcome {
 /// Entries dated further ahead than this are treated as published now (broken clocks, typos).
 const FUTURE_SLACK: Duration = Duration::hours(24);
 
+/// A write transaction holding the results of several feeds. Each feed is written atomically
+/// inside it (its own savepoint: a feed is stored whole or not at all) and the batch commits
+/// them together.
+///
+/// Why batch: the time-ordered indexes put every feed's articles all over the index, so a
+/// commit per feed appends most of the index's pages to the WAL again for each feed. Measured on
+/// 500 feeds × 100 articles: 2.2 s of writing with a commit per feed, 0.8 s batched
+/// (`cargo bench --bench ingest`, and the refresh benchmark in the README).
+pub struct Batch<'a> {
+    tx: Transaction<'a>,
+}
+
 impl Store {
+    /// Starts a batch (an immediate write transaction, so it never fails half-way on a lock).
+    pub fn batch(&mut self) -> Result<Batch<'_>, StoreError> {
+        Ok(Batch { tx: self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)? })
+    }
+
     /// Records a check that found nothing new (304, or a body identical to the last one).
     pub fn record_unchanged(
         &mut self,
@@ -45,38 +62,24 @@ impl Store {
         record: &FetchRecord,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute(
-            "UPDATE feeds SET last_fetch = ?2, last_status = ?3, last_error = NULL, failures = 0, gone = 0,
-                 retry_after = NULL, etag = coalesce(?4, etag), last_modified = coalesce(?5, last_modified)
-             WHERE id = ?1",
-            params![id.0, now.timestamp(), record.status, record.etag, record.last_modified],
-        )?;
-        move_url(&tx, id, record.new_url.as_deref())?;
-        tx.commit()?;
-        Ok(())
+        let mut batch = self.batch()?;
+        batch.record_unchanged(id, record, now)?;
+        batch.commit()
     }
 
     /// Records a failed check: its reason, the status if any, 410 Gone, Retry-After.
     pub fn record_failure(
         &mut self,
         id: FeedId,
-        status: Option<u16>,
-        error: &str,
-        gone: bool,
-        retry_after: Option<DateTime<Utc>>,
+        failure: &Failure<'_>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE feeds SET last_fetch = ?2, last_status = ?3, last_error = ?4, failures = failures + 1,
-                 gone = ?5, retry_after = ?6
-             WHERE id = ?1",
-            params![id.0, now.timestamp(), status, error, gone, retry_after.map(|t| t.timestamp())],
-        )?;
-        Ok(())
+        let mut batch = self.batch()?;
+        batch.record_failure(id, failure, now)?;
+        batch.commit()
     }
 
-    /// Stores a prepared feed in one transaction and applies retention to it.
+    /// Stores a prepared feed and applies retention to it, in one transaction.
     pub fn ingest(
         &mut self,
         id: FeedId,
@@ -85,42 +88,125 @@ impl Store {
         retention: &RetentionConfig,
         now: DateTime<Utc>,
     ) -> Result<IngestOutcome, StoreError> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute(
+        let mut batch = self.batch()?;
+        let outcome = batch.ingest(id, record, feed, retention, now)?;
+        batch.commit()?;
+        Ok(outcome)
+    }
+}
+
+/// Why a check failed, as recorded on the feed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Failure<'a> {
+    /// The HTTP status, when there was one.
+    pub status: Option<u16>,
+    /// What went wrong, for the user.
+    pub error: &'a str,
+    /// The server said 410 Gone.
+    pub gone: bool,
+    /// The server asked not to be asked again before this time.
+    pub retry_after: Option<DateTime<Utc>>,
+}
+
+impl Batch<'_> {
+    /// Makes everything in the batch durable and visible.
+    pub fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit()?;
+        Ok(())
+    }
+
+    /// Records a check that found nothing new.
+    pub fn record_unchanged(
+        &mut self,
+        id: FeedId,
+        record: &FetchRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let sp = self.tx.savepoint()?;
+        sp.prepare_cached(
+            "UPDATE feeds SET last_fetch = ?2, last_status = ?3, last_error = NULL, failures = 0, gone = 0,
+                 retry_after = NULL, etag = coalesce(?4, etag), last_modified = coalesce(?5, last_modified)
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            id.0,
+            now.timestamp(),
+            record.status,
+            record.etag,
+            record.last_modified
+        ])?;
+        move_url(&sp, id, record.new_url.as_deref())?;
+        sp.commit()?;
+        Ok(())
+    }
+
+    /// Records a failed check.
+    pub fn record_failure(
+        &mut self,
+        id: FeedId,
+        f: &Failure<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "UPDATE feeds SET last_fetch = ?2, last_status = ?3, last_error = ?4, failures = failures + 1,
+                     gone = ?5, retry_after = ?6
+                 WHERE id = ?1",
+            )?
+            .execute(params![id.0, now.timestamp(), f.status, f.error, f.gone, f.retry_after.map(|t| t.timestamp())])?;
+        Ok(())
+    }
+
+    /// Stores a prepared feed and applies retention to it, atomically within the batch.
+    pub fn ingest(
+        &mut self,
+        id: FeedId,
+        record: &FetchRecord,
+        feed: &PreparedFeed,
+        retention: &RetentionConfig,
+        now: DateTime<Utc>,
+    ) -> Result<IngestOutcome, StoreError> {
+        let sp = self.tx.savepoint()?;
+        sp.prepare_cached(
             "UPDATE feeds SET feed_title = coalesce(?2, feed_title), site_url = coalesce(?3, site_url),
                  etag = ?4, last_modified = ?5, body_hash = ?6, last_fetch = ?7, last_status = ?8,
                  last_error = NULL, failures = 0, gone = 0, retry_after = NULL
              WHERE id = ?1",
-            params![
-                id.0,
-                feed.title,
-                feed.site_url,
-                record.etag,
-                record.last_modified,
-                record.body_hash,
-                now.timestamp(),
-                record.status
-            ],
-        )?;
-        move_url(&tx, id, record.new_url.as_deref())?;
+        )?
+        .execute(params![
+            id.0,
+            feed.title,
+            feed.site_url,
+            record.etag,
+            record.last_modified,
+            record.body_hash,
+            now.timestamp(),
+            record.status
+        ])?;
+        move_url(&sp, id, record.new_url.as_deref())?;
         let mut outcome = IngestOutcome::default();
         // Reverse document order: undated entries, which all sort by the same first-seen time,
         // then list in the feed's own order (ties are broken by id, newest id first).
         for entry in retained(&feed.articles, retention, now).into_iter().rev() {
-            match upsert(&tx, id, entry, now)? {
+            match upsert(&sp, id, entry, now)? {
                 Upsert::Inserted => outcome.new += 1,
                 Upsert::Updated => outcome.updated += 1,
                 Upsert::Unchanged => {}
             }
         }
-        outcome.removed = apply_retention(&tx, id, retention, now)?;
-        tx.commit()?;
+        if outcome.new > 0 {
+            // New articles are unread; see the schema for why this is not a trigger.
+            sp.prepare_cached("UPDATE feeds SET total = total + ?2, unread = unread + ?2 WHERE id = ?1")?
+                .execute(params![id.0, outcome.new as i64])?;
+        }
+        outcome.removed = apply_retention(&sp, id, retention, now)?;
+        sp.commit()?;
         Ok(outcome)
     }
 }
 
 /// Follows a permanent redirect unless another subscription already has that URL.
-fn move_url(tx: &Transaction<'_>, id: FeedId, new_url: Option<&str>) -> Result<(), StoreError> {
+fn move_url(tx: &Connection, id: FeedId, new_url: Option<&str>) -> Result<(), StoreError> {
     if let Some(url) = new_url {
         tx.execute(
             "UPDATE feeds SET url = ?2 WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = ?2)",
@@ -167,70 +253,73 @@ enum Upsert {
 }
 
 fn upsert(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     feed: FeedId,
     e: &PreparedArticle,
     now: DateTime<Utc>,
 ) -> Result<Upsert, StoreError> {
     let sort_time = e.date().map(|d| if d > now + FUTURE_SLACK { now } else { d });
-    let existing: Option<(i64, i64)> = tx
-        .prepare_cached("SELECT id, fingerprint FROM articles WHERE feed_id = ?1 AND key_hash = ?2")?
-        .query_row(params![feed.0, e.key_hash], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    match existing {
-        None => {
-            tx.prepare_cached(
-                "INSERT INTO articles (feed_id, key_hash, key, fingerprint, title, link, author, published,
-                     updated, first_seen, categories)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )?
-            .execute(params![
-                feed.0,
-                e.key_hash,
-                e.key,
-                e.fingerprint,
-                e.title,
-                e.link,
-                e.author,
-                sort_time.unwrap_or(now).timestamp(),
-                e.updated.map(|d| d.timestamp()),
-                now.timestamp(),
-                e.categories
-            ])?;
-            let id = tx.last_insert_rowid();
-            tx.prepare_cached("INSERT INTO bodies (article_id, summary, content, enclosures) VALUES (?1, ?2, ?3, ?4)")?
-                .execute(params![id, e.summary, e.content, e.enclosures])?;
-            Ok(Upsert::Inserted)
-        }
-        Some((_, old)) if old == e.fingerprint => Ok(Upsert::Unchanged),
-        Some((id, _)) => {
-            tx.prepare_cached(
-                "UPDATE articles SET fingerprint = ?2, title = ?3, link = ?4, author = ?5,
-                     published = coalesce(?6, published), updated = ?7, categories = ?8
-                 WHERE id = ?1",
-            )?
-            .execute(params![
-                id,
-                e.fingerprint,
-                e.title,
-                e.link,
-                e.author,
-                sort_time.map(|d| d.timestamp()),
-                e.updated.map(|d| d.timestamp()),
-                e.categories
-            ])?;
-            tx.prepare_cached(
-                "INSERT OR REPLACE INTO bodies (article_id, summary, content, enclosures) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![id, e.summary, e.content, e.enclosures])?;
-            Ok(Upsert::Updated)
-        }
+    // Insert first: for a new article (every one, on a first refresh) that is the only
+    // statement; a key already there makes it a no-op and the fingerprint decides the rest.
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO articles (feed_id, key_hash, key, fingerprint, title, link, author, published,
+                 updated, first_seen, categories)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             ON CONFLICT (feed_id, key_hash) DO NOTHING",
+        )?
+        .execute(params![
+            feed.0,
+            e.key_hash,
+            e.key,
+            e.fingerprint,
+            e.title,
+            e.link,
+            e.author,
+            sort_time.unwrap_or(now).timestamp(),
+            e.updated.map(|d| d.timestamp()),
+            now.timestamp(),
+            e.categories
+        ])?;
+    if inserted == 1 {
+        let id = tx.last_insert_rowid();
+        tx.prepare_cached(
+            "INSERT INTO bodies (article_id, summary, content, enclosures) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![id, e.summary, e.content, e.enclosures])?;
+        return Ok(Upsert::Inserted);
     }
+    let (id, old): (i64, i64) = tx
+        .prepare_cached("SELECT id, fingerprint FROM articles WHERE feed_id = ?1 AND key_hash = ?2")?
+        .query_row(params![feed.0, e.key_hash], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    if old == e.fingerprint {
+        return Ok(Upsert::Unchanged);
+    }
+    tx.prepare_cached(
+        "UPDATE articles SET fingerprint = ?2, title = ?3, link = ?4, author = ?5,
+             published = coalesce(?6, published), updated = ?7, categories = ?8
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        e.fingerprint,
+        e.title,
+        e.link,
+        e.author,
+        sort_time.map(|d| d.timestamp()),
+        e.updated.map(|d| d.timestamp()),
+        e.categories
+    ])?;
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO bodies (article_id, summary, content, enclosures) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![id, e.summary, e.content, e.enclosures])?;
+    Ok(Upsert::Updated)
 }
 
 /// Deletes what retention no longer allows for one feed; starred articles always stay.
 fn apply_retention(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     feed: FeedId,
     retention: &RetentionConfig,
     now: DateTime<Utc>,

@@ -68,7 +68,8 @@ impl From<ParsedFeed> for PreparedFeed {
 fn prepare_article(e: NewArticle) -> PreparedArticle {
     let fingerprint = fingerprint(&e);
     // The summary is not stored twice when the content repeats it.
-    let summary = e.summary_html.as_deref().filter(|s| Some(*s) != e.content_html.as_deref()).map(body::encode);
+    let summary =
+        e.summary_html.as_deref().filter(|s| Some(*s) != e.content_html.as_deref()).map(body::encode);
     PreparedArticle {
         key_hash: xxhash_rust::xxh3::xxh3_64(e.key.as_bytes()) as i64,
         fingerprint,
