@@ -216,6 +216,7 @@ async fn fetch_one(fetcher: &Fetcher, cpu: &Semaphore, target: FetchTarget) -> J
     };
     // The body (and its share of the body budget) is dropped as soon as it is parsed.
     let parsed = tokio::task::spawn_blocking(move || {
+        background_priority();
         crate::feed::parse(&fetched.body, fetched.charset(), &fetched.final_url).map(PreparedFeed::from)
     })
     .await;
@@ -233,6 +234,20 @@ async fn fetch_one(fetcher: &Fetcher, cpu: &Semaphore, target: FetchTarget) -> J
             Job::Failure { target, status: None, error, gone: false, retry_after: None }
         }
     }
+}
+
+/// Lowers the priority of the calling thread once: parsing is background work, and the writer
+/// (and, in the reader, the UI thread) should get a core first when both want one.
+fn background_priority() {
+    thread_local!(static LOWERED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+    LOWERED.with(|lowered| {
+        if !lowered.replace(true) {
+            let lowest = thread_priority::ThreadPriority::Min;
+            if let Err(e) = thread_priority::set_current_thread_priority(lowest) {
+                debug!("cannot lower a parse thread's priority: {e:?}");
+            }
+        }
+    });
 }
 
 fn failure(target: FetchTarget, e: &FetchError) -> Job {
@@ -291,7 +306,9 @@ fn write_all(
             Err(e) => error = Some(e),
         }
     }
-    debug!(?busy, batches, "writer finished");
+    // On Linux, the kernel's account of this thread: time on a CPU and time waiting for one.
+    let sched = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+    debug!(?busy, batches, sched = sched.trim(), "writer finished");
     (store, summary, error)
 }
 

@@ -108,6 +108,8 @@ fn gzip_bodies_are_decompressed() {
     assert_eq!(summary.new, 2);
     let hit = &server.hits("/z.xml")[0];
     assert!(hit.headers["accept-encoding"].to_str().unwrap().contains("gzip"));
+    let agent = hit.headers["user-agent"].to_str().unwrap();
+    assert!(agent.starts_with(&format!("tidings/{}", env!("CARGO_PKG_VERSION"))), "{agent}");
     let titles: Vec<String> = all_articles(&env.store()).into_iter().map(|a| a.title).collect();
     assert!(titles.contains(&"Zipped one".to_string()));
 }

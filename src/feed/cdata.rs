@@ -46,7 +46,8 @@ pub fn escaped_runs_to_cdata(text: &str) -> Cow<'_, str> {
 /// false (leaving `out` empty) when there is nothing to rewrite.
 fn rewrite_into(text: &str, out: &mut String) -> bool {
     let bytes = text.as_bytes();
-    if !text.trim_start_matches('\u{feff}').trim_start().starts_with('<') || memchr_amp(bytes, 0).is_none() {
+    let xml = text.trim_start_matches('\u{feff}').trim_start().starts_with('<');
+    if !xml || memchr::memchr(b'&', bytes).is_none() {
         return false;
     }
     let mut copied = 0; // text[..copied] is already in `out`
@@ -57,45 +58,52 @@ fn rewrite_into(text: &str, out: &mut String) -> bool {
             continue;
         }
         // A text run: up to the next `<`.
-        let end = text[at..].find('<').map_or(text.len(), |i| at + i);
-        let run = &text[at..end];
-        if run.contains('&')
-            && let Some(unescaped) = unescape_run(run)
-        {
+        let end = memchr::memchr(b'<', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+        if memchr::memchr(b'&', &bytes[at..end]).is_some() {
             if copied == 0 {
-                out.reserve(text.len());
+                out.reserve(text.len() + 64);
             }
             out.push_str(&text[copied..at]);
-            push_cdata(out, &unescaped);
-            copied = end;
+            copied = at;
+            let mark = out.len();
+            out.push_str(CDATA_OPEN);
+            if unescape_into(&text[at..end], out) {
+                split_cdata_ends(out, mark + CDATA_OPEN.len());
+                out.push_str(CDATA_CLOSE);
+                copied = end;
+            } else {
+                // A reference the XML reader would reject: the run stays as written.
+                out.truncate(mark);
+            }
         }
         at = end;
     }
     if copied == 0 {
+        out.clear();
         return false;
     }
     out.push_str(&text[copied..]);
     true
 }
 
-fn memchr_amp(bytes: &[u8], from: usize) -> Option<usize> {
-    bytes.get(from..)?.iter().position(|&b| b == b'&').map(|i| i + from)
-}
+const CDATA_OPEN: &str = "<![CDATA[";
+const CDATA_CLOSE: &str = "]]>";
 
 /// The index just past the markup starting at `at` (a tag, comment, CDATA, PI or declaration).
 fn skip_markup(text: &str, at: usize) -> usize {
-    let rest = &text[at..];
-    let close = |pattern: &str| rest.find(pattern).map_or(text.len(), |i| at + i + pattern.len());
-    if rest.starts_with("<![CDATA[") {
-        close("]]>")
-    } else if rest.starts_with("<!--") {
-        close("-->")
-    } else if rest.starts_with("<?") {
-        close("?>")
+    let rest = &text.as_bytes()[at..];
+    let close =
+        |pattern: &[u8]| memchr::memmem::find(rest, pattern).map_or(text.len(), |i| at + i + pattern.len());
+    if rest.starts_with(CDATA_OPEN.as_bytes()) {
+        close(CDATA_CLOSE.as_bytes())
+    } else if rest.starts_with(b"<!--") {
+        close(b"-->")
+    } else if rest.starts_with(b"<?") {
+        close(b"?>")
     } else {
         // A tag or declaration: `>` inside quoted attribute values does not end it.
         let mut quote = None;
-        for (i, b) in rest.bytes().enumerate().skip(1) {
+        for (i, &b) in rest.iter().enumerate().skip(1) {
             match (quote, b) {
                 (None, b'"' | b'\'') => quote = Some(b),
                 (Some(q), _) if b == q => quote = None,
@@ -107,25 +115,26 @@ fn skip_markup(text: &str, at: usize) -> usize {
     }
 }
 
-/// The run with its references resolved as feed-rs would (unknown named references kept as
-/// written), or `None` if any reference is one the XML reader would reject.
-fn unescape_run(run: &str) -> Option<String> {
-    let mut out = String::with_capacity(run.len());
+/// Appends the run with its references resolved as feed-rs would (unknown named references
+/// kept as written). Returns false, having appended part of it, if any reference is one the
+/// XML reader would reject.
+fn unescape_into(run: &str, out: &mut String) -> bool {
     let mut rest = run;
-    while let Some(amp) = rest.find('&') {
+    while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
         out.push_str(&rest[..amp]);
         let after = &rest[amp + 1..];
-        let semi = after.find(';')?;
+        let Some(semi) = memchr::memchr(b';', after.as_bytes()) else { return false };
         let name = &after[..semi];
-        if name.is_empty()
-            || !name
+        let valid_name = !name.is_empty()
+            && name
                 .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'#' | b'_' | b'-' | b'.' | b':'))
-        {
-            return None;
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'#' | b'_' | b'-' | b'.' | b':'));
+        if !valid_name {
+            return false;
         }
         if let Some(number) = name.strip_prefix('#') {
-            out.push(char_ref(number)?);
+            let Some(c) = char_ref(number) else { return false };
+            out.push(c);
         } else {
             match name {
                 "lt" => out.push('<'),
@@ -143,7 +152,7 @@ fn unescape_run(run: &str) -> Option<String> {
         rest = &after[semi + 1..];
     }
     out.push_str(rest);
-    Some(out)
+    true
 }
 
 /// A character reference as quick-xml reads it: decimal, or hex with a lowercase `x`; no
@@ -160,11 +169,12 @@ fn char_ref(number: &str) -> Option<char> {
     char::from_u32(code)
 }
 
-/// Writes `text` as CDATA, splitting any `]]>` it contains across two sections.
-fn push_cdata(out: &mut String, text: &str) {
-    out.push_str("<![CDATA[");
-    out.push_str(&text.replace("]]>", "]]]]><![CDATA[>"));
-    out.push_str("]]>");
+/// CDATA content written from `from` on may not contain `]]>`: split any into two sections.
+fn split_cdata_ends(out: &mut String, from: usize) {
+    if memchr::memmem::find(&out.as_bytes()[from..], CDATA_CLOSE.as_bytes()).is_some() {
+        let content = out.split_off(from);
+        out.push_str(&content.replace(CDATA_CLOSE, "]]]]><![CDATA[>"));
+    }
 }
 
 #[cfg(test)]

@@ -48,8 +48,13 @@ impl Env {
     /// The real `tidings` binary pointed at this environment, with no proxy from the
     /// environment (tests only ever talk to loopback).
     pub fn cmd(&self) -> Command {
+        Command::from_std(self.std_cmd())
+    }
+
+    /// The same as [`Env::cmd`], as a plain `std::process::Command` (to spawn and poll).
+    pub fn std_cmd(&self) -> std::process::Command {
         let paths = self.paths();
-        let mut cmd = Command::cargo_bin("tidings").unwrap();
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tidings"));
         cmd.arg("--config-dir").arg(&paths.config_dir).arg("--data-dir").arg(&paths.data_dir);
         for var in ["http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"] {
             cmd.env_remove(var);

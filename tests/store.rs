@@ -1,0 +1,208 @@
+//! The cache on a real SQLite file: keyset pages, the indexes the list queries use, retention,
+//! and a refresh sharing the file with another process.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use chrono::{Duration, TimeZone, Utc};
+use common::server::{Route, TestServer};
+use common::{Env, rss};
+use tidings::config::RetentionConfig;
+use tidings::domain::{ArticleFilter, Cursor, NewArticle, NewFeed, ParsedFeed};
+use tidings::store::{FetchRecord, Mark, PreparedFeed, Store};
+
+fn feed_with(n: usize, prefix: &str, start: chrono::DateTime<Utc>) -> PreparedFeed {
+    let entries = (0..n)
+        .map(|i| NewArticle {
+            key: format!("{prefix}-{i}"),
+            title: format!("{prefix} article {i}"),
+            // Several articles share each timestamp, so the id tie-break is exercised.
+            published: Some(start - Duration::minutes((i / 3) as i64)),
+            content_html: Some(format!("<p>Body {i}</p>")),
+            ..NewArticle::default()
+        })
+        .collect();
+    ParsedFeed { title: Some(prefix.into()), site_url: None, entries }.into()
+}
+
+fn filled(env: &Env) -> Store {
+    let mut store = env.store();
+    let start = Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).single().unwrap();
+    for (i, name) in ["alpha", "beta", "gamma"].iter().enumerate() {
+        let tags = if i == 1 { vec!["news".to_string()] } else { Vec::new() };
+        let id = store
+            .add_feed(&NewFeed { url: format!("https://{name}.example/feed"), title: None, tags }, start)
+            .unwrap()
+            .id;
+        store
+            .ingest(
+                id,
+                &FetchRecord::default(),
+                &feed_with(400, name, start),
+                &RetentionConfig::default(),
+                start,
+            )
+            .unwrap();
+    }
+    store
+}
+
+#[test]
+fn keyset_pages_cover_every_article_once_in_order() {
+    let env = Env::new();
+    let mut store = filled(&env);
+    // Some read and starred, for the filtered views.
+    let first: Vec<_> =
+        store.articles(&ArticleFilter::default(), None, 50).unwrap().iter().map(|a| a.id).collect();
+    store.mark(&first[..20], Mark::Read).unwrap();
+    store.mark(&first[10..15], Mark::Star).unwrap();
+    for (filter, expected) in [
+        (ArticleFilter::default(), 1200),
+        (ArticleFilter { unread: true, ..ArticleFilter::default() }, 1180),
+        (ArticleFilter { starred: true, ..ArticleFilter::default() }, 5),
+        (ArticleFilter { tag: Some("news".into()), ..ArticleFilter::default() }, 400),
+    ] {
+        let mut seen = Vec::new();
+        let mut cursor: Option<Cursor> = None;
+        loop {
+            let page = store.articles(&filter, cursor, 70).unwrap();
+            let Some(last) = page.last() else { break };
+            cursor = Some(Cursor { time: last.published.timestamp(), id: last.id });
+            seen.extend(page);
+        }
+        assert_eq!(seen.len(), expected, "{filter:?}");
+        let mut ids: Vec<_> = seen.iter().map(|a| a.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), expected, "no article twice: {filter:?}");
+        assert!(
+            seen.windows(2).all(|w| (w[0].published, w[0].id) > (w[1].published, w[1].id)),
+            "newest first, ties by id: {filter:?}"
+        );
+    }
+    let feed = &store.feeds().unwrap()[0];
+    assert_eq!((feed.total, feed.unread), (400, 400 - feed_read_count(&store, feed.id)));
+}
+
+fn feed_read_count(store: &Store, feed: tidings::domain::FeedId) -> u64 {
+    let filter = ArticleFilter { feed: Some(feed), ..ArticleFilter::default() };
+    store.articles(&filter, None, 10_000).unwrap().iter().filter(|a| a.read).count() as u64
+}
+
+#[test]
+fn list_queries_walk_an_index_and_never_sort_the_table() {
+    let env = Env::new();
+    drop(filled(&env));
+    let conn = rusqlite_connection(&env);
+    let cursor = "AND (a.published, a.id) < (1790000000, 500)";
+    for (what, filter) in [
+        ("all", ""),
+        ("unread", "AND a.read = 0"),
+        ("starred", "AND a.starred = 1"),
+        ("one feed", "AND a.feed_id = 2"),
+    ] {
+        let sql = format!(
+            "EXPLAIN QUERY PLAN SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id \
+             WHERE 1 {filter} {cursor} ORDER BY a.published DESC, a.id DESC LIMIT 50"
+        );
+        let plan: Vec<String> = conn
+            .prepare(&sql)
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let plan = plan.join(" | ");
+        assert!(!plan.contains("TEMP B-TREE"), "{what}: sorts instead of walking an index: {plan}");
+        assert!(plan.contains("USING INDEX") || plan.contains("USING COVERING INDEX"), "{what}: {plan}");
+    }
+}
+
+/// A second, plain connection to the test database (the query plans are the point here).
+fn rusqlite_connection(env: &Env) -> rusqlite::Connection {
+    rusqlite::Connection::open(env.paths().database()).unwrap()
+}
+
+#[test]
+fn keep_days_drops_old_articles_on_the_way_in_and_in_the_cache() {
+    let env = Env::new();
+    let mut store = env.store();
+    let now = Utc::now();
+    let id = store
+        .add_feed(&NewFeed { url: "https://old.example/feed".into(), ..NewFeed::default() }, now)
+        .unwrap()
+        .id;
+    let fresh = now - Duration::days(2);
+    let old = now - Duration::days(40);
+    let entry = |key: &str, when| NewArticle {
+        key: key.into(),
+        title: key.into(),
+        published: Some(when),
+        ..NewArticle::default()
+    };
+    let feed: PreparedFeed =
+        ParsedFeed { entries: vec![entry("fresh", fresh), entry("old", old)], ..ParsedFeed::default() }
+            .into();
+    // Without retention both are stored; one is starred.
+    store.ingest(id, &FetchRecord::default(), &feed, &RetentionConfig::default(), now).unwrap();
+    let all = store.articles(&ArticleFilter::default(), None, 10).unwrap();
+    let old_id = all.iter().find(|a| a.title == "old").unwrap().id;
+    let keep = RetentionConfig { keep_days: 30, keep_per_feed: 0 };
+    let outcome = store.ingest(id, &FetchRecord::default(), &feed, &keep, now).unwrap();
+    assert_eq!(outcome.removed, 1);
+    let titles: Vec<String> =
+        store.articles(&ArticleFilter::default(), None, 10).unwrap().into_iter().map(|a| a.title).collect();
+    assert_eq!(titles, vec!["fresh"]);
+    // Starred articles survive retention.
+    store.ingest(id, &FetchRecord::default(), &feed, &RetentionConfig::default(), now).unwrap();
+    let again = store.articles(&ArticleFilter::default(), None, 10).unwrap();
+    let old_again = again.iter().find(|a| a.title == "old").unwrap().id;
+    assert_ne!(old_again, old_id, "it was really deleted and came back as a new row");
+    store.mark(&[old_again], Mark::Star).unwrap();
+    store.ingest(id, &FetchRecord::default(), &feed, &keep, now).unwrap();
+    assert_eq!(store.articles(&ArticleFilter::default(), None, 10).unwrap().len(), 2);
+}
+
+#[test]
+fn a_refresh_and_another_process_share_the_database() {
+    let server = TestServer::start();
+    // Slow answers keep the refresh writing for a while.
+    server.set_latency(std::time::Duration::from_millis(40), 0.5);
+    let env = Env::new();
+    env.run_ok(&["add", "--no-fetch", &server.url("/seed.xml")]);
+    server.set("/seed.xml", Route::feed(rss("Seed", &[("s1", "Seed one"), ("s2", "Seed two")])));
+    env.run_ok(&["refresh"]);
+    let seed = serde_json::from_str::<serde_json::Value>(&env.run_ok(&["articles", "--json"])).unwrap();
+    let seed_id = seed[0]["id"].as_i64().unwrap().to_string();
+    let mut urls = String::new();
+    for i in 0..60 {
+        let items: Vec<(String, String)> =
+            (0..20).map(|j| (format!("f{i}-{j}"), format!("Item {j} of {i}"))).collect();
+        let items: Vec<(&str, &str)> = items.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        server.set(&format!("/f{i}.xml"), Route::feed(rss(&format!("Feed {i}"), &items)));
+        urls.push_str(&server.url(&format!("/f{i}.xml")));
+        urls.push('\n');
+    }
+    std::fs::write(env.file("urls"), urls).unwrap();
+    env.run_ok(&["import", env.file("urls").to_str().unwrap()]);
+    let mut refresh = env
+        .std_cmd()
+        .args(["refresh", "-q"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // While it runs, another process reads and writes the same file.
+    let mut rounds = 0;
+    while refresh.try_wait().unwrap().is_none() && rounds < 200 {
+        env.run_ok(&["mark", &seed_id, if rounds % 2 == 0 { "--read" } else { "--unread" }]);
+        env.run_ok(&["articles", "-n", "5"]);
+        rounds += 1;
+    }
+    let status = refresh.wait().unwrap();
+    assert!(status.success());
+    assert!(rounds > 2, "the other process ran while the refresh did ({rounds} rounds)");
+    let feeds: Vec<serde_json::Value> = serde_json::from_str(&env.run_ok(&["feeds", "--json"])).unwrap();
+    let total: u64 = feeds.iter().map(|f| f["total"].as_u64().unwrap()).sum();
+    assert_eq!(total, 60 * 20 + 2);
+}
