@@ -1,6 +1,11 @@
-//! A refresh run: fetch (bounded globally and per host) → parse (on the blocking pool, bounded
-//! by the cores) → store (one writer thread, one transaction per feed). One [`FeedResult`]
-//! comes back per feed as soon as it is stored; one feed's failure never stops the others.
+//! A refresh run: fetch (bounded globally and per host) → parse ([`pool`], one thread per core)
+//! → store ([`writer`], one thread, each feed atomic). One [`FeedResult`] comes back per feed
+//! as soon as it is stored; one feed's failure never stops the others.
+
+mod pool;
+mod writer;
+
+pub use pool::ParsePool;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,7 +17,7 @@ use tracing::{debug, warn};
 use crate::config::Config;
 use crate::domain::FeedId;
 use crate::feed::fetch::{FetchError, Fetched, Fetcher, Validators};
-use crate::store::{Batch, Failure, FetchRecord, FetchTarget, PreparedFeed, Store, StoreError};
+use crate::store::{Failure, FetchRecord, FetchTarget, PreparedFeed, Store, StoreError};
 
 /// What happened to one feed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -128,12 +133,13 @@ pub async fn run(
     let runtime = tokio::runtime::Handle::current();
     let writer = std::thread::Builder::new()
         .name("tidings-writer".into())
-        .spawn(move || write_all(store, jobs_rx, &retention, &results, &runtime))
+        .spawn(move || writer::write_all(store, jobs_rx, &retention, &results, &runtime))
         .map_err(|e| StoreError::Writer(format!("cannot start: {e}")))?;
 
     let global = Arc::new(Semaphore::new(config.refresh.concurrency.get()));
-    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-    let cpu = Arc::new(Semaphore::new(cores));
+    let pool = Arc::new(
+        ParsePool::new().map_err(|e| StoreError::Writer(format!("cannot start the parse threads: {e}")))?,
+    );
     let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
     let mut tasks = tokio::task::JoinSet::new();
     let now = Utc::now();
@@ -149,13 +155,13 @@ pub async fn run(
         let per_host = Arc::clone(
             hosts.entry(host).or_insert_with(|| Arc::new(Semaphore::new(config.refresh.per_host.get()))),
         );
-        let (global, cpu, fetcher, jobs) =
-            (Arc::clone(&global), Arc::clone(&cpu), fetcher.clone(), jobs_tx.clone());
+        let (global, parsers, fetcher, jobs) =
+            (Arc::clone(&global), Arc::clone(&pool), fetcher.clone(), jobs_tx.clone());
         tasks.spawn(async move {
             // Host first, then global: a task waiting for its host holds no global slot.
             let Ok(_host) = per_host.acquire_owned().await else { return };
             let Ok(_slot) = global.acquire_owned().await else { return };
-            let job = fetch_one(&fetcher, &cpu, target).await;
+            let job = fetch_one(&fetcher, &parsers, target).await;
             let _ = jobs.send(job).await;
         });
     }
@@ -191,7 +197,7 @@ fn skip_reason(target: &FetchTarget, selection: Selection, now: DateTime<Utc>) -
     }
 }
 
-async fn fetch_one(fetcher: &Fetcher, cpu: &Semaphore, target: FetchTarget) -> Job {
+async fn fetch_one(fetcher: &Fetcher, pool: &ParsePool, target: FetchTarget) -> Job {
     let validators = Validators { etag: target.etag.clone(), last_modified: target.last_modified.clone() };
     let fetched = match fetcher.fetch(&target.url, &validators).await {
         Ok(f) => f,
@@ -205,49 +211,16 @@ async fn fetch_one(fetcher: &Fetcher, cpu: &Semaphore, target: FetchTarget) -> J
         return Job::Unchanged { target, record: record(&fetched, None), not_modified: false };
     }
     let record = record(&fetched, Some(body_hash));
-    let Ok(_core) = cpu.acquire().await else {
-        return Job::Failure {
-            target,
-            status: None,
-            error: "refresh cancelled".into(),
-            gone: false,
-            retry_after: None,
-        };
-    };
-    // The body (and its share of the body budget) is dropped as soon as it is parsed.
-    let parsed = tokio::task::spawn_blocking(move || {
-        background_priority();
-        crate::feed::parse(&fetched.body, fetched.charset(), &fetched.final_url).map(PreparedFeed::from)
-    })
-    .await;
-    match parsed {
-        Ok(Ok(feed)) => Job::Ingest { target, record, feed: Box::new(feed) },
-        Ok(Err(e)) => Job::Failure {
+    match pool.parse(fetched).await {
+        Ok(feed) => Job::Ingest { target, record, feed: Box::new(feed) },
+        Err(e) => Job::Failure {
             target,
             status: record.status,
             error: e.to_string(),
             gone: false,
             retry_after: None,
         },
-        Err(e) => {
-            let error = format!("parser crashed: {e}");
-            Job::Failure { target, status: None, error, gone: false, retry_after: None }
-        }
     }
-}
-
-/// Lowers the priority of the calling thread once: parsing is background work, and the writer
-/// (and, in the reader, the UI thread) should get a core first when both want one.
-fn background_priority() {
-    thread_local!(static LOWERED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
-    LOWERED.with(|lowered| {
-        if !lowered.replace(true) {
-            let lowest = thread_priority::ThreadPriority::Min;
-            if let Err(e) = thread_priority::set_current_thread_priority(lowest) {
-                debug!("cannot lower a parse thread's priority: {e:?}");
-            }
-        }
-    });
 }
 
 fn failure(target: FetchTarget, e: &FetchError) -> Job {
@@ -257,108 +230,6 @@ fn failure(target: FetchTarget, e: &FetchError) -> Job {
         _ => (false, None),
     };
     Job::Failure { target, status: e.status(), error: e.to_string(), gone, retry_after }
-}
-
-/// A batch commits once it holds this many feeds …
-const BATCH_FEEDS: usize = 100;
-/// … or is this old …
-const BATCH_AGE: std::time::Duration = std::time::Duration::from_millis(250);
-/// … or the queue has been empty for this long since the batch began.
-const BATCH_LINGER: std::time::Duration = std::time::Duration::from_millis(30);
-
-/// The writer thread: applies jobs in arrival order, a batch of feeds per transaction (see
-/// [`crate::store::Batch`]), and reports each feed's result once its batch is committed.
-fn write_all(
-    mut store: Store,
-    mut jobs: mpsc::Receiver<Job>,
-    retention: &crate::config::RetentionConfig,
-    results: &mpsc::UnboundedSender<FeedResult>,
-    runtime: &tokio::runtime::Handle,
-) -> (Store, Summary, Option<StoreError>) {
-    let mut summary = Summary::default();
-    let mut error = None;
-    let (mut busy, mut batches) = (std::time::Duration::ZERO, 0_usize);
-    while let Some(first) = jobs.blocking_recv() {
-        if error.is_some() {
-            continue; // drain so senders finish; the run is already failing
-        }
-        let started = std::time::Instant::now();
-        let mut done = Vec::new();
-        let written = (|| -> Result<(), StoreError> {
-            let mut batch = store.batch()?;
-            let mut next = Some(first);
-            while let Some(job) = next {
-                done.push(apply(&mut batch, job, retention)?);
-                next = next_for_batch(&mut jobs, runtime, started, done.len());
-            }
-            batch.commit()
-        })();
-        busy += started.elapsed();
-        batches += 1;
-        match written {
-            Ok(()) => {
-                for result in done {
-                    summary.feeds += 1;
-                    summary.count(&result.outcome);
-                    let _ = results.send(result);
-                }
-            }
-            Err(e) => error = Some(e),
-        }
-    }
-    // On Linux, the kernel's account of this thread: time on a CPU and time waiting for one.
-    let sched = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
-    debug!(?busy, batches, sched = sched.trim(), "writer finished");
-    (store, summary, error)
-}
-
-/// The next job for the open batch, or `None` when the batch should commit now.
-fn next_for_batch(
-    jobs: &mut mpsc::Receiver<Job>,
-    runtime: &tokio::runtime::Handle,
-    started: std::time::Instant,
-    feeds: usize,
-) -> Option<Job> {
-    let age = started.elapsed();
-    if feeds >= BATCH_FEEDS || age >= BATCH_AGE {
-        return None;
-    }
-    match jobs.try_recv() {
-        Ok(job) => Some(job),
-        Err(mpsc::error::TryRecvError::Disconnected) => None,
-        Err(mpsc::error::TryRecvError::Empty) => {
-            let wait = BATCH_LINGER.checked_sub(age)?;
-            // The timer must be created inside the runtime's context, hence the async block.
-            runtime.block_on(async { tokio::time::timeout(wait, jobs.recv()).await }).ok().flatten()
-        }
-    }
-}
-
-fn apply(
-    batch: &mut Batch<'_>,
-    job: Job,
-    retention: &crate::config::RetentionConfig,
-) -> Result<FeedResult, StoreError> {
-    let now = Utc::now();
-    let (target, outcome) = match job {
-        Job::Ingest { target, record, feed } => {
-            let done = batch.ingest(target.id, &record, &feed, retention, now)?;
-            (target, Outcome::Updated { new: done.new, updated: done.updated })
-        }
-        Job::Unchanged { target, record, not_modified } => {
-            batch.record_unchanged(target.id, &record, now)?;
-            (target, if not_modified { Outcome::NotModified } else { Outcome::Unchanged })
-        }
-        Job::Failure { target, status, error, gone, retry_after } => {
-            batch.record_failure(target.id, &Failure { status, error: &error, gone, retry_after }, now)?;
-            (target, Outcome::Failed(error))
-        }
-        Job::Skipped { target, reason } => (target, Outcome::Skipped(reason)),
-    };
-    if let Outcome::Failed(reason) = &outcome {
-        warn!(url = %target.url, "refresh failed: {reason}");
-    }
-    Ok(FeedResult { feed: target.id, url: target.url, outcome })
 }
 
 fn record(fetched: &Fetched, body_hash: Option<i64>) -> FetchRecord {
