@@ -14,7 +14,12 @@ pub struct Cli {
     /// Directory holding the article cache [default: the platform's data dir]
     #[arg(long, global = true, env = "TIDINGS_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// What to do; without one, the latest articles are shown.
+    /// Colour theme for the reader (default, light, high-contrast, solarized-dark, gruvbox,
+    /// ssh-16, or a file in the config dir's themes/)
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
+    /// What to do; without one, the reader opens (or, when not on a terminal, the latest
+    /// articles are printed).
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -139,6 +139,8 @@ pub struct ArticleFilter {
     pub unread: bool,
     /// Only starred articles.
     pub starred: bool,
+    /// Only articles whose title or text matches these words.
+    pub search: Option<String>,
 }
 
 /// A position in the newest-first order, for keyset pagination.

@@ -4,12 +4,20 @@
 //! subscriptions → [`feed::fetch`] → [`feed::parse`] → [`feed::normalize`] → [`store`], driven
 //! by [`refresh`], and [`text`] turns stored HTML into wrapped text for the terminal.
 
+pub mod app;
 pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod domain;
 pub mod feed;
+pub mod index;
+pub mod keymap;
 pub mod paths;
 pub mod refresh;
 pub mod store;
+pub mod subscribe;
 pub mod text;
+pub mod theme;
+pub mod tui;
+pub mod ui;
+pub mod worker;

@@ -5,6 +5,8 @@ mod read;
 mod refresh;
 mod subscribe;
 
+use std::io::IsTerminal;
+
 use anyhow::{Context as _, Result};
 
 use crate::cli::{Cli, Command};
@@ -34,6 +36,10 @@ impl Context {
 pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
     let mut out = Out::stdout();
     match cli.command {
+        None if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() => {
+            let options = crate::app::Options { theme: cli.theme.clone() };
+            crate::app::run(&ctx.paths, &ctx.config, &options)
+        }
         None => read::latest(ctx, &mut out),
         Some(Command::Add { url, title, tags, no_fetch }) => {
             subscribe::add(ctx, &mut out, &url, title, tags, no_fetch)

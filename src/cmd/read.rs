@@ -76,7 +76,13 @@ fn status(f: &Feed) -> String {
 pub(super) fn articles(ctx: &Context, out: &mut Out, args: &ArticlesArgs) -> Result<()> {
     let store = ctx.open_store()?;
     let feed = args.feed.as_deref().map(|f| resolve_feed(&store, f)).transpose()?;
-    let filter = ArticleFilter { feed, tag: args.tag.clone(), unread: args.unread, starred: args.starred };
+    let filter = ArticleFilter {
+        feed,
+        tag: args.tag.clone(),
+        unread: args.unread,
+        starred: args.starred,
+        search: None,
+    };
     let page = store.articles(&filter, None, args.limit)?;
     if args.json {
         return out.json(&page);

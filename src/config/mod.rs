@@ -19,6 +19,47 @@ pub struct Config {
     pub refresh: RefreshConfig,
     /// How long articles are kept.
     pub retention: RetentionConfig,
+    /// How the reader looks and behaves.
+    pub reader: ReaderConfig,
+}
+
+/// The `[reader]` table.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools)] // independent on/off settings, as written in the file
+#[serde(deny_unknown_fields, default)]
+pub struct ReaderConfig {
+    /// Theme name: a builtin, or a file `themes/<name>.toml` in the config dir.
+    pub theme: String,
+    /// The widest the article text is set, in columns.
+    pub max_width: std::num::NonZeroU16,
+    /// Opening an article marks it read.
+    pub mark_read_on_open: bool,
+    /// Refresh every feed when the reader starts (after drawing from the cache).
+    pub refresh_on_start: bool,
+    /// Refresh every feed every this many minutes while the reader runs (0: never).
+    pub refresh_interval: u32,
+    /// Mouse wheel scrolls and a click selects.
+    pub mouse: bool,
+    /// Show the sidebar of views, tags and feeds at start.
+    pub sidebar: bool,
+    /// The browser command, `%u` standing for the URL (default: `$BROWSER`). Run directly,
+    /// never through a shell.
+    pub browser: Option<String>,
+}
+
+impl Default for ReaderConfig {
+    fn default() -> Self {
+        Self {
+            theme: "default".into(),
+            max_width: std::num::NonZeroU16::new(100).unwrap_or(std::num::NonZeroU16::MIN),
+            mark_read_on_open: true,
+            refresh_on_start: true,
+            refresh_interval: 0,
+            mouse: true,
+            sidebar: false,
+            browser: None,
+        }
+    }
 }
 
 /// The `[refresh]` table.
@@ -218,6 +259,11 @@ mod tests {
         assert_eq!(c.refresh.max_body, ByteSize(2 * 1024 * 1024));
         assert_eq!(c.refresh.proxy, Some(Proxy::Url("socks5://127.0.0.1:1080".into())));
         assert_eq!(c.retention.keep_days, 30);
+        let r = parse("[reader]\ntheme = \"gruvbox\"\nmax_width = 72\nrefresh_on_start = false\n")
+            .unwrap()
+            .reader;
+        assert_eq!((r.theme.as_str(), r.max_width.get(), r.refresh_on_start), ("gruvbox", 72, false));
+        assert!(parse("[reader]\nmax_width = 0\n").is_err());
         assert_eq!(parse("[refresh]\nproxy = \"none\"").unwrap().refresh.proxy, Some(Proxy::None));
     }
 

@@ -6,6 +6,42 @@ use rusqlite::{OptionalExtension, Row, ToSql, params};
 use super::{Store, StoreError, to_time, to_time_opt};
 use crate::domain::{Article, ArticleFilter, ArticleId, ArticleSummary, Cursor, Enclosure, FeedId};
 
+/// Where a page starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    /// The newest articles.
+    Newest,
+    /// The articles just older than this one.
+    Older(Cursor),
+    /// The articles just newer than this one.
+    Newer(Cursor),
+    /// The oldest articles.
+    Oldest,
+}
+
+/// Appends the filter's conditions (on an `articles a` row) to `sql`.
+fn filter_sql(filter: &ArticleFilter, sql: &mut String, args: &mut Vec<Box<dyn ToSql>>) {
+    if let Some(feed) = filter.feed {
+        sql.push_str(" AND a.feed_id = ?");
+        args.push(Box::new(feed.0));
+    }
+    if let Some(tag) = &filter.tag {
+        sql.push_str(" AND a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)");
+        args.push(Box::new(tag.clone()));
+    }
+    // Written as literals so SQLite picks the partial indexes.
+    if filter.unread {
+        sql.push_str(" AND a.read = 0");
+    }
+    if filter.starred {
+        sql.push_str(" AND a.starred = 1");
+    }
+    if let Some(query) = &filter.search {
+        sql.push_str(" AND a.id IN (SELECT rowid FROM article_index WHERE article_index MATCH ?)");
+        args.push(Box::new(crate::index::match_expression(query)));
+    }
+}
+
 /// A change of state on articles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mark {
@@ -19,10 +55,10 @@ pub enum Mark {
     Unstar,
 }
 
-const SUMMARY_COLUMNS: &str = "a.id, a.feed_id, coalesce(f.user_title, f.feed_title, f.url), a.title, a.link, \
+pub(super) const SUMMARY_COLUMNS: &str = "a.id, a.feed_id, coalesce(f.user_title, f.feed_title, f.url), a.title, a.link, \
      a.author, a.published, a.read, a.starred";
 
-fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
+pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
     Ok(ArticleSummary {
         id: ArticleId(row.get(0)?),
         feed_id: FeedId(row.get(1)?),
@@ -44,34 +80,90 @@ impl Store {
         after: Option<Cursor>,
         limit: usize,
     ) -> Result<Vec<ArticleSummary>, StoreError> {
+        self.page(filter, after.map_or(Page::Newest, Page::Older), limit)
+    }
+
+    /// A page of articles in newest-first order, taken from the position `page` names. Every
+    /// page is a walk of an index from a key (keyset pagination): the millionth row costs what
+    /// the first does.
+    pub fn page(
+        &self,
+        filter: &ArticleFilter,
+        page: Page,
+        limit: usize,
+    ) -> Result<Vec<ArticleSummary>, StoreError> {
         let mut sql =
             format!("SELECT {SUMMARY_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE 1");
         let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-        if let Some(feed) = filter.feed {
-            sql.push_str(" AND a.feed_id = ?");
-            args.push(Box::new(feed.0));
-        }
-        if let Some(tag) = &filter.tag {
-            sql.push_str(" AND a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)");
-            args.push(Box::new(tag.clone()));
-        }
-        // Written as literals so SQLite picks the partial indexes.
-        if filter.unread {
-            sql.push_str(" AND a.read = 0");
-        }
-        if filter.starred {
-            sql.push_str(" AND a.starred = 1");
-        }
-        if let Some(c) = after {
-            sql.push_str(" AND (a.published, a.id) < (?, ?)");
+        filter_sql(filter, &mut sql, &mut args);
+        let ascending = matches!(page, Page::Newer(_) | Page::Oldest);
+        if let Page::Older(c) | Page::Newer(c) = page {
+            sql.push_str(if ascending {
+                " AND (a.published, a.id) > (?, ?)"
+            } else {
+                " AND (a.published, a.id) < (?, ?)"
+            });
             args.push(Box::new(c.time));
             args.push(Box::new(c.id.0));
         }
-        sql.push_str(" ORDER BY a.published DESC, a.id DESC LIMIT ?");
+        sql.push_str(if ascending {
+            " ORDER BY a.published ASC, a.id ASC LIMIT ?"
+        } else {
+            " ORDER BY a.published DESC, a.id DESC LIMIT ?"
+        });
         args.push(Box::new(i64::try_from(limit).unwrap_or(i64::MAX)));
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), summary_from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut rows: Vec<ArticleSummary> = rows.collect::<Result<_, _>>()?;
+        if ascending {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
+    /// How many articles the filter matches, and how many of them are unread. Views of feeds
+    /// and tags add up the per-feed counters; only search and starred views count rows.
+    pub fn counts(&self, filter: &ArticleFilter) -> Result<(u64, u64), StoreError> {
+        let (sql, args): (String, Vec<Box<dyn ToSql>>) = if filter.search.is_none() && !filter.starred {
+            let mut sql =
+                "SELECT coalesce(sum(total), 0), coalesce(sum(unread), 0) FROM feeds f WHERE 1".to_string();
+            let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+            if let Some(feed) = filter.feed {
+                sql.push_str(" AND f.id = ?");
+                args.push(Box::new(feed.0));
+            }
+            if let Some(tag) = &filter.tag {
+                sql.push_str(" AND f.id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)");
+                args.push(Box::new(tag.clone()));
+            }
+            (sql, args)
+        } else {
+            let mut sql = "SELECT count(*), coalesce(sum(a.read = 0), 0) FROM articles a WHERE 1".to_string();
+            let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+            filter_sql(&ArticleFilter { unread: false, ..filter.clone() }, &mut sql, &mut args);
+            (sql, args)
+        };
+        let (total, unread): (i64, i64) = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let total = total.max(0) as u64;
+        let unread = unread.max(0) as u64;
+        Ok(if filter.unread { (unread, unread) } else { (total, unread) })
+    }
+
+    /// Marks every unread article the filter matches read; returns how many changed.
+    pub fn mark_all_read(&mut self, filter: &ArticleFilter) -> Result<usize, StoreError> {
+        let mut sql =
+            "UPDATE articles SET read = 1 WHERE id IN (SELECT a.id FROM articles a WHERE a.read = 0"
+                .to_string();
+        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+        filter_sql(&ArticleFilter { unread: false, ..filter.clone() }, &mut sql, &mut args);
+        sql.push(')');
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let n = tx.execute(&sql, rusqlite::params_from_iter(args.iter()))?;
+        tx.commit()?;
+        Ok(n)
     }
 
     /// One article with its body.

@@ -150,6 +150,23 @@ impl Store {
         Ok(all)
     }
 
+    /// Every tag with the unread articles of its feeds, sorted by tag.
+    pub fn tag_counts(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT t.tag, coalesce(sum(f.unread), 0) FROM feed_tags t JOIN feeds f ON f.id = t.feed_id
+             GROUP BY t.tag ORDER BY lower(t.tag)",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Starred articles (counted through their partial index).
+    pub fn starred_count(&self) -> Result<u64, StoreError> {
+        let n: i64 =
+            self.conn.query_row("SELECT count(*) FROM articles WHERE starred = 1", [], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
     /// Every tag in use, sorted.
     pub fn tags(&self) -> Result<Vec<String>, StoreError> {
         let mut stmt = self.conn.prepare_cached("SELECT DISTINCT tag FROM feed_tags ORDER BY tag")?;

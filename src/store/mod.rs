@@ -7,6 +7,7 @@ mod feeds;
 mod ingest;
 mod prepare;
 mod schema;
+mod search;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -14,11 +15,12 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::Connection;
 
-pub use articles::Mark;
+pub use articles::{Mark, Page};
 pub use feeds::{AddOutcome, FetchTarget};
 pub use ingest::{Batch, Failure, FetchRecord, IngestOutcome};
 pub use prepare::{PreparedArticle, PreparedFeed};
 pub use schema::VERSION as SCHEMA_VERSION;
+pub use search::IndexProgress;
 
 /// What went wrong with the cache.
 #[derive(Debug, thiserror::Error)]

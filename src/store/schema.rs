@@ -75,6 +75,29 @@ const MIGRATIONS: &[&str] = &[
         UPDATE feeds SET unread = unread + (NEW.read = 0) - (OLD.read = 0) WHERE id = NEW.feed_id;
     END;
     ",
+    // 2: the full-text index for search and "read also" (contentless: the text lives in the
+    //    articles; rowid = article id), and the indexer's progress: ids in [low, high] are
+    //    indexed, stale ones are queued when an article changes.
+    r"
+    CREATE VIRTUAL TABLE article_index USING fts5(
+        title, body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE VIRTUAL TABLE article_terms USING fts5vocab(article_index, 'row');
+    CREATE TABLE index_state (
+        id   INTEGER PRIMARY KEY CHECK (id = 1),
+        low  INTEGER,
+        high INTEGER
+    );
+    INSERT INTO index_state (id, low, high) VALUES (1, NULL, NULL);
+    CREATE TABLE index_stale (article_id INTEGER PRIMARY KEY);
+    CREATE TRIGGER articles_unindexed AFTER DELETE ON articles BEGIN
+        DELETE FROM article_index WHERE rowid = OLD.id;
+        DELETE FROM index_stale WHERE article_id = OLD.id;
+    END;
+    CREATE TRIGGER articles_changed AFTER UPDATE OF fingerprint ON articles BEGIN
+        INSERT OR IGNORE INTO index_stale (article_id) VALUES (NEW.id);
+    END;
+    ",
 ];
 
 /// Brings the schema up to date, each step in its own transaction.

@@ -16,8 +16,16 @@ pub fn render<Tz: TimeZone>(article: &Article, width: usize, tz: &Tz) -> Vec<Lin
 where
     Tz::Offset: std::fmt::Display,
 {
+    render_with_links(article, width, tz).0
+}
+
+/// [`render`], plus the body's numbered links (`links[0]` is `[1]`).
+pub fn render_with_links<Tz: TimeZone>(article: &Article, width: usize, tz: &Tz) -> (Vec<Line>, Vec<String>)
+where
+    Tz::Offset: std::fmt::Display,
+{
     if width == 0 {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let body = super::html::parse(
         article.body_html(),
@@ -31,7 +39,7 @@ where
         lines.push(Line { kind: LineKind::Blank, spans: Vec::new() });
         lines.extend(body_lines);
     }
-    lines
+    (lines, body.links)
 }
 
 fn header<Tz: TimeZone>(article: &Article, body: &Document, width: usize, tz: &Tz) -> Vec<Line>

@@ -1,0 +1,121 @@
+//! Opening links: the configured command or `$BROWSER`, run as an argument vector (never
+//! through a shell), only for http, https and mailto links; and copying them with OSC 52.
+
+use base64::Engine;
+
+/// Why a link was not opened.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BrowserError {
+    /// No browser is configured and `$BROWSER` is unset (typical over SSH).
+    #[error("no browser: set $BROWSER or reader.browser in config.toml (press y to copy the link instead)")]
+    NoBrowser,
+    /// The link is not one we hand to a browser.
+    #[error("not opening {0}: only http, https and mailto links are opened")]
+    Scheme(String),
+    /// The command line is empty or has an unclosed quote.
+    #[error("the browser command `{0}` cannot be read")]
+    BadCommand(String),
+}
+
+/// The argument vector to run for `url`: the command's words with `%u` replaced by the URL
+/// (or the URL appended when there is no `%u`). `$BROWSER` may list several commands separated
+/// by `:`; the first is used.
+pub fn command(
+    configured: Option<&str>,
+    env_browser: Option<&str>,
+    url: &str,
+) -> Result<Vec<String>, BrowserError> {
+    let parsed = url::Url::parse(url).map_err(|_| BrowserError::Scheme(url.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https" | "mailto") {
+        return Err(BrowserError::Scheme(url.to_string()));
+    }
+    let template = match (configured, env_browser) {
+        (Some(c), _) if !c.trim().is_empty() => c.to_string(),
+        (_, Some(b)) if !b.trim().is_empty() => b.split(':').next().unwrap_or(b).to_string(),
+        _ => return Err(BrowserError::NoBrowser),
+    };
+    let mut words = split(&template).ok_or_else(|| BrowserError::BadCommand(template.clone()))?;
+    if words.is_empty() {
+        return Err(BrowserError::BadCommand(template));
+    }
+    let url = parsed.as_str();
+    if words.iter().any(|w| w.contains("%u")) {
+        for w in &mut words {
+            *w = w.replace("%u", url);
+        }
+    } else {
+        words.push(url.to_string());
+    }
+    Ok(words)
+}
+
+/// Splits a command line into words: whitespace separates, single and double quotes group.
+fn split(line: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if quote.is_some() {
+        return None;
+    }
+    if in_word {
+        words.push(word);
+    }
+    Some(words)
+}
+
+/// The OSC 52 sequence that puts `text` on the clipboard (works over SSH; inside tmux it needs
+/// `set -g set-clipboard on`).
+pub fn osc52(text: &str) -> Vec<u8> {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    format!("\x1b]52;c;{encoded}\x07").into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_are_argument_vectors() {
+        let argv = command(Some("firefox --new-tab %u"), None, "https://e.com/a b").unwrap();
+        assert_eq!(argv, vec!["firefox", "--new-tab", "https://e.com/a%20b"]);
+        let argv = command(None, Some("w3m:lynx"), "https://e.com/;rm -rf ~").unwrap();
+        assert_eq!(argv, vec!["w3m", "https://e.com/;rm%20-rf%20~"], "no shell ever sees it");
+        let argv = command(Some("'/opt/my browser/run' --url=%u"), None, "http://x/").unwrap();
+        assert_eq!(argv, vec!["/opt/my browser/run", "--url=http://x/"]);
+    }
+
+    #[test]
+    fn only_web_and_mail_links_and_a_browser_is_needed() {
+        assert_eq!(command(None, None, "https://x/"), Err(BrowserError::NoBrowser));
+        assert!(matches!(command(Some("b"), None, "file:///etc/passwd"), Err(BrowserError::Scheme(_))));
+        assert!(matches!(command(Some("b"), None, "javascript:alert(1)"), Err(BrowserError::Scheme(_))));
+        assert!(command(Some("b"), None, "mailto:a@b.c").is_ok());
+        assert!(matches!(command(Some("\"unclosed"), None, "https://x/"), Err(BrowserError::BadCommand(_))));
+    }
+
+    #[test]
+    fn osc52_encodes_the_text() {
+        assert_eq!(osc52("hi"), b"\x1b]52;c;aGk=\x07");
+    }
+}

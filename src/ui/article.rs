@@ -1,0 +1,111 @@
+//! The article pane: the lines `update` wrapped for this width, sliced at the scroll position
+//! and styled by kind (header, headings, quotes, code, links) from the theme.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{fit, focused, pane_block, patch};
+use crate::app::state::{Pane, State};
+use crate::text::{LineKind, Style as TextStyle};
+use crate::theme::{Slot, Theme};
+
+/// Draws the open article (or a hint) in `area`.
+pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
+    let has_focus = focused(state, Pane::Article);
+    let Some(open) = &state.article else {
+        let block = pane_block("Article", has_focus, theme);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let hint = fit("Select an article and press Enter to read it here.", usize::from(inner.width));
+        frame.render_widget(Paragraph::new(hint).style(theme.style(Slot::ArticleMeta)), pad_left(inner));
+        return;
+    };
+    let mut block = pane_block(
+        fit(&open.summary.feed_title, usize::from(area.width.saturating_sub(6))),
+        has_focus,
+        theme,
+    );
+    let inner = block.inner(area);
+    let height = usize::from(inner.height);
+    if open.lines.len() > height && height > 0 {
+        let max = open.lines.len() - height;
+        let percent = open.scroll.min(max) * 100 / max.max(1);
+        block = block.title_bottom(Line::from(format!(" {percent}% ")).right_aligned());
+    }
+    frame.render_widget(block, area);
+    let text_area = pad_left(inner);
+    if text_area.width == 0 || text_area.height == 0 {
+        return;
+    }
+    if open.article.is_none() {
+        let lines = vec![
+            Line::styled(
+                fit(&open.summary.title, usize::from(text_area.width)),
+                theme.style(Slot::ArticleTitle),
+            ),
+            Line::styled("Loading…", theme.style(Slot::ArticleMeta)),
+        ];
+        frame.render_widget(Paragraph::new(lines), text_area);
+        return;
+    }
+    let header_end = open.lines.iter().position(|l| l.kind == LineKind::Rule).unwrap_or(0);
+    let lines: Vec<Line<'_>> = open
+        .lines
+        .iter()
+        .enumerate()
+        .skip(open.scroll)
+        .take(height)
+        .map(|(i, line)| {
+            let base = line_style(line.kind, i < header_end, theme);
+            let spans: Vec<Span<'_>> = line
+                .spans
+                .iter()
+                .map(|s| Span::styled(s.text.as_str(), span_style(base, s.style, theme)))
+                .collect();
+            Line::from(spans).style(base)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), text_area);
+}
+
+/// One column of margin on the left, inside the border.
+fn pad_left(r: Rect) -> Rect {
+    let margin = u16::from(r.width > 2);
+    Rect { x: r.x + margin, width: r.width - margin, ..r }
+}
+
+fn line_style(kind: LineKind, in_header: bool, theme: &Theme) -> Style {
+    let text = theme.style(Slot::ArticleText);
+    match kind {
+        LineKind::Heading(_) if in_header => theme.style(Slot::ArticleTitle),
+        LineKind::Heading(_) => theme.style(Slot::ArticleHeading),
+        LineKind::Meta => theme.style(Slot::ArticleMeta),
+        LineKind::Quote => patch(text, theme.style(Slot::ArticleQuote)),
+        LineKind::Code => patch(text, theme.style(Slot::ArticleCode)),
+        LineKind::Table => patch(text, theme.style(Slot::ArticleTable)),
+        LineKind::Image => patch(text, theme.style(Slot::ArticleImage)),
+        LineKind::Rule => theme.style(Slot::ArticleRule),
+        LineKind::LinkList => theme.style(Slot::ArticleLinkList),
+        LineKind::Text | LineKind::ListItem | LineKind::Blank => text,
+    }
+}
+
+fn span_style(base: Style, s: TextStyle, theme: &Theme) -> Style {
+    let mut style = base;
+    if s.bold {
+        style = patch(style, theme.style(Slot::ArticleBold));
+    }
+    if s.italic {
+        style = patch(style, theme.style(Slot::ArticleItalic));
+    }
+    if s.code {
+        style = patch(style, theme.style(Slot::ArticleCode));
+    }
+    if s.link.is_some() {
+        style = patch(style, theme.style(Slot::ArticleLink));
+    }
+    style
+}
