@@ -43,7 +43,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Scroll { x, y, down } => nav::scroll_at(state, x, y, down, &mut fx),
         Msg::Click { x, y } => nav::click_at(state, x, y, &mut fx),
         Msg::PageLoaded { req, kind, rows, full, counts } => {
-            page_loaded(state, req, kind, rows, full, counts, &mut fx)
+            page_loaded(state, req, kind, rows, full, counts, &mut fx);
         }
         Msg::ArticleLoaded { req, article } => {
             if req == state.article_req

@@ -33,7 +33,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme, hel
     }
     match &state.status.message {
         Some((text, Severity::Error)) => {
-            left.push(Span::styled(format!(" {text} "), patch(base, theme.style(Slot::StatusError))))
+            left.push(Span::styled(format!(" {text} "), patch(base, theme.style(Slot::StatusError))));
         }
         Some((text, Severity::Info)) => left.push(Span::styled(format!(" {text} "), base)),
         None => left.push(Span::styled(format!(" {} unread ", state.overview.unread), base)),
