@@ -14,6 +14,9 @@ pub mod starter;
 pub mod state;
 pub mod update;
 
+#[cfg(test)]
+mod tests;
+
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::Duration;
 

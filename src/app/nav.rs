@@ -98,7 +98,12 @@ pub fn action(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
         }
         Action::Help => s.popup = Some(Popup::Help { scroll: 0 }),
         Action::Back => back(s, fx),
-        Action::Cancel => s.popup = None,
+        // Esc closes a popup; with none open it leaves a pane for the list (never quits).
+        Action::Cancel => {
+            if s.popup.take().is_none() {
+                s.focus = Pane::List;
+            }
+        }
         Action::ToList => s.focus = Pane::List,
         Action::Quit => s.quit = true,
     }
@@ -141,16 +146,20 @@ fn sidebar_step(s: &mut State, delta: isize) {
     let mut at = s.sidebar.selected;
     let dir = delta.signum();
     for _ in 0..delta.unsigned_abs() {
+        // The next view line in that direction, skipping headings; none means the end.
         let mut next = at;
-        loop {
+        let found = loop {
             match next.checked_add_signed(dir) {
                 Some(n) if n < entries.len() => next = n,
-                _ => break,
+                _ => break None,
             }
             if matches!(entries[next], SidebarEntry::View { .. }) {
-                at = next;
-                break;
+                break Some(next);
             }
+        };
+        match found {
+            Some(n) => at = n,
+            None => break,
         }
     }
     s.sidebar.selected = at;

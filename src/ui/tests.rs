@@ -1,0 +1,317 @@
+//! Render tests: every layout drawn on ratatui's `TestBackend` from a fixed state and a fixed
+//! clock, compared with insta snapshots (text), colours checked per cell for two themes, and
+//! every size from 1×1 up drawn without a panic.
+
+use chrono::{Duration, FixedOffset, TimeZone, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+
+use crate::app::action::Action;
+use crate::app::msg::{Msg, PageKind, SidebarData};
+use crate::app::state::{Settings, State};
+use crate::app::update::{start, update};
+use crate::domain::{Article, ArticleId, ArticleSummary, Feed, FeedId};
+use crate::keymap::Keymap;
+use crate::theme::{ColorDepth, Slot, Theme};
+
+fn clock() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 27, 15, 30, 0).single().unwrap()
+}
+
+fn summary(
+    id: i64,
+    feed: i64,
+    feed_title: &str,
+    title: &str,
+    age_minutes: i64,
+    read: bool,
+    starred: bool,
+) -> ArticleSummary {
+    ArticleSummary {
+        id: ArticleId(id),
+        feed_id: FeedId(feed),
+        feed_title: feed_title.into(),
+        title: title.into(),
+        link: Some(format!("https://news.example/{id}")),
+        author: Some("Ann Author".into()),
+        published: clock() - Duration::minutes(age_minutes),
+        read,
+        starred,
+    }
+}
+
+fn rows() -> Vec<ArticleSummary> {
+    vec![
+        summary(
+            1,
+            1,
+            "World Desk",
+            "Talks resume as the harbour strike enters its third week",
+            20,
+            false,
+            false,
+        ),
+        summary(2, 2, "Tech Weekly", "A new Rust release makes compile times shorter", 95, false, true),
+        summary(3, 3, "東京ニュース", "東京で新しい図書館が開館 📚", 60 * 30, true, false),
+        summary(4, 1, "World Desk", "Weather: storms expected over the weekend", 60 * 24 * 400, true, false),
+        summary(5, 2, "Tech Weekly", "Why terminals still matter in 2026", 60 * 50, false, false),
+    ]
+}
+
+fn article() -> Article {
+    Article {
+        summary: rows()[1].clone(),
+        updated: None,
+        categories: vec!["Rust".into(), "Compilers".into()],
+        summary_html: None,
+        content_html: Some(
+            "<p>The <b>compiler</b> team shipped a release that is <em>faster</em>; see \
+             <a href=\"https://blog.example/notes\">the notes</a>.</p>\
+             <h2>What changed</h2><ul><li>Parallel front end</li><li>Smaller binaries\
+             <ul><li>on every platform</li></ul></li></ul>\
+             <blockquote><p>It is the biggest change in years.</p></blockquote>\
+             <pre>cargo build --release</pre><p>More in <a href=\"https://docs.example/\">the docs</a>.</p>"
+                .into(),
+        ),
+        enclosures: vec![],
+    }
+}
+
+fn feeds() -> Vec<Feed> {
+    let feed = |id: i64, title: &str, unread: u64, error: Option<&str>| Feed {
+        id: FeedId(id),
+        title: title.into(),
+        url: format!("https://feed{id}.example/rss"),
+        site_url: None,
+        tags: vec![],
+        unread,
+        total: unread + 3,
+        last_fetch: None,
+        last_status: None,
+        last_error: error.map(str::to_string),
+        failures: u32::from(error.is_some()),
+    };
+    vec![
+        feed(1, "World Desk", 1, None),
+        feed(2, "Tech Weekly", 2, None),
+        feed(3, "東京ニュース", 0, Some("HTTP 500")),
+    ]
+}
+
+/// The fixture: five rows, the second one open with its text and two related articles.
+fn fixture(size: (u16, u16), sidebar: bool, open: bool) -> State {
+    let mut s = State::new(Settings::default(), size, clock(), FixedOffset::east_opt(0).unwrap());
+    let data =
+        SidebarData { feeds: feeds(), tags: vec![("tech".into(), 2)], unread: 3, total: 14, starred: 1 };
+    update(&mut s, Msg::SidebarLoaded(Box::new(data)));
+    let fx = start(&mut s);
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            crate::app::effect::Effect::LoadPage { req, .. } => Some(*req),
+            _ => None,
+        })
+        .unwrap();
+    update(
+        &mut s,
+        Msg::PageLoaded {
+            req,
+            kind: PageKind::Replace { from_end: false },
+            rows: rows(),
+            full: false,
+            counts: (5, 3),
+        },
+    );
+    if sidebar {
+        update(&mut s, Msg::Action(Action::ToggleSidebar));
+        update(&mut s, Msg::Action(Action::ToList));
+    }
+    if open {
+        update(&mut s, Msg::Action(Action::Down));
+        update(&mut s, Msg::Action(Action::Open));
+        let req = s.article_req;
+        update(&mut s, Msg::ArticleLoaded { req, article: Box::new(article()) });
+        let req = s.related_req;
+        let related = vec![rows()[4].clone(), rows()[0].clone()];
+        update(&mut s, Msg::RelatedLoaded { req, items: related });
+    }
+    s
+}
+
+fn render(state: &State, theme: &Theme) -> Buffer {
+    let backend = TestBackend::new(state.size.0, state.size.1);
+    let mut terminal = Terminal::new(backend).unwrap();
+    let help = Keymap::defaults().help();
+    terminal.draw(|f| super::draw(f, state, theme, &help)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+/// The screen as text; a wide character's second cell is not repeated.
+fn text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+            line.push_str(symbol);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn theme(name: &str, depth: ColorDepth) -> Theme {
+    let dir = tempfile::tempdir().unwrap();
+    Theme::load(name, dir.path(), depth, false).unwrap()
+}
+
+#[test]
+fn layouts_at_every_size() {
+    let default = theme("default", ColorDepth::TrueColor);
+    for (w, h) in [(200, 60), (120, 40), (80, 24), (40, 12), (1, 1)] {
+        let state = fixture((w, h), w >= 120, true);
+        insta::assert_snapshot!(format!("open_{w}x{h}"), text(&render(&state, &default)));
+        let list_only = fixture((w, h), false, false);
+        insta::assert_snapshot!(format!("list_{w}x{h}"), text(&render(&list_only, &default)));
+    }
+}
+
+#[test]
+fn narrow_layouts_show_one_pane_at_a_time() {
+    let default = theme("default", ColorDepth::TrueColor);
+    let mut state = fixture((80, 24), false, true);
+    let article = text(&render(&state, &default));
+    assert!(article.contains("What changed") && !article.contains("Talks resume"), "{article}");
+    update(&mut state, Msg::Action(Action::NextPane));
+    insta::assert_snapshot!("related_80x24", text(&render(&state, &default)));
+    update(&mut state, Msg::Action(Action::ToList));
+    let list = text(&render(&state, &default));
+    assert!(list.contains("Talks resume") && !list.contains("What changed"), "{list}");
+}
+
+#[test]
+fn popups_and_the_welcome_screen() {
+    let default = theme("default", ColorDepth::TrueColor);
+    let mut state = fixture((100, 30), false, false);
+    update(&mut state, Msg::Action(Action::Help));
+    insta::assert_snapshot!("help_100x30", text(&render(&state, &default)));
+    let mut state = fixture((100, 30), false, false);
+    update(&mut state, Msg::Action(Action::AddFeed));
+    for c in "https://example.org/".chars() {
+        update(&mut state, Msg::Text(crate::keymap::TextKey::Char(c)));
+    }
+    insta::assert_snapshot!("prompt_100x30", text(&render(&state, &default)));
+    let mut empty = State::new(Settings::default(), (80, 24), clock(), FixedOffset::east_opt(0).unwrap());
+    let fx = start(&mut empty);
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            crate::app::effect::Effect::LoadPage { req, .. } => Some(*req),
+            _ => None,
+        })
+        .unwrap();
+    update(
+        &mut empty,
+        Msg::PageLoaded {
+            req,
+            kind: PageKind::Replace { from_end: false },
+            rows: vec![],
+            full: false,
+            counts: (0, 0),
+        },
+    );
+    insta::assert_snapshot!("welcome_80x24", text(&render(&empty, &default)));
+}
+
+/// Every cell's colours for a slot's style, where the style sets them.
+fn assert_cell_style(buffer: &Buffer, x: u16, y: u16, theme: &Theme, slot: Slot) {
+    let cell = &buffer[(x, y)];
+    let style = theme.style(slot);
+    if let Some(fg) = style.fg {
+        assert_eq!(cell.fg, fg, "fg of ({x},{y}) `{}` should be {slot}", cell.symbol());
+    }
+    if let Some(bg) = style.bg {
+        assert_eq!(cell.bg, bg, "bg of ({x},{y}) `{}` should be {slot}", cell.symbol());
+    }
+}
+
+/// The cell where `needle` starts on screen, between columns `from` and `to`.
+fn find(buffer: &Buffer, needle: &str, from: u16, to: u16) -> (u16, u16) {
+    let t = text(buffer);
+    for (y, line) in t.lines().enumerate() {
+        let mut col = 0;
+        for (byte, c) in line.char_indices() {
+            if col >= usize::from(from) && col < usize::from(to) && line[byte..].starts_with(needle) {
+                return (col as u16, y as u16);
+            }
+            col += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        }
+    }
+    panic!("`{needle}` not on screen between columns {from} and {to}:\n{t}");
+}
+
+#[test]
+fn colours_come_from_the_theme_per_cell() {
+    for theme in [theme("default", ColorDepth::TrueColor), theme("gruvbox", ColorDepth::Palette256)] {
+        let mut state = fixture((200, 60), false, true);
+        update(&mut state, Msg::Action(Action::ToList));
+        let buffer = render(&state, &theme);
+        // The selected row (article 2, the list has the focus) has the selection colours.
+        let (x, y) = find(&buffer, "A new Rust release", 0, 60);
+        assert_cell_style(&buffer, x, y, &theme, Slot::ListSelected);
+        // An unread row, not selected.
+        let (x, y) = find(&buffer, "Talks resume", 0, 60);
+        let unread = theme.style(Slot::ListItem).patch(theme.style(Slot::ListUnread));
+        if let Some(fg) = unread.fg {
+            assert_eq!(buffer[(x, y)].fg, fg, "unread row colour");
+        }
+        // The focused pane's border, the article's heading and its links.
+        assert_cell_style(&buffer, 0, 1, &theme, Slot::BorderFocused);
+        let (x, y) = find(&buffer, "What changed", 60, 200);
+        let heading = theme.style(Slot::ArticleHeading);
+        if let Some(fg) = heading.fg {
+            assert_eq!(buffer[(x, y)].fg, fg, "heading colour");
+        }
+        let (x, y) = find(&buffer, "the notes", 60, 200);
+        let link = theme.style(Slot::ArticleText).patch(theme.style(Slot::ArticleLink));
+        if let Some(fg) = link.fg {
+            assert_eq!(buffer[(x, y)].fg, fg, "link colour");
+        }
+    }
+}
+
+#[test]
+fn the_16_colour_theme_draws_only_ansi_colours() {
+    let ssh = theme("ssh-16", ColorDepth::Basic16);
+    let buffer = render(&fixture((200, 60), true, true), &ssh);
+    for cell in buffer.content() {
+        for c in [cell.fg, cell.bg] {
+            assert!(!matches!(c, Color::Rgb(..) | Color::Indexed(_)), "{c:?} on `{}`", cell.symbol());
+        }
+    }
+}
+
+#[test]
+fn no_size_panics_or_draws_outside() {
+    let default = theme("default", ColorDepth::TrueColor);
+    for w in (1..=220).step_by(7).chain([1, 2, 3, 99, 100, 159, 160]) {
+        for h in [1u16, 2, 3, 4, 7, 12, 24, 61] {
+            for (sidebar, open) in [(false, false), (true, true), (false, true)] {
+                let state = fixture((w, h), sidebar, open);
+                // TestBackend's buffer is exactly the screen: drawing outside it would panic.
+                let buffer = render(&state, &default);
+                assert_eq!(buffer.area.width, w);
+            }
+        }
+    }
+}
