@@ -355,3 +355,38 @@ fn help_popup_scrolls_and_closes() {
     act(&mut s, Action::Back);
     assert!(s.popup.is_none() && !s.quit, "q closes the popup first");
 }
+
+#[test]
+fn key_sequences_go_through_the_keymap() {
+    let keymap = crate::keymap::Keymap::defaults();
+    let mut s = state_with(8, (120, 40), false);
+    let mut pending = Vec::new();
+    let mut press = |s: &mut State, keys: &str| {
+        let mut effects = Vec::new();
+        for key in crate::keymap::key_events(keys).unwrap() {
+            let event = crossterm::event::Event::Key(key);
+            if let Some(msg) = super::input::translate(&keymap, &mut pending, s, &event, true) {
+                effects.extend(update(s, msg));
+            }
+        }
+        effects
+    };
+    press(&mut s, "j j j");
+    assert_eq!(s.list.selected, 3);
+    press(&mut s, "g g");
+    assert_eq!(s.list.selected, 0);
+    press(&mut s, "G");
+    assert_eq!(s.list.selected, 7);
+    let effects = press(&mut s, "enter");
+    assert_eq!(s.focus, Pane::Article);
+    assert!(effects.iter().any(|e| matches!(e, Effect::LoadArticle { id: ArticleId(8), .. })));
+    // Digits type a link number in the article; in the list they mean nothing.
+    press(&mut s, "1 2");
+    assert_eq!(s.link_digits, "12");
+    press(&mut s, "esc");
+    assert_eq!(s.focus, Pane::List);
+    press(&mut s, "/ r u s t enter");
+    assert_eq!(s.view.kind, ViewKind::Search("rust".into()));
+    press(&mut s, "q q");
+    assert!(s.quit);
+}

@@ -153,9 +153,24 @@ fn escape_plain(text: &str) -> String {
 
 fn author(people: &[model::Person]) -> Option<String> {
     people.iter().find_map(|p| {
-        let name = p.name.as_deref().map(html_to_line).filter(|n| !n.is_empty());
+        let name = p.name.as_deref().map(|n| display_name(&html_to_line(n))).filter(|n| !n.is_empty());
         name.or_else(|| p.email.as_deref().map(html_to_line).filter(|n| !n.is_empty()))
     })
+}
+
+/// RSS `<author>` is "email (Name)" by the spec; what readers want to see is the name.
+fn display_name(raw: &str) -> String {
+    let trimmed = raw.trim();
+    if let Some(open) = trimmed.find('(')
+        && trimmed.ends_with(')')
+    {
+        let inside = trimmed[open + 1..trimmed.len() - 1].trim();
+        let before = trimmed[..open].trim();
+        if !inside.is_empty() && (before.is_empty() || before.contains('@')) {
+            return inside.to_string();
+        }
+    }
+    trimmed.to_string()
 }
 
 fn categories(cats: &[model::Category]) -> Vec<String> {
@@ -248,6 +263,14 @@ mod tests {
         );
         assert_eq!(f.entries[0].title, "Bold & co");
         assert!(f.entries[1].title.starts_with("Only a body"), "{}", f.entries[1].title);
+    }
+
+    #[test]
+    fn rss_authors_show_the_name() {
+        assert_eq!(display_name("desk@example.com (The Desk)"), "The Desk");
+        assert_eq!(display_name("(Desk 0)"), "Desk 0");
+        assert_eq!(display_name("Ann (Editor) Smith"), "Ann (Editor) Smith");
+        assert_eq!(display_name("Bob (ed.)"), "Bob (ed.)");
     }
 
     #[test]

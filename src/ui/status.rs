@@ -31,7 +31,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme, hel
             patch(base, theme.style(Slot::StatusProgress)),
         ));
     }
-    match &state.status.message {
+    let message = state.status.message.as_ref().map(|(t, sev)| (crate::text::sanitize::single_line(t), *sev));
+    match &message {
         Some((text, Severity::Error)) => {
             left.push(Span::styled(format!(" {text} "), patch(base, theme.style(Slot::StatusError))));
         }
