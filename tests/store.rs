@@ -206,3 +206,136 @@ fn a_refresh_and_another_process_share_the_database() {
     let total: u64 = feeds.iter().map(|f| f["total"].as_u64().unwrap()).sum();
     assert_eq!(total, 60 * 20 + 2);
 }
+
+fn entry(key: &str, title: &str, body: &str, hours_ago: i64) -> NewArticle {
+    NewArticle {
+        key: key.into(),
+        title: title.into(),
+        published: Some(Utc::now() - Duration::hours(hours_ago)),
+        content_html: Some(format!("<p>{body}</p>")),
+        ..NewArticle::default()
+    }
+}
+
+fn add(store: &mut Store, url: &str, entries: Vec<NewArticle>) -> tidings::domain::FeedId {
+    let now = Utc::now();
+    let id = store.add_feed(&NewFeed { url: url.into(), ..NewFeed::default() }, now).unwrap().id;
+    let feed: PreparedFeed = ParsedFeed { entries, ..ParsedFeed::default() }.into();
+    store.ingest(id, &FetchRecord::default(), &feed, &RetentionConfig::default(), now).unwrap();
+    id
+}
+
+fn index_all(store: &mut Store) {
+    for _ in 0..100 {
+        if store.index_some(7).unwrap().remaining == 0 {
+            return;
+        }
+    }
+    panic!("the index never finished");
+}
+
+#[test]
+fn search_finds_titles_and_text_once_indexed() {
+    let env = Env::new();
+    let mut store = env.store();
+    add(
+        &mut store,
+        "https://a.example/",
+        vec![
+            entry("a1", "Harbour strike ends", "Dock workers in Rotterdam accepted the offer.", 1),
+            entry("a2", "Budget vote delayed", "Parliament will vote next week.", 2),
+        ],
+    );
+    add(
+        &mut store,
+        "https://b.example/",
+        vec![entry("b1", "Rotterdam harbour reopens", "Ships are moving again.", 3)],
+    );
+    let search = |store: &Store, q: &str| -> Vec<String> {
+        let filter = ArticleFilter { search: Some(q.into()), ..ArticleFilter::default() };
+        store.articles(&filter, None, 10).unwrap().into_iter().map(|a| a.title).collect()
+    };
+    assert!(search(&store, "harbour").is_empty(), "nothing is searchable before indexing");
+    index_all(&mut store);
+    assert_eq!(search(&store, "harbour"), vec!["Harbour strike ends", "Rotterdam harbour reopens"]);
+    assert_eq!(search(&store, "rotterdam dock"), vec!["Harbour strike ends"], "every word, title or text");
+    assert_eq!(search(&store, "parl"), vec!["Budget vote delayed"], "the last word is a prefix");
+    assert!(search(&store, "\"unbalanced OR (").is_empty(), "query syntax is not interpreted");
+    let filter = ArticleFilter { search: Some("harbour".into()), ..ArticleFilter::default() };
+    assert_eq!(store.counts(&filter).unwrap(), (2, 2));
+}
+
+#[test]
+fn read_also_prefers_shared_words_and_other_feeds() {
+    let env = Env::new();
+    let mut store = env.store();
+    let filler =
+        |i: usize| entry(&format!("f{i}"), &format!("Local council meeting {i}"), "Roads and parks.", 50);
+    let mut home: Vec<NewArticle> = (0..20).map(filler).collect();
+    home.push(entry(
+        "h1",
+        "Rotterdam harbour strike enters second week",
+        "Dock workers and shipping lines are still apart on wages.",
+        1,
+    ));
+    home.push(entry(
+        "h2",
+        "Harbour strike: dock workers march",
+        "Rotterdam dock workers marched on Tuesday.",
+        5,
+    ));
+    let home_id = add(&mut store, "https://home.example/", home);
+    add(
+        &mut store,
+        "https://other.example/",
+        vec![
+            entry(
+                "o1",
+                "Rotterdam dock workers end harbour strike",
+                "Shipping lines agreed to the wage offer.",
+                2,
+            ),
+            entry("o2", "Gardening tips for autumn", "Plant bulbs before the frost.", 1),
+        ],
+    );
+    index_all(&mut store);
+    let all = store.articles(&ArticleFilter::default(), None, 100).unwrap();
+    let this = all.iter().find(|a| a.title.starts_with("Rotterdam harbour strike enters")).unwrap();
+    let article = store.article(this.id).unwrap().unwrap();
+    let related: Vec<String> = store.related(&article, 6).unwrap().into_iter().map(|a| a.title).collect();
+    assert_eq!(
+        related.first().map(String::as_str),
+        Some("Rotterdam dock workers end harbour strike"),
+        "{related:?}"
+    );
+    assert!(related.contains(&"Harbour strike: dock workers march".to_string()), "{related:?}");
+    assert!(!related.iter().any(|t| t.contains("Gardening") || t.contains("council")), "{related:?}");
+    assert!(!related.contains(&this.title), "not the article itself");
+    assert_eq!(store.feed(home_id).unwrap().unwrap().total, 22);
+}
+
+#[test]
+fn the_index_follows_changes_and_deletions() {
+    let env = Env::new();
+    let mut store = env.store();
+    let url = "https://c.example/";
+    add(&mut store, url, vec![entry("c1", "Original title about volcanoes", "Lava.", 1)]);
+    index_all(&mut store);
+    let search = |store: &Store, q: &str| {
+        let filter = ArticleFilter { search: Some(q.into()), ..ArticleFilter::default() };
+        store.articles(&filter, None, 10).unwrap().len()
+    };
+    assert_eq!(search(&store, "volcanoes"), 1);
+    // The feed edits the entry: the index takes the new text.
+    let feed_id = store.resolve_feed(url).unwrap().unwrap();
+    let edited: PreparedFeed = ParsedFeed {
+        entries: vec![entry("c1", "Edited title about glaciers", "Ice.", 1)],
+        ..ParsedFeed::default()
+    }
+    .into();
+    store.ingest(feed_id, &FetchRecord::default(), &edited, &RetentionConfig::default(), Utc::now()).unwrap();
+    index_all(&mut store);
+    assert_eq!((search(&store, "volcanoes"), search(&store, "glaciers")), (0, 1));
+    store.remove_feed(feed_id).unwrap();
+    assert_eq!(search(&store, "glaciers"), 0);
+}
