@@ -72,6 +72,9 @@ pub fn run(paths: &Paths, config: &Config, options: &Options) -> Result<()> {
         mark_read_on_open: config.reader.mark_read_on_open,
         refresh_interval: config.reader.refresh_interval,
     };
+    // Signals are caught from before the terminal changes mode, so none can end the process
+    // with the terminal left raw.
+    let signals = catch_signals();
     let mut terminal = Terminal::enter(config.reader.mouse).context("cannot set up the terminal")?;
     let size = terminal.size().unwrap_or((80, 24));
     let tz = *chrono::Local::now().offset();
@@ -88,7 +91,7 @@ pub fn run(paths: &Paths, config: &Config, options: &Options) -> Result<()> {
     let (tx, rx) = channel::<Incoming>();
     let worker = Worker::start(paths, config, &forwarder(&tx)).context("cannot start the worker")?;
     spawn_input(tx.clone());
-    spawn_signals(&tx);
+    spawn_signals(signals, &tx);
     if config.reader.refresh_on_start && !state.overview.feeds.is_empty() {
         run_effect(&mut terminal, &worker, &mut state, config, Effect::Refresh { feeds: None });
     }
@@ -214,11 +217,14 @@ fn spawn_input(tx: Sender<Incoming>) {
 
 /// SIGTERM, SIGHUP (a dropped SSH link), SIGINT and SIGQUIT end the reader through the loop,
 /// so the terminal is restored on the way out.
-fn spawn_signals(tx: &Sender<Incoming>) {
+fn catch_signals() -> Option<signal_hook::iterator::Signals> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT]) else {
-        return;
-    };
+    signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT]).ok()
+}
+
+/// Turns caught signals into a quit message for the loop.
+fn spawn_signals(signals: Option<signal_hook::iterator::Signals>, tx: &Sender<Incoming>) {
+    let Some(mut signals) = signals else { return };
     let tx = tx.clone();
     let _ = std::thread::Builder::new().name("tidings-signals".into()).spawn(move || {
         if signals.forever().next().is_some() {

@@ -157,10 +157,13 @@ fn page_loaded(
             let mut merged = rows;
             merged.append(&mut list.rows);
             list.rows = merged;
-            // The same article stays selected and in the same place on screen.
-            if list.loaded && !list.rows.is_empty() {
+            // The same article stays selected; a list scrolled to its top shows the new ones
+            // arrive above it, a list scrolled down keeps its rows where they are.
+            if list.loaded && list.rows.len() > n {
                 list.selected += n;
-                list.offset += n;
+                if list.offset > 0 {
+                    list.offset += n;
+                }
             }
             list.more_newer = full;
             if list.rows.len() > MAX_ROWS {

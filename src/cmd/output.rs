@@ -3,7 +3,6 @@
 use std::io::{self, BufWriter, Write};
 
 use anyhow::Result;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Buffered standard output. A closed pipe (`tidings articles | head`) ends output quietly.
 pub struct Out {
@@ -34,42 +33,5 @@ impl Out {
     pub fn flush(&mut self) -> Result<()> {
         self.inner.flush()?;
         Ok(())
-    }
-}
-
-/// Cuts `text` to at most `width` columns, marking a cut with `…`, and pads it to `width`.
-pub fn fit(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut used = 0;
-    if text.width() <= width {
-        out.push_str(text);
-        used = text.width();
-    } else if width > 0 {
-        for c in text.chars() {
-            let w = c.width().unwrap_or(0);
-            if used + w + 1 > width {
-                break;
-            }
-            out.push(c);
-            used += w;
-        }
-        out.push('…');
-        used += 1;
-    }
-    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fit_cuts_by_columns() {
-        assert_eq!(fit("abc", 5), "abc  ");
-        assert_eq!(fit("abcdef", 4), "abc…");
-        assert_eq!(fit("日本語です", 5), "日本…");
-        assert_eq!(fit("日本語です", 6), "日本… ");
-        assert_eq!(fit("x", 0), "");
     }
 }

@@ -5,11 +5,11 @@ use std::io::IsTerminal;
 use anyhow::{Result, bail};
 use chrono::{DateTime, Local, Utc};
 
-use super::output::fit;
 use super::{Context, Out, resolve_feed};
 use crate::cli::ArticlesArgs;
 use crate::domain::{ArticleFilter, ArticleId, ArticleSummary, Feed};
 use crate::store::Mark;
+use crate::text::columns::pad as fit;
 
 /// Without a subcommand (until the reader lands): the latest articles, or how to begin.
 pub(super) fn latest(ctx: &Context, out: &mut Out) -> Result<()> {

@@ -55,18 +55,6 @@ impl Store {
         Ok(Batch { tx: self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)? })
     }
 
-    /// Records a check that found nothing new (304, or a body identical to the last one).
-    pub fn record_unchanged(
-        &mut self,
-        id: FeedId,
-        record: &FetchRecord,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let mut batch = self.batch()?;
-        batch.record_unchanged(id, record, now)?;
-        batch.commit()
-    }
-
     /// Records a failed check: its reason, the status if any, 410 Gone, Retry-After.
     pub fn record_failure(
         &mut self,

@@ -6,6 +6,7 @@
 //! through `sanitize::clean_text`, so none of it can drive the terminal.
 
 pub mod article;
+pub mod columns;
 pub(crate) mod entities;
 pub mod html;
 pub mod reflow;

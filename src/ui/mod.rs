@@ -15,7 +15,6 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, BorderType, Borders};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::app::state::{Pane, State};
 use crate::keymap::HelpEntry;
@@ -68,32 +67,12 @@ fn focused(state: &State, pane: Pane) -> bool {
 
 /// `text` cut to `width` columns (an ellipsis marks the cut), feed text made safe first.
 fn fit(text: &str, width: usize) -> String {
-    let text = crate::text::sanitize::clean_text(text);
-    if text.width() <= width {
-        return text.into_owned();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
+    crate::text::columns::fit(&crate::text::sanitize::clean_text(text), width)
 }
 
-/// `text` cut or padded to exactly `width` columns.
+/// `text` cut or padded to exactly `width` columns, made safe first.
 fn pad(text: &str, width: usize) -> String {
-    let mut s = fit(text, width);
-    let w = s.width();
-    s.extend(std::iter::repeat_n(' ', width.saturating_sub(w)));
-    s
+    crate::text::columns::pad(&crate::text::sanitize::clean_text(text), width)
 }
 
 /// Time for the list: clock time today, the date otherwise (with the year if not this one).

@@ -1,0 +1,598 @@
+//! The real `tidings` binary in a real pseudo-terminal, against a loopback feed server: what
+//! the reader draws (read back through a vt100 parser), what the keys do, what ends up in the
+//! cache, and that the terminal is given back on the way out (quit, and SIGTERM).
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use common::server::{Route, TestServer};
+use common::{Env, rss};
+use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
+
+/// How long any one thing may take to show up on screen.
+const WAIT: Duration = Duration::from_secs(10);
+
+/// Device status report 6: the position of the cursor, please.
+const CURSOR_QUERY: &[u8] = b"\x1b[6n";
+
+/// The reader's settings for every test: no network on start, no mouse reporting.
+const CONFIG: &str = "[reader]\nrefresh_on_start = false\nmouse = false\n";
+
+/// Everything the pty has printed: parsed into a screen, and as raw bytes.
+struct Output {
+    parser: vt100::Parser,
+    raw: Vec<u8>,
+    /// The child closed its side of the pty.
+    closed: bool,
+}
+
+/// `tidings` running in a pseudo-terminal.
+struct Reader {
+    master: Box<dyn MasterPty + Send>,
+    writer: Arc<Mutex<Box<dyn Write + Send>>>,
+    child: Box<dyn Child + Send + Sync>,
+    output: Arc<Mutex<Output>>,
+    pump: Option<JoinHandle<()>>,
+    log: std::path::PathBuf,
+}
+
+impl Reader {
+    /// Starts the reader on `env` in a `cols`×`rows` terminal.
+    fn start(env: &Env, cols: u16, rows: u16) -> Self {
+        let pair = native_pty_system().openpty(pty_size(cols, rows)).unwrap();
+        // The same program, arguments and environment as the CLI tests use, in a terminal.
+        let model = env.std_cmd();
+        let mut cmd = CommandBuilder::new(model.get_program());
+        cmd.args(model.get_args());
+        for (key, value) in model.get_envs() {
+            match value {
+                Some(value) => cmd.env(key, value),
+                None => cmd.env_remove(key),
+            }
+        }
+        cmd.env("TERM", "xterm-256color");
+        for var in ["COLORTERM", "NO_COLOR", "BROWSER", "TIDINGS_LOG"] {
+            cmd.env_remove(var);
+        }
+        cmd.cwd(env.dir.path());
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        // Only the child holds the slave side now, so the master reads EOF when it exits.
+        drop(pair.slave);
+
+        let output = Arc::new(Mutex::new(Output {
+            parser: vt100::Parser::new(nz(rows), nz(cols), 0),
+            raw: Vec::new(),
+            closed: false,
+        }));
+        let writer = Arc::new(Mutex::new(pair.master.take_writer().unwrap()));
+        let mut from_pty = pair.master.try_clone_reader().unwrap();
+        let (sink, answer) = (Arc::clone(&output), Arc::clone(&writer));
+        let pump = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match from_pty.read(&mut buf) {
+                    Ok(0) | Err(_) => break, // EOF, or EIO once the child's side is gone
+                    Ok(n) => {
+                        let mut out = sink.lock().unwrap();
+                        let scanned = out.raw.len().saturating_sub(CURSOR_QUERY.len() - 1);
+                        out.parser.process(&buf[..n]);
+                        out.raw.extend_from_slice(&buf[..n]);
+                        // Answer "where is the cursor?" as a terminal does (ratatui asks on start).
+                        let queries = out.raw[scanned..]
+                            .windows(CURSOR_QUERY.len())
+                            .filter(|w| *w == CURSOR_QUERY)
+                            .count();
+                        let (row, col) = out.parser.screen().cursor_position();
+                        for _ in 0..queries {
+                            let mut w = answer.lock().unwrap();
+                            let _ = write!(w, "\x1b[{};{}R", row + 1, col + 1);
+                            let _ = w.flush();
+                        }
+                    }
+                }
+            }
+            sink.lock().unwrap().closed = true;
+        });
+        Self { master: pair.master, writer, child, output, pump: Some(pump), log: env.paths().log_file() }
+    }
+
+    /// Types `keys` (raw bytes: `"\r"` is Enter, `"\x03"` Ctrl-c).
+    fn press(&self, keys: &str) {
+        let mut w = self.writer.lock().unwrap();
+        w.write_all(keys.as_bytes()).unwrap();
+        w.flush().unwrap();
+    }
+
+    /// The screen as it is now.
+    fn screen(&self) -> vt100::Screen {
+        self.output.lock().unwrap().parser.screen().clone()
+    }
+
+    /// Waits until `check` holds for the screen; fails with `what`, the screen and the log
+    /// when it does not within `timeout` (or when the reader has gone).
+    fn wait_for(
+        &self,
+        what: &str,
+        timeout: Duration,
+        check: impl Fn(&vt100::Screen) -> bool,
+    ) -> vt100::Screen {
+        let start = Instant::now();
+        loop {
+            let (screen, closed) = {
+                let out = self.output.lock().unwrap();
+                (out.parser.screen().clone(), out.closed)
+            };
+            if check(&screen) {
+                return screen;
+            }
+            if closed || start.elapsed() > timeout {
+                let why = if closed { "the reader exited" } else { "timed out" };
+                panic!(
+                    "waiting for {what}: {why} after {:?}\n{}\n--- end of tidings.log ---\n{}",
+                    start.elapsed(),
+                    show(&screen),
+                    log_tail(&self.log)
+                );
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// Waits until `text` is on screen.
+    fn wait_text(&self, text: &str) -> vt100::Screen {
+        self.wait_for(&format!("{text:?} on screen"), WAIT, |s| s.contents().contains(text))
+    }
+
+    /// Resizes the terminal (and the parser with it, before the reader draws at the new size).
+    fn resize(&self, cols: u16, rows: u16) {
+        let mut out = self.output.lock().unwrap();
+        out.parser.set_size(nz(rows), nz(cols));
+        self.master.resize(pty_size(cols, rows)).unwrap();
+    }
+
+    /// The process id, for signals.
+    fn pid(&self) -> u32 {
+        self.child.process_id().unwrap()
+    }
+
+    /// Waits for the process to exit and for its last output to be read.
+    fn wait_exit(&mut self) -> ExitStatus {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if start.elapsed() > WAIT {
+                let screen = self.screen();
+                let _ = self.child.kill();
+                panic!("the reader did not exit within {WAIT:?}\n{}", show(&screen));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        while !self.output.lock().unwrap().closed {
+            assert!(start.elapsed() < WAIT * 2, "the pty never closed after the reader exited");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        if let Some(pump) = self.pump.take() {
+            pump.join().unwrap();
+        }
+        status
+    }
+
+    /// Every byte the reader wrote.
+    fn raw(&self) -> Vec<u8> {
+        self.output.lock().unwrap().raw.clone()
+    }
+
+    /// The terminal line settings the reader left behind, as `stty -a` prints them.
+    fn stty(&self) -> Option<String> {
+        let tty = self.master.tty_name()?;
+        let out = std::process::Command::new("stty").arg("-F").arg(tty).arg("-a").output().ok()?;
+        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+}
+
+impl Drop for Reader {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).unwrap()
+}
+
+fn pty_size(cols: u16, rows: u16) -> PtySize {
+    PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }
+}
+
+/// The screen with row numbers, for failure messages.
+fn show(screen: &vt100::Screen) -> String {
+    let (rows, cols) = screen.size();
+    let mut s = format!("--- screen {cols}x{rows} ---\n");
+    for (i, row) in screen.rows(0, cols.get()).enumerate() {
+        s.push_str(&format!("{i:2}|{row}\n"));
+    }
+    s
+}
+
+fn log_tail(path: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(20)..].join("\n")
+}
+
+/// The text of a cell.
+fn cell(screen: &vt100::Screen, row: u16, col: u16) -> &str {
+    screen.cell(row, col).map_or("", vt100::Cell::contents)
+}
+
+/// Columns of the list pane: from the left edge to its top-right corner.
+fn list_width(screen: &vt100::Screen) -> u16 {
+    let cols = screen.size().1.get();
+    (0..cols).find(|&c| cell(screen, 0, c) == "╮").map_or(cols, |c| c + 1)
+}
+
+/// The list pane's rows.
+fn list_rows(screen: &vt100::Screen) -> Vec<String> {
+    screen.rows(0, list_width(screen)).collect()
+}
+
+/// The list row drawn with the selection's background, if exactly one is: the row whose first
+/// cell inside the border has a background other than the screen's (and is drawn already).
+fn selected(screen: &vt100::Screen) -> Option<String> {
+    let background = screen.cell(0, 0)?.bgcolor();
+    let rows = list_rows(screen);
+    let hits: Vec<&String> = (1..rows.len().saturating_sub(1))
+        .filter(|&r| {
+            screen
+                .cell(r as u16, 1)
+                .is_some_and(|c| ![background, vt100::Color::Default].contains(&c.bgcolor()))
+        })
+        .map(|r| &rows[r])
+        .collect();
+    match hits[..] {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
+}
+
+/// Whether the selected row shows `title`.
+fn is_selected(screen: &vt100::Screen, title: &str) -> bool {
+    selected(screen).is_some_and(|row| row.contains(title))
+}
+
+/// The list row showing `title`.
+fn row_with<'a>(rows: &'a [String], title: &str) -> Option<&'a String> {
+    rows.iter().find(|r| r.contains(title))
+}
+
+/// Where `needle` last occurs in `hay`.
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// The reader gave the terminal back: the bytes end by leaving the alternate screen and
+/// showing the cursor, with nothing drawn after; raw mode is off again.
+fn assert_restored(reader: &Reader) {
+    let raw = reader.raw();
+    let enter = rfind(&raw, b"\x1b[?1049h").expect("the reader never entered the alternate screen");
+    let leave = rfind(&raw, b"\x1b[?1049l").expect("the alternate screen was never left (no ESC[?1049l)");
+    let show_cursor = rfind(&raw, b"\x1b[?25h").expect("the cursor was never shown again (no ESC[?25h)");
+    assert!(enter < leave, "ESC[?1049l comes before the last ESC[?1049h");
+    if let Some(hide) = rfind(&raw, b"\x1b[?25l") {
+        assert!(hide < show_cursor, "the cursor is hidden again after ESC[?25h");
+    }
+    // After leaving the alternate screen: control sequences only, no text (no later frame).
+    let tail = String::from_utf8_lossy(&raw[leave.min(show_cursor)..]).into_owned();
+    let mut printed = String::new();
+    let mut chars = tail.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            if chars.next_if_eq(&'[').is_some() {
+                // CSI: parameters and intermediates, then one final byte in @..~.
+                while chars.next().is_some_and(|c| !('@'..='~').contains(&c)) {}
+            } else {
+                chars.next();
+            }
+        } else if !c.is_control() {
+            printed.push(c);
+        }
+    }
+    assert!(printed.trim().is_empty(), "text drawn after the terminal was restored: {printed:?}");
+    let screen = reader.screen();
+    assert!(!screen.alternate_screen() && !screen.hide_cursor() && !screen.bracketed_paste());
+    if let Some(stty) = reader.stty() {
+        let flags: Vec<&str> = stty.split_whitespace().collect();
+        for flag in ["icanon", "echo", "isig"] {
+            assert!(flags.contains(&flag), "raw mode left on ({flag} missing): {stty}");
+        }
+    }
+}
+
+/// Exited by itself, with status 0.
+fn assert_clean_exit(status: &ExitStatus, reader: &Reader) {
+    assert!(
+        status.success() && status.signal().is_none(),
+        "the reader exited with {status:?}\n{}\n--- end of tidings.log ---\n{}",
+        show(&reader.screen()),
+        log_tail(&reader.log)
+    );
+}
+
+/// Three feeds with distinctive titles, newest first across them:
+/// Beekeepers 22:00, Comet 11:00, Ferry 10:00, Satellite 08:00, Lighthouse 06:00, Pruning 01:00.
+const HARBOUR: &[(&str, &str)] = &[
+    ("hg-1", "Ferry timetable changes for winter"),
+    ("hg-5", "Lighthouse keeper retires after forty years"),
+];
+const ORBITAL: &[(&str, &str)] = &[
+    ("ow-1", "Comet flyby visible from the northern hemisphere"),
+    ("ow-4", "Satellite constellation reaches full strength"),
+];
+const GARDEN: &[(&str, &str)] =
+    &[("gn-7", "Beekeepers prepare hives for winter"), ("gn-4", "Pruning roses before the first frost")];
+/// Title beginnings short enough to show in any layout's list.
+const SHORT: [&str; 6] = [
+    "Beekeepers prep",
+    "Comet flyby",
+    "Ferry timetable",
+    "Satellite const",
+    "Lighthouse keep",
+    "Pruning roses",
+];
+
+/// A server with the three feeds, subscribed and fetched by the CLI (so the reader's first
+/// frame comes from the cache).
+fn subscribed_env(server: &TestServer) -> Env {
+    server.set("/harbour.xml", Route::feed(rss("Harbour Gazette", HARBOUR)));
+    server.set("/orbital.xml", Route::feed(rss("Orbital Weekly", ORBITAL)));
+    server.set("/garden.xml", Route::feed(rss("Garden Notes", GARDEN)));
+    let env = Env::new();
+    env.config(CONFIG);
+    for path in ["/harbour.xml", "/orbital.xml", "/garden.xml"] {
+        env.run_ok(&["add", "--no-fetch", &server.url(path)]);
+    }
+    env.run_ok(&["refresh", "-q"]);
+    let articles: serde_json::Value = serde_json::from_str(&env.run_ok(&["articles", "--json"])).unwrap();
+    assert_eq!(articles.as_array().map(Vec::len), Some(6), "{articles}");
+    env
+}
+
+/// The search index has taken in every article: it is filled by the reader's background
+/// thread, which reports "indexing: N left" on the status line while it runs.
+fn wait_indexed(env: &Env, reader: &Reader) {
+    let db = rusqlite::Connection::open(env.paths().database()).unwrap();
+    let start = Instant::now();
+    loop {
+        let done: bool = db
+            .query_row(
+                "SELECT (SELECT count(*) FROM article_index) >= (SELECT count(*) FROM articles)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        if done {
+            break;
+        }
+        assert!(start.elapsed() < WAIT, "the search index was not filled within {WAIT:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    reader.wait_for("the end of indexing", WAIT, |s| !s.contents().contains("indexing:"));
+}
+
+/// One session through the reader: list, moving, reading, marking, search, a resize to 80×24,
+/// and quitting.
+#[test]
+fn a_session_in_the_reader() {
+    let server = TestServer::start();
+    let env = subscribed_env(&server);
+    let mut reader = Reader::start(&env, 120, 40);
+
+    // The list, from the cache, with the view and its counts in its title.
+    let screen = reader.wait_for("the six titles, the first selected", WAIT, |s| {
+        SHORT.iter().all(|t| s.contents().contains(t)) && is_selected(s, "Beekeepers")
+    });
+    let header = &list_rows(&screen)[0];
+    assert!(header.contains("All articles") && header.contains("6 unread / 6"), "header: {header}");
+    let rows = list_rows(&screen);
+    let order: Vec<usize> = SHORT.iter().map(|t| rows.iter().position(|r| r.contains(t)).unwrap()).collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "not newest first\n{}", show(&screen));
+
+    // Moving: j, k, G, g g.
+    for (keys, title) in [
+        ("j", "Comet flyby"),
+        ("k", "Beekeepers"),
+        ("G", "Pruning roses"),
+        ("gg", "Beekeepers"),
+        ("jj", "Ferry"),
+    ] {
+        reader.press(keys);
+        reader.wait_for(&format!("{title} selected after {keys:?}"), WAIT, |s| is_selected(s, title));
+    }
+
+    // Enter opens the article: its body appears beside the list; it is now read.
+    reader.press("\r");
+    reader.wait_text("Body of Ferry timetable changes for winter.");
+    reader.wait_for("5 unread after opening", WAIT, |s| list_rows(s)[0].contains("5 unread / 6"));
+    // q goes back to the list: j moves the selection again (in the article it would scroll).
+    reader.press("q");
+    reader.press("j");
+    reader.wait_for("Satellite selected after q, j", WAIT, |s| is_selected(s, "Satellite"));
+
+    // m marks read, s stars: the row loses its unread dot and gets a star.
+    reader.press("m");
+    reader.press("s");
+    let screen = reader.wait_for("Satellite read and starred", WAIT, |s| {
+        row_with(&list_rows(s), "Satellite").is_some_and(|r| r.starts_with("│ ★"))
+    });
+    assert!(list_rows(&screen)[0].contains("4 unread / 6"), "{}", show(&screen));
+    let ferry = row_with(&list_rows(&screen), "Ferry").cloned().unwrap();
+    assert!(ferry.starts_with("│  "), "Ferry still shows as unread: {ferry}");
+    let comet = row_with(&list_rows(&screen), "Comet").cloned().unwrap();
+    assert!(comet.starts_with("│● "), "Comet should be unread, unstarred: {comet}");
+
+    // Search, once the background indexer has taken everything in.
+    wait_indexed(&env, &reader);
+    reader.press("/");
+    reader.wait_text("Search titles and text");
+    reader.press("winter\r");
+    // Only the two titles with "winter" (Ferry is read, Beekeepers not).
+    reader.wait_for("only the two matching titles", WAIT, |s| {
+        let rows = list_rows(s);
+        rows[0].contains("Search: winter · 1 unread / 2")
+            && row_with(&rows, "Beekeepers prep").is_some()
+            && row_with(&rows, "Ferry timetable").is_some()
+            && ["Comet flyby", "Satellite const", "Lighthouse keep", "Pruning roses"]
+                .iter()
+                .all(|other| row_with(&rows, other).is_none())
+    });
+    // q leaves the search for all articles.
+    reader.press("q");
+    reader.wait_for("all articles again", WAIT, |s| {
+        list_rows(s)[0].contains("All articles") && s.contents().contains("Comet flyby")
+    });
+
+    // 80×24: one pane, framed exactly by the screen, with its title.
+    reader.resize(80, 24);
+    let screen = reader.wait_for("the one-pane layout at 80x24", WAIT, |s| {
+        cell(s, 0, 79) == "╮" && cell(s, 22, 79) == "╯" && list_rows(s)[0].contains("All articles")
+    });
+    assert_one_pane(&screen);
+    // Reading there takes the whole screen; q comes back to the list.
+    reader.press("gg\r");
+    reader.wait_text("Body of Beekeepers prepare hives for winter.");
+    reader.press("q");
+    reader.wait_for("the list again at 80x24", WAIT, |s| {
+        s.contents().contains("Pruning roses") && !s.contents().contains("Body of")
+    });
+
+    // q quits from the list; the terminal is given back.
+    reader.press("q");
+    let status = reader.wait_exit();
+    assert_clean_exit(&status, &reader);
+    assert_restored(&reader);
+
+    // What the keys changed is in the cache.
+    let articles: serde_json::Value = serde_json::from_str(&env.run_ok(&["articles", "--json"])).unwrap();
+    let state = |title: &str| {
+        let a = articles.as_array().unwrap().iter().find(|a| a["title"] == title).unwrap();
+        (a["read"].as_bool().unwrap(), a["starred"].as_bool().unwrap())
+    };
+    assert_eq!(state("Satellite constellation reaches full strength"), (true, true), "m and s");
+    assert_eq!(state("Ferry timetable changes for winter"), (true, false), "opened");
+    assert_eq!(state("Beekeepers prepare hives for winter"), (true, false), "opened");
+    assert_eq!(state("Comet flyby visible from the northern hemisphere"), (false, false), "untouched");
+    assert_eq!(state("Lighthouse keeper retires after forty years"), (false, false), "untouched");
+}
+
+/// `R` while the list shows its top: the server's new article appears at the top, above the
+/// article that stays selected, without restarting.
+#[test]
+fn refresh_shows_a_new_article() {
+    let server = TestServer::start();
+    let env = subscribed_env(&server);
+    let mut reader = Reader::start(&env, 120, 40);
+    reader.wait_for("the six titles", WAIT, |s| SHORT.iter().all(|t| s.contents().contains(t)));
+
+    let mut harbour = HARBOUR.to_vec();
+    harbour.push(("hg-39", "Volcano awakens on remote island")); // 23:00, the newest
+    server.set("/harbour.xml", Route::feed(rss("Harbour Gazette", &harbour)));
+    reader.press("R");
+    reader.wait_text("3 feeds, 1 new article, 0 failed");
+    reader.wait_for("7 articles", WAIT, |s| list_rows(s)[0].contains("7 unread / 7"));
+    reader.wait_for("the new title at the top of the list, Beekeepers still selected", WAIT, |s| {
+        list_rows(s).get(1).is_some_and(|r| r.contains("Volcano awakens")) && is_selected(s, "Beekeepers")
+    });
+
+    reader.press("q");
+    let status = reader.wait_exit();
+    assert_clean_exit(&status, &reader);
+    assert_restored(&reader);
+}
+
+/// One pane at 80×24: a single frame from column 0 to 79, rows 0 to 22, the status line under it.
+fn assert_one_pane(screen: &vt100::Screen) {
+    let corners: Vec<(u16, u16)> = (0..24)
+        .flat_map(|r| (0..80).map(move |c| (r, c)))
+        .filter(|&(r, c)| ["╭", "╮", "╰", "╯"].contains(&cell(screen, r, c)))
+        .collect();
+    assert_eq!(corners, [(0, 0), (0, 79), (22, 0), (22, 79)], "not one pane\n{}", show(screen));
+    for r in 1..22 {
+        assert!(
+            cell(screen, r, 0) == "│" && cell(screen, r, 79) == "│",
+            "row {r} unframed\n{}",
+            show(screen)
+        );
+    }
+}
+
+/// On an empty cache: the welcome screen; `a` asks for a URL and subscribes to it.
+#[test]
+fn welcome_screen_subscribes_to_a_typed_url() {
+    let server = TestServer::start();
+    server.set("/garden.xml", Route::feed(rss("Garden Notes", GARDEN)));
+    let env = Env::new();
+    env.config(CONFIG);
+    let mut reader = Reader::start(&env, 80, 24);
+
+    reader.wait_text("Welcome to tidings");
+    reader.press("a");
+    reader.wait_text("Subscribe: feed or web page URL");
+    reader.press(&server.url("/garden.xml"));
+    reader.wait_text("/garden.xml");
+    reader.press("\r");
+    reader.wait_for("the feed's titles in place of the welcome", WAIT, |s| {
+        let text = s.contents();
+        list_rows(s)[0].contains("All articles · 2 unread / 2")
+            && text.contains("Beekeepers prep")
+            && text.contains("Pruning roses")
+            && !text.contains("Welcome to tidings")
+    });
+
+    reader.press("\x03"); // Ctrl-c
+    let status = reader.wait_exit();
+    assert_clean_exit(&status, &reader);
+    assert_restored(&reader);
+    assert_eq!(env.store().feeds().unwrap().len(), 1);
+}
+
+/// `kill -TERM` while the list is shown ends the reader through its loop: the terminal is
+/// restored and it exits 0.
+#[test]
+fn sigterm_restores_the_terminal() {
+    let server = TestServer::start();
+    let env = subscribed_env(&server);
+    let mut reader = Reader::start(&env, 80, 24);
+    reader.wait_text("Beekeepers prep");
+    terminate(&mut reader);
+}
+
+/// The same while the reader is still starting: from the moment it has taken the terminal
+/// (the alternate screen is on), a SIGTERM must give it back.
+#[test]
+fn sigterm_while_starting_restores_the_terminal() {
+    let server = TestServer::start();
+    let env = subscribed_env(&server);
+    let mut reader = Reader::start(&env, 80, 24);
+    reader.wait_for("the alternate screen", WAIT, vt100::Screen::alternate_screen);
+    terminate(&mut reader);
+}
+
+/// Sends SIGTERM; the reader must leave by itself, exit 0 and restore the terminal.
+fn terminate(reader: &mut Reader) {
+    let pid = reader.pid().to_string();
+    let kill = std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(kill.success());
+    let status = reader.wait_exit();
+    assert_clean_exit(&status, reader);
+    assert_restored(reader);
+}
