@@ -7,8 +7,6 @@ use super::nav;
 use super::state::{Pane, Popup, PromptKind, Severity, SidebarEntry, State, View, ViewKind};
 use crate::keymap::TextKey;
 use crate::refresh::Outcome;
-use crate::store::Page;
-use crate::ui::layout;
 
 /// Rows asked for per page of the list.
 pub const PAGE_SIZE: usize = 200;
@@ -320,14 +318,4 @@ pub fn start(state: &mut State) -> Vec<Effect> {
     let mut fx = vec![Effect::LoadSidebar];
     nav::reload(state, &mut fx);
     fx
-}
-
-/// The store position the list reloads from.
-pub fn first_page() -> Page {
-    Page::Newest
-}
-
-/// Rows the list pane shows (re-exported for the loop's mouse handling).
-pub fn list_rows(state: &State) -> usize {
-    layout::list_height(state)
 }
