@@ -106,24 +106,7 @@ fn fixture(size: (u16, u16), sidebar: bool, open: bool) -> State {
     let data =
         SidebarData { feeds: feeds(), tags: vec![("tech".into(), 2)], unread: 3, total: 14, starred: 1 };
     update(&mut s, Msg::SidebarLoaded(Box::new(data)));
-    let fx = start(&mut s);
-    let req = fx
-        .iter()
-        .find_map(|e| match e {
-            crate::app::effect::Effect::LoadPage { req, .. } => Some(*req),
-            _ => None,
-        })
-        .unwrap();
-    update(
-        &mut s,
-        Msg::PageLoaded {
-            req,
-            kind: PageKind::Replace { from_end: false },
-            rows: rows(),
-            full: false,
-            counts: (5, 3),
-        },
-    );
+    first_page(&mut s, rows(), (5, 3));
     if sidebar {
         update(&mut s, Msg::Action(Action::ToggleSidebar));
         update(&mut s, Msg::Action(Action::ToList));
@@ -138,6 +121,19 @@ fn fixture(size: (u16, u16), sidebar: bool, open: bool) -> State {
         update(&mut s, Msg::RelatedLoaded { req, items: related });
     }
     s
+}
+
+/// Starts the reader's state and answers its first page request with `rows`.
+fn first_page(state: &mut State, rows: Vec<ArticleSummary>, counts: (u64, u64)) {
+    let req = start(state)
+        .iter()
+        .find_map(|e| match e {
+            crate::app::effect::Effect::LoadPage { req, .. } => Some(*req),
+            _ => None,
+        })
+        .unwrap();
+    let kind = PageKind::Replace { from_end: false };
+    update(state, Msg::PageLoaded { req, kind, rows, full: false, counts });
 }
 
 fn render(state: &State, theme: &Theme) -> Buffer {
@@ -212,24 +208,7 @@ fn popups_and_the_welcome_screen() {
     }
     insta::assert_snapshot!("prompt_100x30", text(&render(&state, &default)));
     let mut empty = State::new(Settings::default(), (80, 24), clock(), FixedOffset::east_opt(0).unwrap());
-    let fx = start(&mut empty);
-    let req = fx
-        .iter()
-        .find_map(|e| match e {
-            crate::app::effect::Effect::LoadPage { req, .. } => Some(*req),
-            _ => None,
-        })
-        .unwrap();
-    update(
-        &mut empty,
-        Msg::PageLoaded {
-            req,
-            kind: PageKind::Replace { from_end: false },
-            rows: vec![],
-            full: false,
-            counts: (0, 0),
-        },
-    );
+    first_page(&mut empty, vec![], (0, 0));
     insta::assert_snapshot!("welcome_80x24", text(&render(&empty, &default)));
 }
 
