@@ -52,7 +52,7 @@ pub struct Feed {
     pub failures: u32,
 }
 
-/// A title the user gave a feed, or none to use the feed's own.
+/// A subscription to make: the URL, and the title and tags the user chose.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NewFeed {
     /// The feed's URL.

@@ -176,8 +176,10 @@ fn to_end(s: &mut State, last: bool, fx: &mut Vec<Effect>) {
             if needs_load {
                 let page = if last { Page::Oldest } else { Page::Newest };
                 load(s, page, PageKind::Replace { from_end: last }, fx);
-                s.list.selected = usize::MAX; // placed when the page arrives
+                // The rows go; the selection is placed when the page arrives.
                 s.list.rows.clear();
+                s.list.selected = 0;
+                s.list.offset = 0;
             } else {
                 s.list.selected = if last { s.list.rows.len().saturating_sub(1) } else { 0 };
             }

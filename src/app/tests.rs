@@ -390,3 +390,22 @@ fn key_sequences_go_through_the_keymap() {
     press(&mut s, "q q");
     assert!(s.quit);
 }
+
+#[test]
+fn jumping_to_the_end_of_a_long_list_loads_the_oldest_page() {
+    let mut s = state_with(PAGE_SIZE as i64, (120, 40), true);
+    act(&mut s, Action::Down);
+    let fx = act(&mut s, Action::Last);
+    let Some(Effect::LoadPage { req, page: Page::Oldest, kind, .. }) = fx.first().cloned() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(kind, PageKind::Replace { from_end: true });
+    assert!(s.list.rows.is_empty() && s.list.selected == 0);
+    let oldest: Vec<ArticleSummary> = (5000..5000 + PAGE_SIZE as i64).map(|i| row(i, 1, true)).collect();
+    update(&mut s, Msg::PageLoaded { req, kind, rows: oldest, full: true, counts: (9000, 10) });
+    assert_eq!(s.list.selected, PAGE_SIZE - 1, "the last row is selected");
+    assert!(s.list.more_newer && !s.list.more_older);
+    // Going back to the top reloads the newest page.
+    let fx = act(&mut s, Action::First);
+    assert!(matches!(fx.first(), Some(Effect::LoadPage { page: Page::Newest, .. })), "{fx:?}");
+}

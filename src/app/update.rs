@@ -11,7 +11,7 @@ use crate::refresh::Outcome;
 /// Rows asked for per page of the list.
 pub const PAGE_SIZE: usize = 200;
 /// Rows kept loaded at most; the far end of the window is dropped beyond this.
-pub const MAX_ROWS: usize = 3 * PAGE_SIZE * 5;
+pub const MAX_ROWS: usize = 15 * PAGE_SIZE;
 /// A page is fetched when the selection comes this close to the end of what is loaded.
 pub const PRELOAD_MARGIN: usize = 50;
 
@@ -79,9 +79,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 summary.failed
             );
             let severity = if summary.failed > 0 { Severity::Error } else { Severity::Info };
-            if state.status.message.as_ref().is_none_or(|m| m.1 == Severity::Info) || summary.failed == 0 {
-                state.status.message = Some((text, severity));
-            }
+            state.status.message = Some((text, severity));
             fx.push(Effect::LoadSidebar);
             nav::load_newer_if_at_top(state, &mut fx);
         }

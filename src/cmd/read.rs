@@ -9,7 +9,7 @@ use super::{Context, Out, resolve_feed};
 use crate::cli::ArticlesArgs;
 use crate::domain::{ArticleFilter, ArticleId, ArticleSummary, Feed};
 use crate::store::Mark;
-use crate::text::columns::pad as fit;
+use crate::text::columns::pad;
 
 /// Without a subcommand (until the reader lands): the latest articles, or how to begin.
 pub(super) fn latest(ctx: &Context, out: &mut Out) -> Result<()> {
@@ -44,8 +44,8 @@ pub(super) fn feeds(ctx: &Context, out: &mut Out, json: bool) -> Result<()> {
         "ID",
         "UNREAD",
         "TOTAL",
-        fit("TITLE", 32),
-        fit("LAST FETCH", 16),
+        pad("TITLE", 32),
+        pad("LAST FETCH", 16),
         "STATUS"
     ))?;
     for f in &feeds {
@@ -54,8 +54,8 @@ pub(super) fn feeds(ctx: &Context, out: &mut Out, json: bool) -> Result<()> {
             f.id.0,
             f.unread,
             f.total,
-            fit(&f.title, 32),
-            fit(&f.last_fetch.map_or_else(|| "never".into(), local_time), 16),
+            pad(&f.title, 32),
+            pad(&f.last_fetch.map_or_else(|| "never".into(), local_time), 16),
             status(f)
         ))?;
         let tags = if f.tags.is_empty() { String::new() } else { format!("  [{}]", f.tags.join(", ")) };
@@ -97,7 +97,7 @@ fn print_articles(out: &mut Out, page: &[ArticleSummary]) -> Result<()> {
             "{:>7} {flags} {}  {}  {}",
             a.id.0,
             local_time(a.published),
-            fit(&a.feed_title, 20),
+            pad(&a.feed_title, 20),
             a.title
         ))?;
     }

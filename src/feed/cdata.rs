@@ -11,8 +11,8 @@
 use std::borrow::Cow;
 
 thread_local! {
-    /// The rewrite buffer of this thread, reused from document to document so that parse
-    /// threads do not allocate and free a body-sized block per feed.
+    /// The rewrite buffer of this thread, reused from document to document rather than
+    /// allocating and freeing a body-sized block per feed.
     static BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 

