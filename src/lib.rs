@@ -12,6 +12,7 @@ pub mod domain;
 pub mod feed;
 pub mod index;
 pub mod keymap;
+pub mod layout;
 pub mod paths;
 pub mod refresh;
 pub mod store;

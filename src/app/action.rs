@@ -1,201 +1,180 @@
 //! What a key can ask the reader to do. Keys become actions through the keymap; the reader
-//! never looks at key codes.
+//! never looks at key codes. Each action has the name keymap files use, a description for the
+//! help, and the keymap contexts it means something in.
 
-/// A named thing the user can do. `name()` is the word used in keymap files.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Action {
-    /// Move the selection (or the article) down one line.
-    Down,
-    /// Move the selection (or the article) up one line.
-    Up,
+/// Where an action can be bound: a set of keymap contexts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scope(u8);
+
+impl Scope {
+    /// The panes (`[global]`, `[list]`, `[article]`, `[related]`, `[sidebar]`).
+    pub const PANES: Scope = Scope(1);
+    /// The help and the message log (`[help]`).
+    pub const HELP: Scope = Scope(2);
+    /// Text prompts (`[prompt]`).
+    pub const PROMPT: Scope = Scope(4);
+    /// Yes/no questions (`[confirm]`).
+    pub const CONFIRM: Scope = Scope(8);
+    /// Everywhere.
+    pub const ALL: Scope = Scope(15);
+
+    /// Both scopes.
+    #[must_use]
+    pub const fn and(self, other: Scope) -> Scope {
+        Scope(self.0 | other.0)
+    }
+
+    /// Whether `other` is part of this scope.
+    pub fn contains(self, other: Scope) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
+macro_rules! actions {
+    ($($(#[doc = $doc:literal])* $variant:ident => $name:literal, $desc:literal, $scope:expr;)*) => {
+        /// A named thing the user can do. `name()` is the word used in keymap files.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Action {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Action {
+            /// Every action, in help order.
+            pub const ALL: &'static [Action] = &[$(Action::$variant,)*];
+
+            /// The name used in keymap files (`run = "next_unread"`).
+            pub fn name(self) -> &'static str {
+                match self { $(Action::$variant => $name,)* }
+            }
+
+            /// A one-line description, used when a keymap entry gives none.
+            pub fn describe(self) -> &'static str {
+                match self { $(Action::$variant => $desc,)* }
+            }
+
+            /// The keymap contexts the action means something in.
+            pub fn scope(self) -> Scope {
+                match self { $(Action::$variant => $scope,)* }
+            }
+        }
+    };
+}
+
+actions! {
+    /// Move the selection (or the article, or a popup's text) down one line.
+    Down => "down", "Down one line", Scope::PANES.and(Scope::HELP);
+    /// Move the selection (or the article, or a popup's text) up one line.
+    Up => "up", "Up one line", Scope::PANES.and(Scope::HELP);
     /// Go to the first item (the top of the article).
-    First,
+    First => "first", "First item", Scope::PANES.and(Scope::HELP);
     /// Go to the last item (the end of the article).
-    Last,
+    Last => "last", "Last item", Scope::PANES.and(Scope::HELP);
     /// Half a page down.
-    HalfPageDown,
+    HalfPageDown => "half_page_down", "Half a page down", Scope::PANES.and(Scope::HELP);
     /// Half a page up.
-    HalfPageUp,
+    HalfPageUp => "half_page_up", "Half a page up", Scope::PANES.and(Scope::HELP);
     /// A page down.
-    PageDown,
+    PageDown => "page_down", "Page down", Scope::PANES.and(Scope::HELP);
     /// A page up.
-    PageUp,
+    PageUp => "page_up", "Page up", Scope::PANES.and(Scope::HELP);
     /// Focus the next pane.
-    NextPane,
+    NextPane => "next_pane", "Next pane", Scope::PANES;
     /// Focus the previous pane.
-    PrevPane,
+    PrevPane => "prev_pane", "Previous pane", Scope::PANES;
     /// Focus the pane on the left.
-    PaneLeft,
+    PaneLeft => "pane_left", "Pane to the left", Scope::PANES;
     /// Focus the pane on the right.
-    PaneRight,
+    PaneRight => "pane_right", "Pane to the right", Scope::PANES;
     /// Open the selected article, view or related article.
-    Open,
+    Open => "open", "Open", Scope::PANES;
     /// Page down in the article; at its end, open the next unread article.
-    ReadOn,
+    ReadOn => "read_on", "Page down, then the next unread article", Scope::PANES;
     /// Open the next unread article.
-    NextUnread,
+    NextUnread => "next_unread", "Next unread article", Scope::PANES;
     /// Open the previous unread article.
-    PrevUnread,
+    PrevUnread => "prev_unread", "Previous unread article", Scope::PANES;
     /// Open the article's link in the browser.
-    OpenInBrowser,
+    OpenInBrowser => "open_in_browser", "Open the link in the browser", Scope::PANES;
     /// Copy the article's link to the clipboard (OSC 52, works over SSH).
-    CopyLink,
+    CopyLink => "copy_link", "Copy the link", Scope::PANES;
     /// Toggle read/unread.
-    ToggleRead,
+    ToggleRead => "toggle_read", "Toggle read", Scope::PANES;
     /// Toggle the star.
-    ToggleStar,
-    /// Mark every article of the current view read.
-    MarkViewRead,
-    /// Refresh the selected article's feed.
-    RefreshFeed,
+    ToggleStar => "toggle_star", "Toggle star", Scope::PANES;
+    /// Mark every article of the current view read (asks first when it is more than a screen).
+    MarkViewRead => "mark_view_read", "Mark the whole view read", Scope::PANES;
+    /// Undo the last mark-all or unsubscription.
+    Undo => "undo", "Undo marking a view read, or an unsubscription", Scope::PANES;
+    /// Refresh the selected feed (in the sidebar) or the article's feed.
+    RefreshFeed => "refresh_feed", "Refresh this feed (retry a failed one)", Scope::PANES;
     /// Refresh every feed.
-    RefreshAll,
+    RefreshAll => "refresh_all", "Refresh all feeds", Scope::PANES;
     /// Search titles and text.
-    Search,
+    Search => "search", "Search titles and text", Scope::PANES;
     /// Show only unread articles, or all again.
-    ToggleUnreadOnly,
+    ToggleUnreadOnly => "toggle_unread_only", "Unread only / all", Scope::PANES;
     /// Subscribe to a feed.
-    AddFeed,
+    AddFeed => "add_feed", "Add a feed", Scope::PANES;
     /// Import subscriptions from an OPML or newsboat urls file.
-    Import,
+    Import => "import", "Import an OPML or urls file", Scope::PANES;
     /// Subscribe to the starter set of feeds (from the welcome screen).
-    StarterFeeds,
+    StarterFeeds => "starter_feeds", "Subscribe to the starter feeds", Scope::PANES;
+    /// Unsubscribe from the feed selected in the sidebar (asks first).
+    Unsubscribe => "unsubscribe", "Unsubscribe from the selected feed", Scope::PANES;
     /// Show or hide the sidebar of views, tags and feeds.
-    ToggleSidebar,
-    /// Show the help.
-    Help,
+    ToggleSidebar => "toggle_sidebar", "Show / hide the sidebar", Scope::PANES;
+    /// Show the help (in the help: close it).
+    Help => "help", "Help", Scope::PANES.and(Scope::HELP);
+    /// Show the last messages in full.
+    Messages => "messages", "The last messages, in full", Scope::PANES.and(Scope::HELP);
     /// Go back (close the article, leave the sidebar), or quit from the list.
-    Back,
-    /// Close a popup or cancel what is being typed.
-    Cancel,
+    Back => "back", "Back; quit from the list", Scope::PANES;
+    /// Close a popup, cancel a prompt, answer no.
+    Cancel => "cancel", "Close; cancel", Scope::ALL;
     /// Go back to the article list.
-    ToList,
+    ToList => "to_list", "Back to the list", Scope::PANES;
     /// Quit at once.
-    Quit,
+    Quit => "quit", "Quit", Scope::ALL;
+    /// Accept what was typed.
+    Submit => "submit", "Accept", Scope::PROMPT;
+    /// Delete the character before the cursor.
+    DeleteBack => "delete_back", "Delete the character before the cursor", Scope::PROMPT;
+    /// Delete the character under the cursor.
+    DeleteForward => "delete_forward", "Delete the character under the cursor", Scope::PROMPT;
+    /// Delete the word before the cursor.
+    DeleteWordBack => "delete_word_back", "Delete the word before the cursor", Scope::PROMPT;
+    /// Delete everything before the cursor.
+    DeleteToStart => "delete_to_start", "Delete to the start of the line", Scope::PROMPT;
+    /// Delete everything after the cursor.
+    DeleteToEnd => "delete_to_end", "Delete to the end of the line", Scope::PROMPT;
+    /// Cursor one character left.
+    CursorLeft => "cursor_left", "Cursor left", Scope::PROMPT;
+    /// Cursor one character right.
+    CursorRight => "cursor_right", "Cursor right", Scope::PROMPT;
+    /// Cursor to the start of the previous word.
+    WordLeft => "word_left", "Cursor a word left", Scope::PROMPT;
+    /// Cursor to the end of the next word.
+    WordRight => "word_right", "Cursor a word right", Scope::PROMPT;
+    /// Cursor to the start of the line.
+    LineStart => "line_start", "Cursor to the start", Scope::PROMPT;
+    /// Cursor to the end of the line.
+    LineEnd => "line_end", "Cursor to the end", Scope::PROMPT;
+    /// What was entered here before (older).
+    HistoryPrev => "history_prev", "Earlier entry", Scope::PROMPT;
+    /// What was entered here before (newer).
+    HistoryNext => "history_next", "Later entry", Scope::PROMPT;
+    /// The next field of the prompt.
+    NextField => "next_field", "Next field", Scope::PROMPT;
+    /// The previous field of the prompt.
+    PrevField => "prev_field", "Previous field", Scope::PROMPT;
+    /// Answer yes to a question.
+    Yes => "yes", "Yes", Scope::CONFIRM;
 }
 
 impl Action {
-    /// Every action, in help order.
-    pub const ALL: &'static [Action] = &[
-        Action::Down,
-        Action::Up,
-        Action::First,
-        Action::Last,
-        Action::HalfPageDown,
-        Action::HalfPageUp,
-        Action::PageDown,
-        Action::PageUp,
-        Action::NextPane,
-        Action::PrevPane,
-        Action::PaneLeft,
-        Action::PaneRight,
-        Action::Open,
-        Action::ReadOn,
-        Action::NextUnread,
-        Action::PrevUnread,
-        Action::OpenInBrowser,
-        Action::CopyLink,
-        Action::ToggleRead,
-        Action::ToggleStar,
-        Action::MarkViewRead,
-        Action::RefreshFeed,
-        Action::RefreshAll,
-        Action::Search,
-        Action::ToggleUnreadOnly,
-        Action::AddFeed,
-        Action::Import,
-        Action::StarterFeeds,
-        Action::ToggleSidebar,
-        Action::Help,
-        Action::Back,
-        Action::Cancel,
-        Action::ToList,
-        Action::Quit,
-    ];
-
-    /// The name used in keymap files (`run = "next_unread"`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Action::Down => "down",
-            Action::Up => "up",
-            Action::First => "first",
-            Action::Last => "last",
-            Action::HalfPageDown => "half_page_down",
-            Action::HalfPageUp => "half_page_up",
-            Action::PageDown => "page_down",
-            Action::PageUp => "page_up",
-            Action::NextPane => "next_pane",
-            Action::PrevPane => "prev_pane",
-            Action::PaneLeft => "pane_left",
-            Action::PaneRight => "pane_right",
-            Action::Open => "open",
-            Action::ReadOn => "read_on",
-            Action::NextUnread => "next_unread",
-            Action::PrevUnread => "prev_unread",
-            Action::OpenInBrowser => "open_in_browser",
-            Action::CopyLink => "copy_link",
-            Action::ToggleRead => "toggle_read",
-            Action::ToggleStar => "toggle_star",
-            Action::MarkViewRead => "mark_view_read",
-            Action::RefreshFeed => "refresh_feed",
-            Action::RefreshAll => "refresh_all",
-            Action::Search => "search",
-            Action::ToggleUnreadOnly => "toggle_unread_only",
-            Action::AddFeed => "add_feed",
-            Action::Import => "import",
-            Action::StarterFeeds => "starter_feeds",
-            Action::ToggleSidebar => "toggle_sidebar",
-            Action::Help => "help",
-            Action::Back => "back",
-            Action::Cancel => "cancel",
-            Action::ToList => "to_list",
-            Action::Quit => "quit",
-        }
-    }
-
     /// The action with this keymap name.
     pub fn from_name(name: &str) -> Option<Action> {
         Action::ALL.iter().copied().find(|a| a.name() == name)
-    }
-
-    /// A one-line description, used when a keymap entry gives none.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Action::Down => "Down one line",
-            Action::Up => "Up one line",
-            Action::First => "First item",
-            Action::Last => "Last item",
-            Action::HalfPageDown => "Half a page down",
-            Action::HalfPageUp => "Half a page up",
-            Action::PageDown => "Page down",
-            Action::PageUp => "Page up",
-            Action::NextPane => "Next pane",
-            Action::PrevPane => "Previous pane",
-            Action::PaneLeft => "Pane to the left",
-            Action::PaneRight => "Pane to the right",
-            Action::Open => "Open",
-            Action::ReadOn => "Page down, then the next unread article",
-            Action::NextUnread => "Next unread article",
-            Action::PrevUnread => "Previous unread article",
-            Action::OpenInBrowser => "Open the link in the browser",
-            Action::CopyLink => "Copy the link",
-            Action::ToggleRead => "Toggle read",
-            Action::ToggleStar => "Toggle star",
-            Action::MarkViewRead => "Mark the whole view read",
-            Action::RefreshFeed => "Refresh this feed",
-            Action::RefreshAll => "Refresh all feeds",
-            Action::Search => "Search titles and text",
-            Action::ToggleUnreadOnly => "Unread only / all",
-            Action::AddFeed => "Add a feed",
-            Action::Import => "Import an OPML or urls file",
-            Action::StarterFeeds => "Subscribe to the starter feeds",
-            Action::ToggleSidebar => "Show / hide the sidebar",
-            Action::Help => "Help",
-            Action::Back => "Back; quit from the list",
-            Action::Cancel => "Close a popup",
-            Action::ToList => "Back to the list",
-            Action::Quit => "Quit",
-        }
     }
 }
 
@@ -212,5 +191,14 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), Action::ALL.len());
+    }
+
+    #[test]
+    fn scopes() {
+        assert!(Action::Quit.scope().contains(Scope::PROMPT));
+        assert!(Action::Down.scope().contains(Scope::HELP));
+        assert!(!Action::ToggleStar.scope().contains(Scope::PROMPT));
+        assert!(!Action::DeleteWordBack.scope().contains(Scope::PANES));
+        assert!(Action::Yes.scope().contains(Scope::CONFIRM) && !Action::Yes.scope().contains(Scope::HELP));
     }
 }

@@ -1,5 +1,10 @@
 //! Opening links: the configured command or `$BROWSER`, run as an argument vector (never
 //! through a shell), only for http, https and mailto links; and copying them with OSC 52.
+//!
+//! A browser that runs in the terminal (w3m, lynx …) gets the terminal: the reader steps aside
+//! until it exits. Any other is started and left to run, so a graphical browser that stays
+//! open does not hold the reader up. `reader.browser_in_terminal` overrides the guess made
+//! from the command's name.
 
 use base64::Engine;
 
@@ -47,6 +52,18 @@ pub fn command(
         words.push(url.to_string());
     }
     Ok(words)
+}
+
+/// Browsers that draw in the terminal they are started from.
+const TERMINAL_BROWSERS: &[&str] =
+    &["w3m", "lynx", "links", "links2", "elinks", "browsh", "carbonyl", "cha", "edbrowse", "netrik"];
+
+/// Whether the command `argv0` runs in the terminal: `setting` when given, else by its name.
+pub fn runs_in_terminal(argv0: &str, setting: Option<bool>) -> bool {
+    setting.unwrap_or_else(|| {
+        let name = std::path::Path::new(argv0).file_name().and_then(|n| n.to_str()).unwrap_or(argv0);
+        TERMINAL_BROWSERS.contains(&name)
+    })
 }
 
 /// Splits a command line into words: whitespace separates, single and double quotes group.
@@ -112,6 +129,16 @@ mod tests {
         assert!(matches!(command(Some("b"), None, "javascript:alert(1)"), Err(BrowserError::Scheme(_))));
         assert!(command(Some("b"), None, "mailto:a@b.c").is_ok());
         assert!(matches!(command(Some("\"unclosed"), None, "https://x/"), Err(BrowserError::BadCommand(_))));
+    }
+
+    #[test]
+    fn terminal_browsers_are_known_by_name_unless_configured() {
+        assert!(runs_in_terminal("w3m", None));
+        assert!(runs_in_terminal("/usr/bin/lynx", None));
+        assert!(!runs_in_terminal("firefox", None));
+        assert!(!runs_in_terminal("xdg-open", None));
+        assert!(runs_in_terminal("firefox", Some(true)));
+        assert!(!runs_in_terminal("w3m", Some(false)));
     }
 
     #[test]

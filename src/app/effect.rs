@@ -1,9 +1,23 @@
-//! What `update` asks the outside world to do. The worker runs the ones that touch the
-//! database or the network; the loop runs the ones that touch the terminal (browser, copy).
+//! What `update` asks the outside world to do. [`Effect::target`] is the one place that says
+//! who runs each: the worker's database thread, its network thread, a process of its own, or
+//! the loop itself (what needs the terminal).
 
 use super::msg::PageKind;
-use crate::domain::{ArticleFilter, ArticleId, FeedId};
+use crate::domain::{ArticleFilter, ArticleId, FeedId, NewFeed};
 use crate::store::{Mark, Page};
+
+/// Who runs an effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The worker's database thread (in order; superseded loads skipped).
+    Database,
+    /// The worker's network thread.
+    Network,
+    /// A child process started and watched by the worker (a GUI browser).
+    Process,
+    /// The loop: it owns the terminal.
+    Terminal,
+}
 
 /// A request for work, answered (if at all) by a [`super::msg::Msg`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,7 +35,7 @@ pub enum Effect {
         /// Where the page goes in the list.
         kind: PageKind,
     },
-    /// Load an article's text; answered by `ArticleLoaded`.
+    /// Load an article and parse its body; answered by `ArticleLoaded`.
     LoadArticle {
         /// Request number.
         req: u64,
@@ -37,14 +51,14 @@ pub enum Effect {
     },
     /// Load feeds, tags and counts; answered by `SidebarLoaded`.
     LoadSidebar,
-    /// Change read or starred state (already shown; errors come back as `Error`).
+    /// Change read or starred state (already shown; a failure comes back as `Failed`).
     Mark {
         /// The articles.
         ids: Vec<ArticleId>,
         /// The change.
         mark: Mark,
     },
-    /// Mark every article of a view read.
+    /// Mark every article of a view read; answered by `MarkedRead` with what changed.
     MarkAllRead {
         /// The view.
         filter: ArticleFilter,
@@ -54,26 +68,53 @@ pub enum Effect {
         /// The feeds, or `None` for all.
         feeds: Option<Vec<FeedId>>,
     },
-    /// Subscribe to a URL (autodiscovery included); answered by `FeedAdded` or `Error`.
-    AddFeed {
-        /// Feed or page URL.
-        url: String,
+    /// Subscribe to URLs (web pages are searched for their feed); answered by `Subscribed`.
+    Subscribe {
+        /// What to subscribe to.
+        feeds: Vec<NewFeed>,
     },
-    /// Import an OPML or newsboat urls file.
+    /// Import an OPML or newsboat urls file; answered by `Imported` or `Failed`.
     Import {
-        /// Its path.
+        /// Its path (`~/` is the home directory).
         path: String,
     },
-    /// Subscribe to the starter set of feeds.
-    SubscribeStarter,
-    /// Open a URL in the browser (run by the loop: a terminal browser needs the terminal).
-    OpenUrl {
-        /// The URL.
-        url: String,
+    /// Unsubscribe from a feed and delete its articles; answered by `Unsubscribed`.
+    Unsubscribe {
+        /// The feed.
+        feed: FeedId,
     },
-    /// Put a URL on the clipboard with OSC 52 (run by the loop: it writes to the terminal).
-    CopyUrl {
-        /// The URL.
-        url: String,
+    /// Run a browser command (an argument vector, never a shell).
+    OpenBrowser {
+        /// The command and its arguments.
+        argv: Vec<String>,
+        /// It runs in the terminal (w3m, lynx): the reader steps aside until it exits.
+        /// Otherwise it is started and left to run.
+        in_terminal: bool,
     },
+    /// Put text on the clipboard with OSC 52 (written to the terminal).
+    CopyToClipboard {
+        /// The text.
+        text: String,
+    },
+}
+
+impl Effect {
+    /// Who runs this effect.
+    pub fn target(&self) -> Target {
+        match self {
+            Effect::LoadPage { .. }
+            | Effect::LoadArticle { .. }
+            | Effect::LoadRelated { .. }
+            | Effect::LoadSidebar
+            | Effect::Mark { .. }
+            | Effect::MarkAllRead { .. }
+            | Effect::Import { .. }
+            | Effect::Unsubscribe { .. } => Target::Database,
+            Effect::Refresh { .. } | Effect::Subscribe { .. } => Target::Network,
+            Effect::OpenBrowser { in_terminal: false, .. } => Target::Process,
+            Effect::OpenBrowser { in_terminal: true, .. } | Effect::CopyToClipboard { .. } => {
+                Target::Terminal
+            }
+        }
+    }
 }

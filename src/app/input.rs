@@ -1,5 +1,7 @@
-//! Terminal events to messages: keys through the keymap (or the prompt's text editing),
-//! resizes, the mouse. The keymap is the only place key codes are looked at.
+//! Terminal events to messages. Keys are looked up in the keymap context of whatever has the
+//! input: the open popup's own context (the modal layer), else the focused pane's. In a prompt,
+//! a key its context does not bind is typed; in the article, digits type a link number. The
+//! keymap is the only place key codes are looked at.
 
 use crossterm::event::{Event, KeyEvent, MouseButton, MouseEventKind};
 
@@ -18,27 +20,28 @@ pub fn translate(
 ) -> Option<Msg> {
     match event {
         Event::Key(key) => {
-            if matches!(state.popup, Some(Popup::Prompt(_))) {
-                pending.clear();
-                return keymap::text_key(key).map(Msg::Text);
+            if !keymap::is_press(key) {
+                return None;
             }
+            let context = context(state);
             if pending.is_empty()
-                && state.focus == Pane::Article
-                && state.popup.is_none()
+                && context == Context::Article
                 && let Some(d) = keymap::digit(key)
             {
                 return Some(Msg::Digit(d));
             }
-            if !keymap::is_press(key) {
-                return None;
+            let was_pending = !pending.is_empty();
+            match keymap.press(context, pending, *key) {
+                Some(action) => Some(Msg::Action(action)),
+                None if context == Context::Prompt && pending.is_empty() && !was_pending => {
+                    keymap::typed(key).map(|c| Msg::Text(c.to_string()))
+                }
+                None => None,
             }
-            keymap.press(context(state), pending, *key).map(Msg::Action)
         }
-        Event::Paste(_) if matches!(state.popup, Some(Popup::Prompt(_))) => {
-            keymap::text_event(event).map(Msg::Text)
-        }
+        Event::Paste(text) if matches!(state.popup, Some(Popup::Prompt(_))) => Some(Msg::Text(text.clone())),
         Event::Resize(w, h) => Some(Msg::Resize(*w, *h)),
-        Event::Mouse(m) if mouse => match m.kind {
+        Event::Mouse(m) if mouse && state.popup.is_none() => match m.kind {
             MouseEventKind::ScrollDown => Some(Msg::Scroll { x: m.column, y: m.row, down: true }),
             MouseEventKind::ScrollUp => Some(Msg::Scroll { x: m.column, y: m.row, down: false }),
             MouseEventKind::Down(MouseButton::Left) => Some(Msg::Click { x: m.column, y: m.row }),
@@ -48,15 +51,17 @@ pub fn translate(
     }
 }
 
-/// The keymap context of the focused pane (popups use the global bindings).
-fn context(state: &State) -> Context {
-    if state.popup.is_some() {
-        return Context::Global;
-    }
-    match state.focus {
-        Pane::Sidebar => Context::Sidebar,
-        Pane::List => Context::List,
-        Pane::Article => Context::Article,
-        Pane::Related => Context::Related,
+/// The keymap context that has the input: the popup's, else the focused pane's.
+pub fn context(state: &State) -> Context {
+    match &state.popup {
+        Some(Popup::Help { .. } | Popup::Messages { .. }) => Context::Help,
+        Some(Popup::Prompt(_)) => Context::Prompt,
+        Some(Popup::Confirm(_)) => Context::Confirm,
+        None => match state.focus {
+            Pane::Sidebar => Context::Sidebar,
+            Pane::List => Context::List,
+            Pane::Article => Context::Article,
+            Pane::Related => Context::Related,
+        },
     }
 }

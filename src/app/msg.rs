@@ -1,12 +1,13 @@
 //! Everything that can happen to the reader, as owned data: input already turned into actions,
-//! and results sent back by the worker. `update` is the only consumer.
+//! time passing, and facts reported by the worker (what it did, never what to do next).
+//! `update` is the only consumer, and decides every follow-up.
 
 use chrono::{DateTime, Utc};
 
 use super::action::Action;
-use crate::domain::{Article, ArticleSummary, Feed};
-use crate::keymap::TextKey;
+use crate::domain::{Article, ArticleId, ArticleSummary, Feed, NewFeed};
 use crate::refresh::{FeedResult, Summary};
+use crate::text::article::Prepared;
 
 /// How a loaded page joins the list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +38,77 @@ pub struct SidebarData {
     pub starred: u64,
 }
 
+/// What the worker was doing when something failed: named in the message the user sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Task {
+    /// Reading a page of the list from the cache.
+    LoadList,
+    /// Reading an article from the cache.
+    LoadArticle,
+    /// Finding related articles.
+    LoadRelated,
+    /// Reading feeds and counts from the cache.
+    LoadSidebar,
+    /// Writing read or starred marks.
+    Mark,
+    /// Marking a view read.
+    MarkAllRead,
+    /// Refreshing feeds.
+    Refresh,
+    /// Importing a subscription list.
+    Import,
+    /// Unsubscribing.
+    Unsubscribe,
+    /// Starting the browser.
+    Browser,
+    /// Writing to the terminal (the clipboard sequence).
+    Clipboard,
+}
+
+impl Task {
+    /// What was being done, as the start of a sentence ("Marking articles failed: …").
+    pub fn doing(self) -> &'static str {
+        match self {
+            Task::LoadList => "Reading the list from the cache",
+            Task::LoadArticle => "Reading the article from the cache",
+            Task::LoadRelated => "Looking for related articles",
+            Task::LoadSidebar => "Reading the feeds from the cache",
+            Task::Mark => "Saving the read and star marks",
+            Task::MarkAllRead => "Marking the view read",
+            Task::Refresh => "The refresh",
+            Task::Import => "The import",
+            Task::Unsubscribe => "Unsubscribing",
+            Task::Browser => "Opening the browser",
+            Task::Clipboard => "Copying the link",
+        }
+    }
+}
+
+/// The outcome of subscribing to one URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SubscribeOutcome {
+    /// Subscribed (or it was already).
+    Subscribed {
+        /// The feed's title.
+        title: String,
+        /// The URL subscribed to (the feed a page advertised, after redirects).
+        url: String,
+        /// False when it was subscribed already.
+        created: bool,
+        /// Articles stored now.
+        new: usize,
+        /// Other feeds the page advertised.
+        others: Vec<String>,
+    },
+    /// It failed; nothing was subscribed.
+    Failed {
+        /// One sentence: what happened.
+        reason: String,
+        /// The server could not be reached at all (no network, no such host, refused).
+        unreachable: bool,
+    },
+}
+
 /// A message for `update`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Msg {
@@ -44,11 +116,11 @@ pub enum Msg {
     Action(Action),
     /// A digit typed while reading: part of a link number.
     Digit(u8),
-    /// A key typed into the open prompt.
-    Text(TextKey),
+    /// Text typed or pasted into the open prompt.
+    Text(String),
     /// The terminal's new size (columns, rows).
     Resize(u16, u16),
-    /// Time passes (for "today" in the list and periodic refresh).
+    /// Time passes: the clock for "today" in the list, messages and the periodic refresh.
     Tick(DateTime<Utc>),
     /// The mouse wheel turned over a cell (`down` for towards the user).
     Scroll {
@@ -66,7 +138,7 @@ pub enum Msg {
         /// Row.
         y: u16,
     },
-    /// A page of the list arrived.
+    /// A page of the list was read.
     PageLoaded {
         /// The request it answers.
         req: u64,
@@ -79,21 +151,21 @@ pub enum Msg {
         /// (total, unread) of the view.
         counts: (u64, u64),
     },
-    /// The open article's text arrived.
+    /// An article was read and its body parsed.
     ArticleLoaded {
         /// The request it answers.
         req: u64,
-        /// The article.
-        article: Box<Article>,
+        /// The article and its parsed body.
+        article: Box<(Article, Prepared)>,
     },
-    /// The "read also" list arrived.
+    /// Related articles were found.
     RelatedLoaded {
         /// The request it answers.
         req: u64,
         /// Related articles, best first.
         items: Vec<ArticleSummary>,
     },
-    /// Feeds, tags and counts for the sidebar and the status line.
+    /// Feeds, tags and counts were read.
     SidebarLoaded(Box<SidebarData>),
     /// A refresh began.
     RefreshStarted {
@@ -109,15 +181,48 @@ pub enum Msg {
         /// Articles not yet searchable.
         remaining: u64,
     },
-    /// A feed was subscribed to.
-    FeedAdded {
-        /// What to tell the user.
-        message: String,
+    /// Subscribing to feeds ended: one outcome per feed asked for, in order.
+    Subscribed(Vec<(NewFeed, SubscribeOutcome)>),
+    /// A subscription list was read into the cache.
+    Imported {
+        /// The file.
+        path: String,
+        /// Feeds new to the cache.
+        added: usize,
+        /// Feeds already there.
+        present: usize,
+        /// Lines refused, with why: (line, reason).
+        rejected: Vec<(usize, String)>,
     },
-    /// Something worth a line in the status bar.
-    Notice(String),
-    /// Something went wrong; shown in the status bar and logged.
-    Error(String),
+    /// These articles were unread and are now marked read (a mark-all).
+    MarkedRead(Vec<ArticleId>),
+    /// A feed was unsubscribed; its articles are gone from the cache.
+    Unsubscribed {
+        /// Its id (no longer in the cache).
+        id: crate::domain::FeedId,
+        /// The subscription as it was (to subscribe again).
+        feed: NewFeed,
+        /// Its title.
+        title: String,
+    },
+    /// Something the worker did failed.
+    Failed {
+        /// What it was doing.
+        task: Task,
+        /// One sentence: what happened (the detail is in the log).
+        error: String,
+    },
+    /// A worker thread stopped (it panicked); what it did no longer happens.
+    WorkerStopped {
+        /// The thread's name.
+        thread: String,
+        /// Why, as far as known.
+        reason: String,
+    },
+    /// A problem found while starting (a bad theme or keys file): shown until read.
+    Warning(String),
+    /// The worker is running: the reader may start its work (the refresh on start).
+    Ready,
     /// Leave now (a signal, or the terminal went away).
     Quit,
 }

@@ -1,24 +1,16 @@
-//! The reader's state: what is shown, what is selected, what is loading. Only `update`
-//! changes it; rendering reads it.
+//! The reader's state: what is shown, what is selected, what is loading. Plain data: the
+//! modules beside this one (`list`, `article`, `marks`, `sidebar`, `prompt`, `modal`, `mouse`)
+//! give it behaviour, only `update` changes it, and rendering reads it.
 
 use chrono::{DateTime, FixedOffset, Utc};
 
+use super::messages::{Messages, Severity};
 use super::msg::SidebarData;
-use crate::domain::{Article, ArticleFilter, ArticleId, ArticleSummary, FeedId};
+use crate::domain::{Article, ArticleFilter, ArticleId, ArticleSummary, FeedId, NewFeed};
+pub use crate::layout::Pane;
+use crate::layout::Shape;
 use crate::text::Line;
-
-/// A pane of the reader.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Pane {
-    /// Views, tags and feeds.
-    Sidebar,
-    /// The list of articles.
-    List,
-    /// The open article.
-    Article,
-    /// Articles related to the open one.
-    Related,
-}
+use crate::text::article::Prepared;
 
 /// Which articles the list shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,6 +44,9 @@ pub struct View {
 }
 
 impl View {
+    /// Every article, newest first: where the reader starts.
+    pub const ALL: View = View { kind: ViewKind::All, unread_only: false };
+
     /// The store filter for this view.
     pub fn filter(&self) -> ArticleFilter {
         let mut f = ArticleFilter { unread: self.unread_only, ..ArticleFilter::default() };
@@ -80,7 +75,8 @@ impl View {
     }
 }
 
-/// The article list: a window of rows paged in from the cache as the selection moves.
+/// The article list: a window of rows paged in from the cache as the selection moves (its
+/// paging lives in `app::list`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListState {
     /// Loaded rows, newest first.
@@ -103,35 +99,31 @@ pub struct ListState {
     pub loaded: bool,
 }
 
-impl ListState {
-    /// The selected row.
-    pub fn current(&self) -> Option<&ArticleSummary> {
-        self.rows.get(self.selected)
-    }
-
-    /// The row of an article, if loaded.
-    pub fn position(&self, id: ArticleId) -> Option<usize> {
-        self.rows.iter().position(|r| r.id == id)
-    }
-}
-
-/// The open article.
+/// The article shown in the article pane.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ArticleState {
     /// Its id.
     pub id: ArticleId,
     /// Its list entry (shown while the text loads).
     pub summary: ArticleSummary,
-    /// The loaded article.
-    pub article: Option<Article>,
+    /// The loaded article and its parsed body (parsed once, off the UI thread).
+    pub article: Option<Box<(Article, Prepared)>>,
     /// Its text wrapped to `lines_width`.
     pub lines: Vec<Line>,
-    /// The width `lines` were wrapped to.
+    /// The width `lines` were wrapped to (0: not wrapped yet).
     pub lines_width: usize,
-    /// Numbered links, `links[0]` is `[1]`.
-    pub links: Vec<String>,
     /// First line drawn.
     pub scroll: usize,
+    /// Opened by the user (Enter, n, Space …), not only shown because the list selection
+    /// points at it in a side-by-side layout.
+    pub opened: bool,
+}
+
+impl ArticleState {
+    /// The body's numbered links, `links()[0]` is `[1]`.
+    pub fn links(&self) -> &[String] {
+        self.article.as_ref().map_or(&[], |a| a.1.links())
+    }
 }
 
 /// "Read also".
@@ -177,9 +169,9 @@ pub struct SidebarState {
 }
 
 /// What a prompt asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PromptKind {
-    /// A feed or page URL to subscribe to.
+    /// A feed or page URL to subscribe to (and its tags).
     AddFeed,
     /// The path of an OPML or urls file.
     Import,
@@ -187,18 +179,61 @@ pub enum PromptKind {
     Search,
 }
 
-/// A one-line text prompt.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Prompt {
-    /// What it asks for.
-    pub kind: PromptKind,
+/// One line of text being edited.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Field {
+    /// What it is for.
+    pub label: &'static str,
     /// The text typed.
-    pub input: String,
+    pub text: String,
     /// Cursor position, in characters.
     pub cursor: usize,
 }
 
-/// A window over the panes.
+/// A text prompt: one or more fields (Tab moves between them), with history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prompt {
+    /// What it asks for.
+    pub kind: PromptKind,
+    /// Its fields; the first is the one the history recalls.
+    pub fields: Vec<Field>,
+    /// The field being edited.
+    pub focus: usize,
+    /// Which history entry the first field shows (0 is the newest), while browsing it.
+    pub history_at: Option<usize>,
+    /// What was typed before browsing the history began.
+    pub draft: String,
+}
+
+/// What a yes/no question does on yes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Confirmed {
+    /// Mark every article of a view read.
+    MarkViewRead {
+        /// The view's filter.
+        filter: ArticleFilter,
+        /// The view's title.
+        title: String,
+    },
+    /// Unsubscribe from a feed.
+    Unsubscribe {
+        /// The feed.
+        feed: FeedId,
+        /// Its title.
+        title: String,
+    },
+}
+
+/// A yes/no question.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Confirm {
+    /// The question.
+    pub question: String,
+    /// What yes does.
+    pub on_yes: Confirmed,
+}
+
+/// A window over the panes; while one is open it takes every key (its own keymap context).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Popup {
     /// The key help.
@@ -206,24 +241,35 @@ pub enum Popup {
         /// First line drawn.
         scroll: usize,
     },
+    /// The last messages, newest first, in full.
+    Messages {
+        /// First line drawn.
+        scroll: usize,
+    },
     /// A text prompt.
     Prompt(Prompt),
+    /// A yes/no question.
+    Confirm(Confirm),
 }
 
-/// How serious a status message is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Severity {
-    /// Information.
-    Info,
-    /// A failure.
-    Error,
+/// What `U` can undo.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Undo {
+    /// A view marked read: these articles were unread.
+    MarkRead {
+        /// The articles.
+        ids: Vec<ArticleId>,
+    },
+    /// A feed unsubscribed: subscribe to it again.
+    Unsubscribe {
+        /// The subscription as it was.
+        feed: NewFeed,
+    },
 }
 
-/// The status line.
+/// Refresh progress and index progress for the status line.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Status {
-    /// The last message.
-    pub message: Option<(String, Severity)>,
     /// Refresh progress: (feeds done, feeds in all).
     pub refresh: Option<(usize, usize)>,
     /// Feeds that failed in the running (or last) refresh.
@@ -233,6 +279,7 @@ pub struct Status {
 }
 
 /// Settings the reader uses at run time (from `[reader]` in config.toml).
+#[allow(clippy::struct_excessive_bools)] // independent switches, as the config file has them
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
     /// Widest article text, in columns.
@@ -241,12 +288,40 @@ pub struct Settings {
     pub mark_read_on_open: bool,
     /// Minutes between automatic refreshes (0: never).
     pub refresh_interval: u32,
+    /// Refresh every feed once the reader has started.
+    pub refresh_on_start: bool,
+    /// In side-by-side layouts the article pane shows the selected article.
+    pub preview: bool,
+    /// Showing an article that way marks it read.
+    pub mark_read_on_preview: bool,
+    /// The browser command (`reader.browser`, else `$BROWSER`).
+    pub browser: Option<String>,
+    /// Whether the browser runs in the terminal (`None`: decided by its name).
+    pub browser_in_terminal: Option<bool>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { max_width: 100, mark_read_on_open: true, refresh_interval: 0 }
+        Self {
+            max_width: 100,
+            mark_read_on_open: true,
+            refresh_interval: 0,
+            refresh_on_start: false,
+            preview: true,
+            mark_read_on_preview: false,
+            browser: None,
+            browser_in_terminal: None,
+        }
     }
+}
+
+/// A refresh asked for: every feed, or some.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefreshRequest {
+    /// Every feed.
+    All,
+    /// These feeds.
+    Feeds(Vec<FeedId>),
 }
 
 /// Everything the reader shows.
@@ -262,7 +337,7 @@ pub struct State {
     pub view: View,
     /// The list.
     pub list: ListState,
-    /// The open article.
+    /// The article shown.
     pub article: Option<ArticleState>,
     /// "Read also".
     pub related: RelatedState,
@@ -272,17 +347,25 @@ pub struct State {
     pub overview: SidebarData,
     /// The popup, if one is open.
     pub popup: Option<Popup>,
-    /// The status line.
+    /// Refresh and index progress.
     pub status: Status,
+    /// The last messages; the status line shows the one that matters most.
+    pub messages: Messages,
+    /// What was submitted in each prompt, newest first.
+    pub history: Vec<(PromptKind, String)>,
+    /// Lines of the help (it is generated from the keymap, which the state does not hold).
+    pub help_len: usize,
     /// Digits typed for a link number.
     pub link_digits: String,
+    /// What `U` undoes.
+    pub undo: Option<Undo>,
     /// The clock (injected: tests set it).
     pub now: DateTime<Utc>,
     /// The local time zone's offset, for times shown.
     pub tz: FixedOffset,
     /// The latest request number handed out.
     pub last_req: u64,
-    /// The request the open article's text answers.
+    /// The request the article's text answers.
     pub article_req: u64,
     /// The request the related list answers.
     pub related_req: u64,
@@ -292,6 +375,10 @@ pub struct State {
     pub last_refresh: Option<DateTime<Utc>>,
     /// A refresh is running.
     pub refreshing: bool,
+    /// A refresh asked for while one ran: it starts when that one ends.
+    pub refresh_queued: Option<RefreshRequest>,
+    /// Something shown changed since the last frame.
+    pub dirty: bool,
     /// Leave the loop.
     pub quit: bool,
 }
@@ -303,7 +390,7 @@ impl State {
             settings,
             size,
             focus: Pane::List,
-            view: View { kind: ViewKind::All, unread_only: false },
+            view: View::ALL,
             list: ListState::default(),
             article: None,
             related: RelatedState::default(),
@@ -311,7 +398,11 @@ impl State {
             overview: SidebarData::default(),
             popup: None,
             status: Status::default(),
+            messages: Messages::default(),
+            history: Vec::new(),
+            help_len: 0,
             link_digits: String::new(),
+            undo: None,
             now,
             tz,
             last_req: 0,
@@ -320,6 +411,8 @@ impl State {
             seeking_unread: None,
             last_refresh: None,
             refreshing: false,
+            refresh_queued: None,
+            dirty: true,
             quit: false,
         }
     }
@@ -333,5 +426,48 @@ impl State {
     /// No feed is subscribed (the welcome screen shows).
     pub fn is_empty(&self) -> bool {
         self.overview.feeds.is_empty() && self.list.rows.is_empty()
+    }
+
+    /// What of this state decides the layout.
+    pub fn shape(&self) -> Shape {
+        Shape {
+            width: self.size.0,
+            height: self.size.1,
+            focus: self.focus,
+            sidebar: self.sidebar.visible,
+            article: self.article.is_some(),
+            notice: self.failed_feed().is_some(),
+        }
+    }
+
+    /// Posts information for the status line (and the message log).
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.messages.post(Severity::Info, text, self.now);
+    }
+
+    /// Posts a warning: it stays on the status line until read.
+    pub fn warn(&mut self, text: impl Into<String>) {
+        self.messages.post(Severity::Warning, text, self.now);
+    }
+
+    /// Posts an error: it stays on the status line until read.
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.messages.post(Severity::Error, text, self.now);
+    }
+
+    /// The feed the list shows, when it is one feed whose last refresh failed.
+    pub fn failed_feed(&self) -> Option<&crate::domain::Feed> {
+        let ViewKind::Feed { id, .. } = &self.view.kind else { return None };
+        self.overview.feeds.iter().find(|f| f.id == *id && f.last_error.is_some())
+    }
+
+    /// The feed selected in the sidebar, if a feed is selected there.
+    pub fn sidebar_feed(&self) -> Option<&crate::domain::Feed> {
+        match self.sidebar.entries.get(self.sidebar.selected) {
+            Some(SidebarEntry::View { kind: ViewKind::Feed { id, .. }, .. }) => {
+                self.overview.feeds.iter().find(|f| f.id == *id)
+            }
+            _ => None,
+        }
     }
 }

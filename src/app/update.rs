@@ -1,319 +1,361 @@
 //! `update`: the one function that changes the reader's state. Pure: it takes a message,
 //! changes the state and returns the effects to run; no terminal, no database, no network.
+//! It routes each message to the module of the state it concerns; actions go to the open
+//! popup (the modal layer) or, with none open, to the focused pane.
 
+use super::action::Action;
+use super::article;
+use super::browser;
 use super::effect::Effect;
-use super::msg::{Msg, PageKind, SidebarData};
-use super::nav;
-use super::state::{Pane, Popup, PromptKind, Severity, SidebarEntry, State, View, ViewKind};
-use crate::keymap::TextKey;
-use crate::refresh::Outcome;
+use super::feeds;
+use super::list;
+use super::marks;
+use super::modal;
+use super::mouse;
+use super::msg::{Msg, PageKind, Task};
+use super::prompt;
+use super::sidebar;
+use super::state::{Pane, PromptKind, RefreshRequest, State, Undo, View, ViewKind};
+use crate::layout;
 
-/// Rows asked for per page of the list.
-pub const PAGE_SIZE: usize = 200;
-/// Rows kept loaded at most; the far end of the window is dropped beyond this.
-pub const MAX_ROWS: usize = 15 * PAGE_SIZE;
-/// A page is fetched when the selection comes this close to the end of what is loaded.
-pub const PRELOAD_MARGIN: usize = 50;
-
-/// Applies `msg` to `state`; returns what should happen outside.
+/// Applies `msg` to `state`; returns what should happen outside. Sets `state.dirty` when
+/// something shown changed.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let mut fx = Vec::new();
-    match msg {
-        Msg::Action(action) => nav::action(state, action, &mut fx),
-        Msg::Digit(d) => {
-            if state.focus == Pane::Article && state.article.is_some() && state.popup.is_none() {
-                if state.link_digits.len() >= 5 {
-                    state.link_digits.clear();
-                }
-                state.link_digits.push(char::from(b'0' + d.min(9)));
-            }
-        }
-        Msg::Text(key) => prompt_key(state, key, &mut fx),
-        Msg::Resize(w, h) => {
-            state.size = (w, h);
-            nav::reflow(state);
-            nav::keep_visible(state);
-        }
-        Msg::Tick(now) => {
-            state.now = now;
-            periodic_refresh(state, &mut fx);
-        }
-        Msg::Scroll { x, y, down } => nav::scroll_at(state, x, y, down, &mut fx),
-        Msg::Click { x, y } => nav::click_at(state, x, y, &mut fx),
-        Msg::PageLoaded { req, kind, rows, full, counts } => {
-            page_loaded(state, req, kind, rows, full, counts, &mut fx);
-        }
-        Msg::ArticleLoaded { req, article } => {
-            if req == state.article_req
-                && let Some(open) = &mut state.article
-                && open.id == article.summary.id
-            {
-                open.article = Some(*article);
-                open.lines_width = 0;
-                nav::reflow(state);
-            }
-        }
-        Msg::RelatedLoaded { req, items } => {
-            if req == state.related_req {
-                state.related.items = items;
-                state.related.selected = 0;
-                state.related.loading = false;
-            }
-        }
-        Msg::SidebarLoaded(data) => sidebar_loaded(state, *data),
-        Msg::RefreshStarted { total } => {
-            state.refreshing = true;
-            state.last_refresh = Some(state.now);
-            state.status.refresh = Some((0, total));
-            state.status.failed = 0;
-        }
-        Msg::FeedRefreshed(result) => feed_refreshed(state, &result.outcome, &result.url, &mut fx),
-        Msg::RefreshFinished(summary) => {
-            state.refreshing = false;
-            state.status.refresh = None;
-            let text = format!(
-                "{} feeds, {} new article{}, {} failed",
-                summary.feeds,
-                summary.new,
-                if summary.new == 1 { "" } else { "s" },
-                summary.failed
-            );
-            let severity = if summary.failed > 0 { Severity::Error } else { Severity::Info };
-            state.status.message = Some((text, severity));
-            fx.push(Effect::LoadSidebar);
-            nav::load_newer_if_at_top(state, &mut fx);
-        }
-        Msg::IndexProgress { remaining } => state.status.indexing = remaining,
-        Msg::FeedAdded { message } => {
-            state.status.message = Some((message, Severity::Info));
-            fx.push(Effect::LoadSidebar);
-            nav::reload(state, &mut fx);
-        }
-        Msg::Notice(text) => state.status.message = Some((text, Severity::Info)),
-        Msg::Error(text) => state.status.message = Some((text, Severity::Error)),
-        Msg::Quit => state.quit = true,
+    if handle(state, msg, &mut fx) {
+        state.dirty = true;
     }
     fx
-}
-
-fn periodic_refresh(state: &mut State, fx: &mut Vec<Effect>) {
-    let minutes = i64::from(state.settings.refresh_interval);
-    if minutes == 0 || state.refreshing {
-        return;
-    }
-    let due = state.last_refresh.is_none_or(|last| state.now - last >= chrono::Duration::minutes(minutes));
-    if due {
-        state.last_refresh = Some(state.now);
-        fx.push(Effect::Refresh { feeds: None });
-    }
-}
-
-fn page_loaded(
-    state: &mut State,
-    req: u64,
-    kind: PageKind,
-    rows: Vec<crate::domain::ArticleSummary>,
-    full: bool,
-    counts: (u64, u64),
-    fx: &mut Vec<Effect>,
-) {
-    if state.list.loading != Some(req) {
-        return; // an answer to a request the user has moved on from
-    }
-    let list = &mut state.list;
-    list.loading = None;
-    list.loaded = true;
-    (list.total, list.unread) = counts;
-    match kind {
-        PageKind::Replace { from_end } => {
-            let keep = list.current().map(|r| r.id);
-            list.rows = rows;
-            list.more_older = full && !from_end;
-            list.more_newer = full && from_end;
-            list.selected = keep.and_then(|id| list.position(id)).unwrap_or(if from_end {
-                list.rows.len().saturating_sub(1)
-            } else {
-                0
-            });
-            list.offset = 0;
-        }
-        PageKind::Append => {
-            list.rows.extend(rows);
-            list.more_older = full;
-            if list.rows.len() > MAX_ROWS {
-                let drop = list.rows.len() - MAX_ROWS;
-                list.rows.drain(..drop);
-                list.selected = list.selected.saturating_sub(drop);
-                list.offset = list.offset.saturating_sub(drop);
-                list.more_newer = true;
-            }
-        }
-        PageKind::Prepend => {
-            let n = rows.len();
-            let mut merged = rows;
-            merged.append(&mut list.rows);
-            list.rows = merged;
-            // The same article stays selected; a list scrolled to its top shows the new ones
-            // arrive above it, a list scrolled down keeps its rows where they are.
-            if list.loaded && list.rows.len() > n {
-                list.selected += n;
-                if list.offset > 0 {
-                    list.offset += n;
-                }
-            }
-            list.more_newer = full;
-            if list.rows.len() > MAX_ROWS {
-                list.rows.truncate(MAX_ROWS);
-                list.more_older = true;
-            }
-        }
-    }
-    list.selected = list.selected.min(list.rows.len().saturating_sub(1));
-    nav::keep_visible(state);
-    if let Some(forward) = state.seeking_unread.take() {
-        nav::seek_unread(state, forward, fx);
-    } else {
-        nav::preload(state, fx);
-    }
-}
-
-fn sidebar_loaded(state: &mut State, data: SidebarData) {
-    let selected_label = match state.sidebar.entries.get(state.sidebar.selected) {
-        Some(SidebarEntry::View { kind, .. }) => Some(kind.clone()),
-        _ => None,
-    };
-    let mut entries = vec![
-        SidebarEntry::Heading("Views"),
-        SidebarEntry::View {
-            kind: ViewKind::All,
-            label: "All articles".into(),
-            unread: data.unread,
-            failed: false,
-        },
-        SidebarEntry::View {
-            kind: ViewKind::Unread,
-            label: "Unread".into(),
-            unread: data.unread,
-            failed: false,
-        },
-        SidebarEntry::View {
-            kind: ViewKind::Starred,
-            label: "Starred".into(),
-            unread: data.starred,
-            failed: false,
-        },
-    ];
-    if !data.tags.is_empty() {
-        entries.push(SidebarEntry::Heading("Tags"));
-        for (tag, unread) in &data.tags {
-            entries.push(SidebarEntry::View {
-                kind: ViewKind::Tag(tag.clone()),
-                label: tag.clone(),
-                unread: *unread,
-                failed: false,
-            });
-        }
-    }
-    if !data.feeds.is_empty() {
-        entries.push(SidebarEntry::Heading("Feeds"));
-        for f in &data.feeds {
-            entries.push(SidebarEntry::View {
-                kind: ViewKind::Feed { id: f.id, title: f.title.clone() },
-                label: f.title.clone(),
-                unread: f.unread,
-                failed: f.last_error.is_some(),
-            });
-        }
-    }
-    state.sidebar.selected = selected_label
-        .and_then(|kind| {
-            entries.iter().position(|e| matches!(e, SidebarEntry::View { kind: k, .. } if *k == kind))
-        })
-        .unwrap_or(1)
-        .min(entries.len().saturating_sub(1));
-    state.sidebar.entries = entries;
-    if state.view.kind == ViewKind::All && !state.view.unread_only {
-        (state.list.total, state.list.unread) = (data.total, data.unread);
-    }
-    state.overview = data;
-}
-
-fn feed_refreshed(state: &mut State, outcome: &Outcome, url: &str, fx: &mut Vec<Effect>) {
-    if let Some((done, total)) = state.status.refresh {
-        state.status.refresh = Some(((done + 1).min(total), total));
-    }
-    match outcome {
-        Outcome::Failed(why) => {
-            state.status.failed += 1;
-            state.status.message = Some((format!("{url}: {why}"), Severity::Error));
-        }
-        Outcome::Updated { new, .. } if *new > 0 => {
-            nav::load_newer_if_at_top(state, fx);
-            if state.sidebar.visible {
-                fx.push(Effect::LoadSidebar);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn prompt_key(state: &mut State, key: TextKey, fx: &mut Vec<Effect>) {
-    let Some(Popup::Prompt(prompt)) = &mut state.popup else { return };
-    let chars: Vec<char> = prompt.input.chars().collect();
-    let at = prompt.cursor.min(chars.len());
-    let byte = |i: usize| chars[..i].iter().map(|c| c.len_utf8()).sum::<usize>();
-    match key {
-        TextKey::Char(c) if !c.is_control() => {
-            prompt.input.insert(byte(at), c);
-            prompt.cursor = at + 1;
-        }
-        TextKey::Paste(text) => {
-            let clean = crate::text::sanitize::single_line(&text);
-            prompt.input.insert_str(byte(at), &clean);
-            prompt.cursor = at + clean.chars().count();
-        }
-        TextKey::Backspace if at > 0 => {
-            prompt.input.remove(byte(at - 1));
-            prompt.cursor = at - 1;
-        }
-        TextKey::Delete if at < chars.len() => {
-            prompt.input.remove(byte(at));
-        }
-        TextKey::Left => prompt.cursor = at.saturating_sub(1),
-        TextKey::Right => prompt.cursor = (at + 1).min(chars.len()),
-        TextKey::Home => prompt.cursor = 0,
-        TextKey::End => prompt.cursor = chars.len(),
-        TextKey::Esc => state.popup = None,
-        TextKey::Enter => {
-            let (kind, input) = (prompt.kind, prompt.input.trim().to_string());
-            state.popup = None;
-            submit_prompt(state, kind, input, fx);
-        }
-        _ => {}
-    }
-}
-
-fn submit_prompt(state: &mut State, kind: PromptKind, input: String, fx: &mut Vec<Effect>) {
-    match kind {
-        PromptKind::AddFeed if !input.is_empty() => {
-            state.status.message = Some((format!("Subscribing to {input}…"), Severity::Info));
-            fx.push(Effect::AddFeed { url: input });
-        }
-        PromptKind::Import if !input.is_empty() => {
-            state.status.message = Some((format!("Importing {input}…"), Severity::Info));
-            fx.push(Effect::Import { path: input });
-        }
-        PromptKind::Search => {
-            let kind = if input.is_empty() { ViewKind::All } else { ViewKind::Search(input) };
-            nav::switch_view(state, View { kind, unread_only: state.view.unread_only }, fx);
-        }
-        _ => {}
-    }
 }
 
 /// The effects that load the first screen: the list, the sidebar and counts.
 pub fn start(state: &mut State) -> Vec<Effect> {
     let mut fx = vec![Effect::LoadSidebar];
-    nav::reload(state, &mut fx);
+    list::reload(state, &mut fx);
     fx
+}
+
+/// Handles one message; returns whether anything shown changed.
+fn handle(s: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> bool {
+    match msg {
+        Msg::Action(action) => {
+            s.messages.key_pressed(s.now);
+            if s.popup.is_some() {
+                modal::action(s, action, fx);
+            } else {
+                pane_action(s, action, fx);
+            }
+            list::keep_visible(s);
+            sidebar::keep_visible(s);
+        }
+        Msg::Digit(d) => {
+            s.messages.key_pressed(s.now);
+            if s.focus == Pane::Article && s.article.is_some() && s.popup.is_none() {
+                if s.link_digits.len() >= 5 {
+                    s.link_digits.clear();
+                }
+                s.link_digits.push(char::from(b'0' + d.min(9)));
+            }
+        }
+        Msg::Text(text) => prompt::text(s, &text),
+        Msg::Resize(w, h) => {
+            s.size = (w, h);
+            article::reflow(s);
+            list::keep_visible(s);
+            sidebar::keep_visible(s);
+            article::follow_selection(s, fx);
+        }
+        Msg::Tick(now) => {
+            let minute = |t: chrono::DateTime<chrono::Utc>| t.timestamp() / 60;
+            let changed = minute(now) != minute(s.now);
+            s.now = now;
+            return feeds::periodic(s, fx) || changed;
+        }
+        Msg::Scroll { x, y, down } => mouse::scroll_at(s, x, y, down, fx),
+        Msg::Click { x, y } => {
+            s.messages.key_pressed(s.now);
+            mouse::click_at(s, x, y, fx);
+        }
+        Msg::PageLoaded { req, kind, rows, full, counts } => {
+            let replaced = matches!(kind, PageKind::Replace { .. });
+            if !list::page_loaded(s, req, kind, rows, full, counts, fx) {
+                return false;
+            }
+            if let ViewKind::Search(words) = &s.view.kind
+                && replaced
+                && s.list.rows.is_empty()
+            {
+                let text = format!("No matches for “{words}”");
+                s.info(text);
+            }
+        }
+        Msg::ArticleLoaded { req, article } => return article::loaded(s, req, article),
+        Msg::RelatedLoaded { req, items } => return article::related_loaded(s, req, items),
+        Msg::SidebarLoaded(data) => sidebar::loaded(s, *data),
+        Msg::RefreshStarted { total } => feeds::started(s, total),
+        Msg::FeedRefreshed(result) => feeds::feed_refreshed(s, &result, fx),
+        Msg::RefreshFinished(summary) => feeds::finished(s, &summary, fx),
+        Msg::IndexProgress { remaining } => {
+            let changed = s.status.indexing != remaining;
+            s.status.indexing = remaining;
+            return changed;
+        }
+        Msg::Subscribed(results) => feeds::subscribed(s, &results, fx),
+        Msg::Imported { path, added, present, rejected } => {
+            feeds::imported(s, &path, (added, present), &rejected, fx);
+        }
+        Msg::MarkedRead(ids) => {
+            marks::marked_read(s, ids);
+            fx.push(Effect::LoadSidebar);
+        }
+        Msg::Unsubscribed { id, feed, title } => feeds::unsubscribed(s, id, feed, &title, fx),
+        Msg::Failed { task, error } => {
+            s.error(format!("{} failed: {error}", task.doing()));
+            if task == Task::LoadList {
+                s.list.loading = None;
+            }
+        }
+        Msg::WorkerStopped { thread, reason } => {
+            let lost = match thread.as_str() {
+                "tidings-db" => "the list and articles no longer load",
+                "tidings-net" => "refreshing and subscribing no longer work",
+                "tidings-index" => "search and read also no longer take in new articles",
+                _ => "some work no longer happens",
+            };
+            s.error(format!(
+                "Internal error: {thread} stopped ({reason}); {lost}. Restart tidings (the log has details)"
+            ));
+            if thread == "tidings-net" {
+                s.refreshing = false;
+                s.status.refresh = None;
+            }
+        }
+        Msg::Warning(text) => s.warn(text),
+        Msg::Ready => {
+            if s.settings.refresh_on_start && !s.overview.feeds.is_empty() {
+                feeds::refresh(s, RefreshRequest::All, fx);
+            }
+        }
+        Msg::Quit => s.quit = true,
+    }
+    true
+}
+
+/// An action with no popup open: what it does in the focused pane.
+fn pane_action(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
+    if a != Action::Open {
+        s.link_digits.clear();
+    }
+    match a {
+        Action::Down => step(s, 1, fx),
+        Action::Up => step(s, -1, fx),
+        Action::HalfPageDown => step(s, page(s) as isize / 2, fx),
+        Action::HalfPageUp => step(s, -(page(s) as isize) / 2, fx),
+        Action::PageDown => step(s, page(s) as isize, fx),
+        Action::PageUp => step(s, -(page(s) as isize), fx),
+        Action::First | Action::Last => to_end(s, a == Action::Last, fx),
+        Action::NextPane => cycle_focus(s, 1),
+        Action::PrevPane => cycle_focus(s, -1),
+        Action::PaneLeft => pane_left(s),
+        Action::PaneRight => pane_right(s, fx),
+        Action::Open => open(s, fx),
+        Action::ReadOn => {
+            if s.article.is_none() {
+                list::open_selected(s, fx);
+            } else if !article::read_on(s, fx) {
+                list::seek_unread(s, true, fx);
+            }
+        }
+        Action::NextUnread => list::seek_unread(s, true, fx),
+        Action::PrevUnread => list::seek_unread(s, false, fx),
+        Action::OpenInBrowser => match focused_link(s) {
+            Some(url) => open_url(s, &url, fx),
+            None => s.info("This article has no link"),
+        },
+        Action::CopyLink => match focused_link(s) {
+            Some(url) => {
+                s.info(format!("Copied {url} (over SSH and in tmux the terminal must allow OSC 52)"));
+                fx.push(Effect::CopyToClipboard { text: url });
+            }
+            None => s.info("This article has no link"),
+        },
+        Action::ToggleRead => marks::toggle_read(s, fx),
+        Action::ToggleStar => marks::toggle_star(s, fx),
+        Action::MarkViewRead => marks::mark_view_read(s, fx),
+        Action::Undo => undo(s, fx),
+        Action::RefreshFeed => feeds::refresh_focused(s, fx),
+        Action::RefreshAll => feeds::refresh(s, RefreshRequest::All, fx),
+        Action::Search => prompt::open(s, PromptKind::Search),
+        Action::AddFeed => prompt::open(s, PromptKind::AddFeed),
+        Action::Import => prompt::open(s, PromptKind::Import),
+        Action::StarterFeeds => feeds::starter(s, fx),
+        Action::Unsubscribe => unsubscribe(s),
+        Action::ToggleUnreadOnly => {
+            let view = View { kind: s.view.kind.clone(), unread_only: !s.view.unread_only };
+            list::switch_view(s, view, fx);
+        }
+        Action::ToggleSidebar => {
+            sidebar::toggle(s, fx);
+            article::reflow(s);
+        }
+        Action::Help => modal::open_help(s),
+        Action::Messages => modal::open_messages(s),
+        Action::Back => back(s, fx),
+        // Esc with no popup open leaves a pane for the list (never quits).
+        Action::Cancel | Action::ToList => s.focus = Pane::List,
+        Action::Quit => s.quit = true,
+        // Prompt and question actions mean nothing here (the keymap does not bind them here).
+        Action::Submit
+        | Action::DeleteBack
+        | Action::DeleteForward
+        | Action::DeleteWordBack
+        | Action::DeleteToStart
+        | Action::DeleteToEnd
+        | Action::CursorLeft
+        | Action::CursorRight
+        | Action::WordLeft
+        | Action::WordRight
+        | Action::LineStart
+        | Action::LineEnd
+        | Action::HistoryPrev
+        | Action::HistoryNext
+        | Action::NextField
+        | Action::PrevField
+        | Action::Yes => {}
+    }
+}
+
+/// Rows a page moves in the focused pane.
+fn page(s: &State) -> usize {
+    match s.focus {
+        Pane::Article => article::page(s),
+        _ => layout::list_height(&s.shape()).max(1),
+    }
+}
+
+/// Moves the focused pane's selection (or the article) by `delta` lines.
+fn step(s: &mut State, delta: isize, fx: &mut Vec<Effect>) {
+    match s.focus {
+        Pane::List => list::step(s, delta, fx),
+        Pane::Article => article::scroll(s, delta),
+        Pane::Related => {
+            let len = s.related.items.len();
+            s.related.selected = s.related.selected.saturating_add_signed(delta).min(len.saturating_sub(1));
+        }
+        Pane::Sidebar => s.sidebar.step(delta),
+    }
+}
+
+fn to_end(s: &mut State, last: bool, fx: &mut Vec<Effect>) {
+    match s.focus {
+        Pane::List => list::to_end(s, last, fx),
+        Pane::Article => article::to_end(s, last),
+        Pane::Related => s.related.selected = if last { s.related.items.len().saturating_sub(1) } else { 0 },
+        Pane::Sidebar => s.sidebar.step(if last { isize::MAX / 2 } else { -(isize::MAX / 2) }),
+    }
+}
+
+fn cycle_focus(s: &mut State, dir: isize) {
+    let panes = layout::cycle(&s.shape());
+    let at = panes.iter().position(|p| *p == s.focus).unwrap_or(0);
+    s.focus = panes[(at as isize + dir).rem_euclid(panes.len() as isize) as usize];
+}
+
+fn pane_left(s: &mut State) {
+    s.focus = match s.focus {
+        Pane::Related => Pane::Article,
+        Pane::Article => Pane::List,
+        Pane::List if s.sidebar.visible => Pane::Sidebar,
+        other => other,
+    };
+}
+
+/// Right from the list reads the article (opening the one shown beside it).
+fn pane_right(s: &mut State, fx: &mut Vec<Effect>) {
+    match s.focus {
+        Pane::Sidebar => s.focus = Pane::List,
+        Pane::List => match s.article.as_ref().map(|a| (a.opened, a.summary.clone())) {
+            Some((true, _)) => s.focus = Pane::Article,
+            Some((false, summary)) => article::open(s, summary, fx),
+            None => list::open_selected(s, fx),
+        },
+        Pane::Article => s.focus = Pane::Related,
+        Pane::Related => {}
+    }
+}
+
+/// Enter: open the selected article, view or related article; in the article, the link whose
+/// number was typed.
+fn open(s: &mut State, fx: &mut Vec<Effect>) {
+    match s.focus {
+        Pane::List => list::open_selected(s, fx),
+        Pane::Article => match article::typed_link(s) {
+            Some(Ok(url)) => open_url(s, &url, fx),
+            Some(Err(digits)) => s.info(format!("No link [{digits}] in this article")),
+            None => {}
+        },
+        Pane::Related => {
+            if let Some(item) = s.related.items.get(s.related.selected).cloned() {
+                article::open(s, item, fx);
+            }
+        }
+        Pane::Sidebar => sidebar::open_selected(s, fx),
+    }
+}
+
+/// Hands a link to the browser: in the terminal for terminal browsers, left to run otherwise.
+fn open_url(s: &mut State, url: &str, fx: &mut Vec<Effect>) {
+    match browser::command(s.settings.browser.as_deref(), None, url) {
+        Ok(argv) => {
+            let in_terminal = browser::runs_in_terminal(&argv[0], s.settings.browser_in_terminal);
+            if !in_terminal {
+                s.info(format!("Opening {url} in {}", argv[0]));
+            }
+            fx.push(Effect::OpenBrowser { argv, in_terminal });
+        }
+        Err(e) => s.error(e.to_string()),
+    }
+}
+
+/// The link of the article the focus is on.
+fn focused_link(s: &State) -> Option<String> {
+    marks::focused_article(s).or_else(|| s.article.as_ref().map(|a| a.summary.clone())).and_then(|a| a.link)
+}
+
+/// `q`: back one level (a popup is handled by the modal layer); quits from the list of all
+/// articles.
+fn back(s: &mut State, fx: &mut Vec<Effect>) {
+    match s.focus {
+        Pane::Article | Pane::Related | Pane::Sidebar => s.focus = Pane::List,
+        Pane::List if s.view != View::ALL => list::switch_view(s, View::ALL, fx),
+        Pane::List => s.quit = true,
+    }
+}
+
+/// `d`: the feed selected in the sidebar, or the feed the list shows.
+fn unsubscribe(s: &mut State) {
+    let feed = if s.focus == Pane::Sidebar {
+        s.sidebar_feed().map(|f| f.id)
+    } else {
+        match &s.view.kind {
+            ViewKind::Feed { id, .. } => Some(*id),
+            _ => None,
+        }
+    };
+    match feed {
+        Some(id) => sidebar::ask_unsubscribe(s, id),
+        None => s.info("Select a feed in the sidebar (b) to unsubscribe from it"),
+    }
+}
+
+/// `U`: undoes the last mark-all or unsubscription.
+fn undo(s: &mut State, fx: &mut Vec<Effect>) {
+    match s.undo.take() {
+        Some(Undo::MarkRead { ids }) => {
+            marks::undo_mark_read(s, ids, fx);
+            list::reload(s, fx);
+        }
+        Some(Undo::Unsubscribe { feed }) => feeds::resubscribe(s, feed, fx),
+        None => s.info("Nothing to undo"),
+    }
 }

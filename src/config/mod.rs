@@ -45,6 +45,15 @@ pub struct ReaderConfig {
     /// The browser command, `%u` standing for the URL (default: `$BROWSER`). Run directly,
     /// never through a shell.
     pub browser: Option<String>,
+    /// Whether the browser runs in the terminal (the reader steps aside until it exits) or in
+    /// a window of its own (started and left to run). Unset: known terminal browsers (w3m,
+    /// lynx, links, elinks …) by their name.
+    pub browser_in_terminal: Option<bool>,
+    /// Where the list and the article are side by side (100 columns and more), the article
+    /// pane shows the selected article.
+    pub preview: bool,
+    /// Showing an article that way marks it read (otherwise only opening it does).
+    pub mark_read_on_preview: bool,
 }
 
 impl Default for ReaderConfig {
@@ -58,6 +67,9 @@ impl Default for ReaderConfig {
             mouse: true,
             sidebar: false,
             browser: None,
+            browser_in_terminal: None,
+            preview: true,
+            mark_read_on_preview: false,
         }
     }
 }

@@ -57,6 +57,12 @@ struct RawFile {
     related: RawTable,
     #[serde(default)]
     sidebar: RawTable,
+    #[serde(default)]
+    help: RawTable,
+    #[serde(default)]
+    prompt: RawTable,
+    #[serde(default)]
+    confirm: RawTable,
 }
 
 /// Key sequence as written → entry, both with their place in the file.
@@ -64,13 +70,16 @@ type RawTable = BTreeMap<Spanned<String>, Spanned<Value>>;
 
 impl RawFile {
     /// The tables with their contexts.
-    fn into_tables(self) -> [(Context, RawTable); 5] {
+    fn into_tables(self) -> [(Context, RawTable); 8] {
         [
             (Context::Global, self.global),
             (Context::List, self.list),
             (Context::Article, self.article),
             (Context::Related, self.related),
             (Context::Sidebar, self.sidebar),
+            (Context::Help, self.help),
+            (Context::Prompt, self.prompt),
+            (Context::Confirm, self.confirm),
         ]
     }
 }
@@ -162,6 +171,9 @@ fn read_table(
         let fail = |message: String| EntryError::new(context, &written, line, message);
         let keys = parse_sequence(&written).map_err(|e| fail(e.to_string()))?;
         let (action, desc) = read_entry(value.get_ref()).map_err(fail)?;
+        if let Some(action) = action.filter(|a| !a.scope().contains(context.scope())) {
+            return Err(fail(format!("`{}` does nothing in [{}]", action.name(), context.name())));
+        }
         if let Some(same) = bindings.iter().find(|b| b.keys == keys) {
             let message = format!("the same key as {} above", entry_name(context, &same.written));
             return Err(EntryError::new(context, &written, line, message));

@@ -2,11 +2,13 @@
 //!
 //! The default bindings live in `default.toml` beside this file (embedded); a user's
 //! `keys.toml` overrides, adds to or unbinds them, one table per [`Context`]. The rest of the
-//! reader sees [`Action`]s, [`TextKey`]s and digits; only this module knows crossterm's key
+//! reader sees [`Action`]s, typed text and digits; only this module knows crossterm's key
 //! types. The help overlay is generated from [`Keymap::help`].
 //!
 //! Lookup in a pane tries that pane's table, then `[global]`: a pane's binding, a pane's
 //! longer binding starting with the keys typed so far, or a pane's `"none"` shadows `[global]`.
+//! Popups are modal: the help and the message log (`[help]`), prompts (`[prompt]`) and
+//! questions (`[confirm]`) look only in their own table; a key a prompt does not bind is text.
 
 mod event;
 mod file;
@@ -18,12 +20,12 @@ mod tests;
 
 use crossterm::event::KeyEvent;
 
-use crate::app::action::Action;
+use crate::app::action::{Action, Scope};
 
 pub use event::key_events;
 pub use file::KeymapError;
 pub use keys::{Code, Key, KeyNameError, format_sequence, parse_sequence};
-pub use text::{TextKey, digit, is_press, text_event, text_key};
+pub use text::{digit, is_press, typed};
 
 /// Where keys are looked up: a pane's own table, then the global one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -38,12 +40,26 @@ pub enum Context {
     Related,
     /// The sidebar of views, tags and feeds (`[sidebar]`).
     Sidebar,
+    /// The help and the message log (`[help]`).
+    Help,
+    /// A text prompt (`[prompt]`): keys it does not bind are typed.
+    Prompt,
+    /// A yes/no question (`[confirm]`).
+    Confirm,
 }
 
 impl Context {
     /// Every context, in help order (global first).
-    pub const ALL: [Context; 5] =
-        [Context::Global, Context::List, Context::Article, Context::Related, Context::Sidebar];
+    pub const ALL: [Context; 8] = [
+        Context::Global,
+        Context::List,
+        Context::Article,
+        Context::Related,
+        Context::Sidebar,
+        Context::Help,
+        Context::Prompt,
+        Context::Confirm,
+    ];
 
     /// The table name in keymap files.
     pub fn name(self) -> &'static str {
@@ -53,7 +69,27 @@ impl Context {
             Context::Article => "article",
             Context::Related => "related",
             Context::Sidebar => "sidebar",
+            Context::Help => "help",
+            Context::Prompt => "prompt",
+            Context::Confirm => "confirm",
         }
+    }
+
+    /// The actions that can be bound in this context.
+    pub fn scope(self) -> Scope {
+        match self {
+            Context::Global | Context::List | Context::Article | Context::Related | Context::Sidebar => {
+                Scope::PANES
+            }
+            Context::Help => Scope::HELP,
+            Context::Prompt => Scope::PROMPT,
+            Context::Confirm => Scope::CONFIRM,
+        }
+    }
+
+    /// Whether the context belongs to a popup (no `[global]` fallback).
+    pub fn is_modal(self) -> bool {
+        matches!(self, Context::Help | Context::Prompt | Context::Confirm)
     }
 
     /// The position of the context's table in [`Keymap`].
@@ -117,7 +153,7 @@ struct Binding {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Keymap {
     /// One table per context, indexed by [`Context::index`], in file order.
-    tables: [Vec<Binding>; 5],
+    tables: [Vec<Binding>; 8],
 }
 
 impl Keymap {
@@ -212,6 +248,9 @@ impl Keymap {
             Context::Article => &[Context::Article, Context::Global],
             Context::Related => &[Context::Related, Context::Global],
             Context::Sidebar => &[Context::Sidebar, Context::Global],
+            Context::Help => &[Context::Help],
+            Context::Prompt => &[Context::Prompt],
+            Context::Confirm => &[Context::Confirm],
         }
     }
 

@@ -35,6 +35,7 @@ const DEFAULT_KEYS: &[(&str, Action)] = &[
     ("m", Action::ToggleRead),
     ("s", Action::ToggleStar),
     ("A", Action::MarkViewRead),
+    ("U", Action::Undo),
     ("r", Action::RefreshFeed),
     ("R", Action::RefreshAll),
     ("/", Action::Search),
@@ -44,12 +45,18 @@ const DEFAULT_KEYS: &[(&str, Action)] = &[
     ("S", Action::StarterFeeds),
     ("b", Action::ToggleSidebar),
     ("?", Action::Help),
+    ("M", Action::Messages),
     ("q", Action::Back),
     ("esc", Action::Cancel),
     ("backspace", Action::ToList),
     ("ctrl-c", Action::Quit),
     ("Q", Action::Quit),
 ];
+
+/// The contexts of the panes (the popups' contexts are modal).
+fn panes() -> impl Iterator<Item = Context> {
+    Context::ALL.into_iter().filter(|c| !c.is_modal())
+}
 
 /// What typing `keys` (a sequence such as `"g g"`) means: the last key looked up with the
 /// others pending.
@@ -70,7 +77,7 @@ fn error(text: &str) -> String {
 #[test]
 fn every_default_key_runs_its_action_in_every_pane() {
     let keymap = Keymap::defaults();
-    for context in Context::ALL {
+    for context in panes() {
         for (keys, action) in DEFAULT_KEYS {
             assert_eq!(typed(&keymap, context, keys), Lookup::Action(*action), "{keys:?} in {context:?}");
         }
@@ -173,7 +180,7 @@ fn user_entries_override_add_and_unbind() {
         "[article]\n",
         "\"m\" = \"none\"\n",
     ));
-    for context in Context::ALL {
+    for context in panes() {
         assert_eq!(typed(&keymap, context, "q"), Lookup::Action(Action::Quit));
         assert_eq!(typed(&keymap, context, "x"), Lookup::Action(Action::ToggleStar));
         assert_eq!(typed(&keymap, context, "s"), Lookup::Unbound);
@@ -292,7 +299,7 @@ fn help_lists_every_default_binding_once_per_action() {
         let entry = help.iter().find(|e| e.action == *action).unwrap();
         assert!(entry.keys.contains(&shown), "{shown} missing from {entry:?}");
     }
-    let listed: usize = help.iter().map(|e| e.keys.len()).sum();
+    let listed: usize = help.iter().filter(|e| e.context == Context::Global).map(|e| e.keys.len()).sum();
     assert_eq!(listed, DEFAULT_KEYS.len(), "no extra default bindings");
     for (i, entry) in help.iter().enumerate() {
         assert!(!entry.desc.trim().is_empty(), "{entry:?}");
@@ -329,4 +336,52 @@ fn keys_for_gives_display_forms() {
     assert_eq!(keymap.keys_for(Context::Related, Action::PrevPane), ["Shift-Tab"]);
     assert_eq!(keymap.keys_for(Context::List, Action::ReadOn), ["Space"]);
     assert_eq!(keymap.keys_for(Context::Sidebar, Action::Quit), ["Ctrl-c", "Q"]);
+}
+
+#[test]
+fn popups_look_only_in_their_own_table() {
+    let keymap = Keymap::defaults();
+    // In a prompt, letters are not bound (they are typed); editing keys are.
+    for keys in ["q", "j", "G", "?", "space", "1"] {
+        assert_eq!(typed(&keymap, Context::Prompt, keys), Lookup::Unbound, "{keys}");
+    }
+    for (keys, action) in [
+        ("ctrl-u", Action::DeleteToStart),
+        ("ctrl-w", Action::DeleteWordBack),
+        ("ctrl-a", Action::LineStart),
+        ("ctrl-e", Action::LineEnd),
+        ("left", Action::CursorLeft),
+        ("right", Action::CursorRight),
+        ("home", Action::LineStart),
+        ("end", Action::LineEnd),
+        ("up", Action::HistoryPrev),
+        ("tab", Action::NextField),
+        ("enter", Action::Submit),
+        ("esc", Action::Cancel),
+    ] {
+        assert_eq!(typed(&keymap, Context::Prompt, keys), Lookup::Action(action), "{keys}");
+    }
+    // The help scrolls with j and closes with q; a question answers y or n, nothing else.
+    assert_eq!(typed(&keymap, Context::Help, "j"), Lookup::Action(Action::Down));
+    assert_eq!(typed(&keymap, Context::Help, "q"), Lookup::Action(Action::Cancel));
+    assert_eq!(typed(&keymap, Context::Help, "s"), Lookup::Unbound, "no pane action in the help");
+    assert_eq!(typed(&keymap, Context::Confirm, "y"), Lookup::Action(Action::Yes));
+    assert_eq!(typed(&keymap, Context::Confirm, "n"), Lookup::Action(Action::Cancel));
+    assert_eq!(typed(&keymap, Context::Confirm, "enter"), Lookup::Unbound, "a yes takes a y");
+    // Every popup can be closed and every one can quit.
+    for context in [Context::Help, Context::Prompt, Context::Confirm] {
+        assert!(!keymap.keys_for(context, Action::Cancel).is_empty(), "{context:?}");
+    }
+    assert_eq!(keymap.keys_for(Context::Sidebar, Action::Unsubscribe), ["d"]);
+}
+
+#[test]
+fn an_action_bound_where_it_means_nothing_is_an_error() {
+    let e = error("[prompt]\n\"x\" = \"toggle_star\"\n");
+    assert!(e.contains("/x/keys.toml:2: prompt.\"x\": `toggle_star` does nothing in [prompt]"), "{e}");
+    let e = error("[list]\n\"ctrl-w\" = \"delete_word_back\"\n");
+    assert!(e.contains("does nothing in [list]"), "{e}");
+    let keymap = user("[prompt]\n\"ctrl-x\" = \"delete_to_end\"\n[help]\n\"x\" = \"cancel\"\n");
+    assert_eq!(typed(&keymap, Context::Prompt, "ctrl-x"), Lookup::Action(Action::DeleteToEnd));
+    assert_eq!(typed(&keymap, Context::Help, "x"), Lookup::Action(Action::Cancel));
 }

@@ -152,18 +152,24 @@ impl Store {
         Ok(if filter.unread { (unread, unread) } else { (total, unread) })
     }
 
-    /// Marks every unread article the filter matches read; returns how many changed.
-    pub fn mark_all_read(&mut self, filter: &ArticleFilter) -> Result<usize, StoreError> {
-        let mut sql =
-            "UPDATE articles SET read = 1 WHERE id IN (SELECT a.id FROM articles a WHERE a.read = 0"
-                .to_string();
+    /// Marks every unread article the filter matches read; returns the ones that changed (so
+    /// the change can be undone).
+    pub fn mark_all_read(&mut self, filter: &ArticleFilter) -> Result<Vec<ArticleId>, StoreError> {
+        let mut select = "SELECT a.id FROM articles a WHERE a.read = 0".to_string();
         let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-        filter_sql(&ArticleFilter { unread: false, ..filter.clone() }, &mut sql, &mut args);
-        sql.push(')');
+        filter_sql(&ArticleFilter { unread: false, ..filter.clone() }, &mut select, &mut args);
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let n = tx.execute(&sql, rusqlite::params_from_iter(args.iter()))?;
+        // Inside one write transaction the two statements see the same rows.
+        let ids: Vec<ArticleId> = {
+            let mut stmt = tx.prepare(&select)?;
+            let rows =
+                stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0).map(ArticleId))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let update = format!("UPDATE articles SET read = 1 WHERE id IN ({select})");
+        tx.execute(&update, rusqlite::params_from_iter(args.iter()))?;
         tx.commit()?;
-        Ok(n)
+        Ok(ids)
     }
 
     /// One article with its body.

@@ -24,22 +24,51 @@ pub fn render_with_links<Tz: TimeZone>(article: &Article, width: usize, tz: &Tz)
 where
     Tz::Offset: std::fmt::Display,
 {
-    if width == 0 {
-        return (Vec::new(), Vec::new());
+    let prepared = prepare(article);
+    let lines = layout(article, &prepared, width, tz);
+    (lines, prepared.body.links)
+}
+
+/// An article's body parsed once (the expensive part), ready to be wrapped at any width.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prepared {
+    body: Document,
+}
+
+impl Prepared {
+    /// The body's numbered links, `links()[0]` is `[1]`.
+    pub fn links(&self) -> &[String] {
+        &self.body.links
     }
+}
+
+/// Parses the article's body.
+pub fn prepare(article: &Article) -> Prepared {
     let body = super::html::parse(
         article.body_html(),
         article.summary.link.as_deref().and_then(|l| url::Url::parse(l).ok()).as_ref(),
     );
-    let mut lines = header(article, &body, width, tz);
+    Prepared { body }
+}
+
+/// The article wrapped to `width` columns from its prepared body: no HTML is parsed here.
+pub fn layout<Tz: TimeZone>(article: &Article, prepared: &Prepared, width: usize, tz: &Tz) -> Vec<Line>
+where
+    Tz::Offset: std::fmt::Display,
+{
+    if width == 0 {
+        return Vec::new();
+    }
+    let body = &prepared.body;
+    let mut lines = header(article, body, width, tz);
     let rule_width = width.min(40);
     lines.push(Line { kind: LineKind::Rule, spans: vec![plain("─".repeat(rule_width))] });
-    let body_lines = reflow(&body, width);
+    let body_lines = reflow(body, width);
     if !body_lines.is_empty() {
         lines.push(Line { kind: LineKind::Blank, spans: Vec::new() });
         lines.extend(body_lines);
     }
-    (lines, body.links)
+    lines
 }
 
 fn header<Tz: TimeZone>(article: &Article, body: &Document, width: usize, tz: &Tz) -> Vec<Line>

@@ -33,6 +33,16 @@ pub fn pad(text: &str, width: usize) -> String {
     s
 }
 
+/// `text` wrapped to lines of at most `width` columns (words kept whole where they fit, long
+/// ones broken), made safe for the terminal first; at least one line.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let clean = crate::text::sanitize::single_line(text);
+    let width = width.max(1);
+    let options = textwrap::Options::new(width).break_words(true);
+    let lines: Vec<String> = textwrap::wrap(&clean, options).into_iter().map(|l| fit(&l, width)).collect();
+    if lines.is_empty() { vec![String::new()] } else { lines }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,5 +55,15 @@ mod tests {
         assert_eq!(pad("日本語です", 6), "日本… ");
         assert_eq!(fit("x", 0), "");
         assert_eq!(fit("abc", 3), "abc");
+    }
+
+    #[test]
+    fn wraps_by_columns() {
+        assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
+        assert_eq!(wrap("", 7), vec![""]);
+        for width in 1..12 {
+            let lines = wrap("日本語のテキスト and an extraordinarily-long-word \x1b[31m", width);
+            assert!(lines.iter().all(|l| l.width() <= width && !l.contains('\x1b')), "{width}: {lines:?}");
+        }
     }
 }

@@ -1,8 +1,8 @@
 //! Drawing: a pure function of the state and the theme. No I/O, no parsing, no reflow — the
-//! article's lines were wrapped by `update`; this only slices and styles them.
+//! article's lines were wrapped by `update`; this only slices and styles them. Where things go
+//! comes from [`crate::layout`], which `update` uses too.
 
 mod article;
-pub mod layout;
 mod list;
 mod popup;
 mod related;
@@ -17,15 +17,20 @@ use ratatui::text::Span;
 use ratatui::widgets::{Block, BorderType, Borders};
 
 use crate::app::state::{Pane, State};
-use crate::keymap::HelpEntry;
+use crate::keymap::{HelpEntry, Keymap};
+use crate::layout::{self, Shape};
 use crate::theme::{Slot, Theme};
 
+pub use popup::help_len;
+
 /// Draws the whole screen.
-pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, help: &[HelpEntry]) {
+pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap, help: &[HelpEntry]) {
     let area = frame.area();
     frame.buffer_mut().set_style(area, theme.style(Slot::Base));
-    let areas = layout::areas(area, state);
-    if state.is_empty() && state.list.loaded {
+    // The frame's own size: it can differ from the state's for a moment after a resize.
+    let shape = Shape { width: area.width, height: area.height, ..state.shape() };
+    let areas = layout::areas(&shape);
+    if welcome_shown(state) {
         let body = Rect { height: area.height.saturating_sub(areas.status.height), ..area };
         welcome::draw(frame, body, theme);
     } else {
@@ -42,8 +47,13 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, help: &[HelpEnt
             related::draw(frame, r, state, theme);
         }
     }
-    status::draw(frame, areas.status, state, theme, help);
-    popup::draw(frame, area, state, theme, help);
+    status::draw(frame, areas.status, state, theme, keymap);
+    popup::draw(frame, shape, state, theme, keymap, help);
+}
+
+/// The first-run screen shows: nothing subscribed, nothing cached.
+fn welcome_shown(state: &State) -> bool {
+    state.is_empty() && state.list.loaded
 }
 
 /// A pane's frame: rounded borders, its title, the focused look when it has the focus.
@@ -86,6 +96,23 @@ fn short_time(state: &State, t: chrono::DateTime<chrono::Utc>) -> String {
     } else {
         local.format("%Y-%m").to_string()
     }
+}
+
+/// How long ago `t` was, in a word or two ("5 min ago", "3 h ago", "2 days ago").
+fn ago(state: &State, t: chrono::DateTime<chrono::Utc>) -> String {
+    let minutes = (state.now - t).num_minutes();
+    match minutes {
+        ..1 => "just now".to_string(),
+        1..60 => format!("{minutes} min ago"),
+        60..2880 => format!("{} h ago", minutes / 60),
+        _ => format!("{} days ago", minutes / 1440),
+    }
+}
+
+/// "1 feed", "2 feeds".
+fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A style patched with another.

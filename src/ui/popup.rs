@@ -1,4 +1,5 @@
-//! Popups over the panes: the key help (generated from the keymap) and one-line prompts.
+//! Popups over the panes: the key help (generated from the keymap), the message log, prompts
+//! and yes/no questions.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -6,69 +7,104 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::{fit, pad};
-use crate::app::state::{Popup, PromptKind, State};
-use crate::keymap::{Context, HelpEntry};
+use super::{fit, pad, patch};
+use crate::app::action::Action;
+use crate::app::messages::Severity;
+use crate::app::state::{Confirm, Popup, Prompt, State};
+use crate::keymap::{Context, HelpEntry, Keymap};
+use crate::layout::{self, Shape};
 use crate::theme::{Slot, Theme};
 
 /// Draws the open popup, if any.
-pub fn draw(frame: &mut Frame<'_>, screen: Rect, state: &State, theme: &Theme, help: &[HelpEntry]) {
+pub fn draw(
+    frame: &mut Frame<'_>,
+    shape: Shape,
+    state: &State,
+    theme: &Theme,
+    keymap: &Keymap,
+    help: &[HelpEntry],
+) {
     match &state.popup {
-        Some(Popup::Help { scroll }) => draw_help(frame, screen, *scroll, theme, help),
-        Some(Popup::Prompt(prompt)) => {
-            let title = match prompt.kind {
-                PromptKind::AddFeed => "Subscribe: feed or web page URL",
-                PromptKind::Import => "Import: path of an OPML or urls file",
-                PromptKind::Search => "Search titles and text",
-            };
-            let area = centered(screen, 70, 3);
-            if area.width < 3 || area.height < 3 {
-                return;
-            }
-            frame.render_widget(Clear, area);
-            let block = popup_block(title, theme);
-            let inner = block.inner(area);
-            frame.render_widget(block, area);
-            // Show the end of long input, keeping the cursor in view.
-            let width = usize::from(inner.width);
-            let before: String = prompt.input.chars().take(prompt.cursor).collect();
-            let skip = before.width().saturating_sub(width.saturating_sub(1));
-            let shown: String = skip_columns(&prompt.input, skip);
-            frame.render_widget(Paragraph::new(fit(&shown, width)).style(theme.style(Slot::Input)), inner);
-            let x = inner.x + (before.width() - skip).min(width.saturating_sub(1)) as u16;
-            frame.set_cursor_position(Position { x, y: inner.y });
+        Some(Popup::Help { scroll }) => {
+            let area = layout::text_popup(&shape);
+            let lines = help_lines(help, usize::from(area.width.saturating_sub(2)), theme);
+            draw_text(frame, area, "Keys — Esc closes", lines, *scroll, theme);
         }
+        Some(Popup::Messages { scroll }) => {
+            let area = layout::text_popup(&shape);
+            let width = usize::from(area.width.saturating_sub(2));
+            let text = theme.style(Slot::PopupText);
+            let mut lines: Vec<Line<'_>> = state
+                .messages
+                .lines(&state.tz, width)
+                .into_iter()
+                .map(|(severity, line)| {
+                    let style = match severity {
+                        Severity::Info => text,
+                        Severity::Warning | Severity::Error => patch(text, theme.style(Slot::StatusError)),
+                    };
+                    Line::styled(line, style)
+                })
+                .collect();
+            if lines.is_empty() {
+                lines.push(Line::styled("No messages yet.", text));
+            }
+            draw_text(frame, area, "Messages, newest first — Esc closes", lines, *scroll, theme);
+        }
+        Some(Popup::Prompt(prompt)) => draw_prompt(frame, shape, prompt, theme),
+        Some(Popup::Confirm(question)) => draw_confirm(frame, shape, question, theme, keymap),
         None => {}
     }
 }
 
-fn draw_help(frame: &mut Frame<'_>, screen: Rect, scroll: usize, theme: &Theme, help: &[HelpEntry]) {
-    let area = centered(screen, 76, screen.height.saturating_sub(4).max(3));
+/// A scrolled text popup.
+fn draw_text(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    title: &str,
+    lines: Vec<Line<'_>>,
+    scroll: usize,
+    theme: &Theme,
+) {
     if area.width < 3 || area.height < 3 {
         return;
     }
     frame.render_widget(Clear, area);
-    let block = popup_block("Keys — Esc closes", theme);
+    let block = popup_block(title, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let width = usize::from(inner.width);
+    let rows = usize::from(inner.height);
+    let scroll = scroll.min(lines.len().saturating_sub(rows));
+    let shown: Vec<Line<'_>> = lines.into_iter().skip(scroll).take(rows).collect();
+    frame.render_widget(Paragraph::new(shown).style(theme.style(Slot::PopupText)), inner);
+}
+
+/// The heading of a context's section in the help.
+fn heading(context: Context) -> &'static str {
+    match context {
+        Context::Global => "Everywhere",
+        Context::List => "Article list",
+        Context::Article => "Article",
+        Context::Related => "Read also",
+        Context::Sidebar => "Sidebar",
+        Context::Help => "This help and the message log",
+        Context::Prompt => "Typing in a prompt",
+        Context::Confirm => "Questions",
+    }
+}
+
+/// The help's lines: a section per context, a line per action with all its keys.
+fn help_lines<'a>(help: &[HelpEntry], width: usize, theme: &Theme) -> Vec<Line<'a>> {
     let key_width = help.iter().map(|e| e.keys.join(", ").width()).max().unwrap_or(0).min(width / 3);
-    let mut lines: Vec<Line<'_>> = Vec::new();
+    let mut lines: Vec<Line<'a>> = Vec::new();
     let mut context = None;
     for entry in help {
         if context != Some(entry.context) {
             context = Some(entry.context);
-            let heading = match entry.context {
-                Context::Global => "Everywhere",
-                Context::List => "Article list",
-                Context::Article => "Article",
-                Context::Related => "Read also",
-                Context::Sidebar => "Sidebar",
-            };
             if !lines.is_empty() {
                 lines.push(Line::raw(""));
             }
-            lines.push(Line::styled(pad(heading, width), theme.style(Slot::PopupText)));
+            lines.push(Line::styled(pad(heading(entry.context), width), theme.style(Slot::PopupText)));
         }
         let keys = pad(&entry.keys.join(", "), key_width);
         let desc = fit(&entry.desc, width.saturating_sub(key_width + 3));
@@ -82,9 +118,74 @@ fn draw_help(frame: &mut Frame<'_>, screen: Rect, scroll: usize, theme: &Theme, 
         pad(" A number then Enter opens that link of the article.", width),
         theme.style(Slot::HelpDesc),
     ));
-    let scroll = scroll.min(lines.len().saturating_sub(usize::from(inner.height)));
-    let shown: Vec<Line<'_>> = lines.into_iter().skip(scroll).take(usize::from(inner.height)).collect();
-    frame.render_widget(Paragraph::new(shown).style(theme.style(Slot::PopupText)), inner);
+    lines
+}
+
+/// How many lines the help has (the reader's state keeps it, to stop scrolling at its end).
+pub fn help_len(help: &[HelpEntry]) -> usize {
+    let mut contexts: Vec<Context> = help.iter().map(|e| e.context).collect();
+    contexts.dedup();
+    // Entries, a heading per section, a blank line between sections, then a blank and a note.
+    help.len() + contexts.len() * 2 - usize::from(!contexts.is_empty()) + 2
+}
+
+fn draw_prompt(frame: &mut Frame<'_>, shape: Shape, prompt: &Prompt, theme: &Theme) {
+    let area = layout::centered(&shape, 72, 2 + prompt.fields.len() as u16);
+    if area.width < 3 || area.height < 3 {
+        return;
+    }
+    frame.render_widget(Clear, area);
+    let block = popup_block(prompt.title(), theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let many = prompt.fields.len() > 1;
+    let label_width =
+        if many { prompt.fields.iter().map(|f| f.label.width()).max().unwrap_or(0) + 2 } else { 0 };
+    for (i, field) in prompt.fields.iter().enumerate().take(usize::from(inner.height)) {
+        let row = Rect { y: inner.y + i as u16, height: 1, ..inner };
+        let label = if many { pad(&format!("{}:", field.label), label_width) } else { String::new() };
+        let width = usize::from(row.width).saturating_sub(label.width());
+        // Show the end of long input, keeping the cursor in view.
+        let before: String = field.text.chars().take(field.cursor).collect();
+        let skip = before.width().saturating_sub(width.saturating_sub(1));
+        let shown = skip_columns(&field.text, skip);
+        let line = Line::from(vec![
+            Span::styled(label.clone(), theme.style(Slot::PopupText)),
+            Span::styled(pad(&shown, width), theme.style(Slot::Input)),
+        ]);
+        frame.render_widget(Paragraph::new(line), row);
+        if i == prompt.focus {
+            let x = row.x + (label.width() + (before.width() - skip).min(width.saturating_sub(1))) as u16;
+            frame.set_cursor_position(Position { x: x.min(row.right().saturating_sub(1)), y: row.y });
+        }
+    }
+}
+
+fn draw_confirm(frame: &mut Frame<'_>, shape: Shape, question: &Confirm, theme: &Theme, keymap: &Keymap) {
+    let width = 64.min(shape.width);
+    let text_width = usize::from(width.saturating_sub(4));
+    let mut lines: Vec<Line<'_>> = crate::text::columns::wrap(&question.question, text_width)
+        .into_iter()
+        .map(|l| Line::styled(format!(" {l}"), theme.style(Slot::PopupText)))
+        .collect();
+    lines.push(Line::raw(""));
+    let mut answers = vec![Span::raw(" ")];
+    for (action, what) in [(Action::Yes, "yes"), (Action::Cancel, "no")] {
+        if let Some(key) = keymap.keys_for(Context::Confirm, action).into_iter().next() {
+            answers.push(Span::styled(key, theme.style(Slot::HelpKey)));
+            answers.push(Span::styled(format!(" {what}   "), theme.style(Slot::HelpDesc)));
+        }
+    }
+    lines.push(Line::from(answers));
+    let area = layout::centered(&shape, width, lines.len() as u16 + 2);
+    if area.width < 3 || area.height < 3 {
+        return;
+    }
+    frame.render_widget(Clear, area);
+    let block = popup_block("Are you sure?", theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    frame.render_widget(Paragraph::new(lines).style(theme.style(Slot::PopupText)), inner);
 }
 
 fn popup_block<'a>(title: &str, theme: &Theme) -> Block<'a> {
@@ -94,13 +195,6 @@ fn popup_block<'a>(title: &str, theme: &Theme) -> Block<'a> {
         .border_style(theme.style(Slot::PopupBorder))
         .style(theme.style(Slot::PopupText))
         .title(format!(" {title} "))
-}
-
-/// A `width` × `height` rectangle centred on the screen (clipped to it).
-fn centered(screen: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(screen.width);
-    let h = height.min(screen.height);
-    Rect { x: screen.x + (screen.width - w) / 2, y: screen.y + (screen.height - h) / 2, width: w, height: h }
 }
 
 fn skip_columns(text: &str, columns: usize) -> String {

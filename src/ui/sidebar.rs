@@ -1,5 +1,6 @@
-//! The sidebar: views, tags and feeds with unread counts; a mark on feeds whose last refresh
-//! failed.
+//! The sidebar: views, tags and feeds with unread counts; `!` on feeds whose last refresh
+//! failed; under them, while it has the focus, the selected entry in detail (a feed's address,
+//! counts, last check and why it failed).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,8 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::{fit, focused, pad, pane_block, patch};
-use crate::app::state::{Pane, SidebarEntry, State};
+use super::{ago, fit, focused, pad, pane_block, patch, plural, short_time};
+use crate::app::state::{Pane, SidebarEntry, State, ViewKind};
+use crate::layout::{self, Shape};
 use crate::theme::{Slot, Theme};
 
 /// Draws the sidebar in `area`.
@@ -21,13 +23,24 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     if width == 0 || inner.height == 0 {
         return;
     }
+    let detail_rows = if has_focus {
+        layout::sidebar_detail(&Shape {
+            width: frame.area().width,
+            height: frame.area().height,
+            ..state.shape()
+        })
+        .min(inner.height)
+    } else {
+        0
+    };
+    let list_area = Rect { height: inner.height - detail_rows, ..inner };
     let side = &state.sidebar;
     let lines: Vec<Line<'_>> = side
         .entries
         .iter()
         .enumerate()
         .skip(side.offset)
-        .take(usize::from(inner.height))
+        .take(usize::from(list_area.height))
         .map(|(i, entry)| match entry {
             SidebarEntry::Heading(h) => Line::styled(pad(h, width), theme.style(Slot::SidebarHeading)),
             SidebarEntry::View { label, unread, failed, .. } => {
@@ -40,7 +53,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
                 let label_width = width.saturating_sub(count.width() + 1);
                 Line::from(vec![
                     Span::styled(mark, patch(style, theme.style(Slot::SidebarError))),
-                    Span::styled(pad(label, label_width.saturating_sub(0)), style),
+                    Span::styled(pad(label, label_width), style),
                     Span::styled(
                         fit(&count, width.saturating_sub(label_width + 1)),
                         patch(style, theme.style(Slot::SidebarCount)),
@@ -49,5 +62,59 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(Paragraph::new(lines), list_area);
+    if detail_rows > 0 {
+        let detail = Rect { y: inner.y + list_area.height, height: detail_rows, ..inner };
+        frame.render_widget(
+            Paragraph::new(detail_lines(state, width, theme, usize::from(detail_rows))),
+            detail,
+        );
+    }
+}
+
+/// The selected entry in detail, at most `rows` lines of `width` columns.
+fn detail_lines<'a>(state: &State, width: usize, theme: &Theme, rows: usize) -> Vec<Line<'a>> {
+    let meta = theme.style(Slot::ArticleMeta);
+    let error = patch(theme.style(Slot::SidebarItem), theme.style(Slot::StatusError));
+    let mut lines = vec![Line::styled("─".repeat(width), theme.style(Slot::Border))];
+    let text = |s: String| Line::styled(fit(&s, width), theme.style(Slot::SidebarItem));
+    match state.sidebar_feed() {
+        Some(feed) => {
+            lines.push(text(feed.title.clone()));
+            lines.push(Line::styled(fit(&feed.url, width), meta));
+            lines.push(Line::styled(fit(&format!("{} unread of {}", feed.unread, feed.total), width), meta));
+            match feed.last_fetch {
+                Some(at) => lines.push(Line::styled(
+                    fit(&format!("Checked {} ({})", short_time(state, at), ago(state, at)), width),
+                    meta,
+                )),
+                None => lines.push(Line::styled(fit("Not fetched yet", width), meta)),
+            }
+            if let Some(why) = &feed.last_error {
+                let times = plural(feed.failures, "time", "times");
+                let mut wrapped =
+                    crate::text::columns::wrap(&format!("! Failed {times} in a row: {why}"), width);
+                let room = rows.saturating_sub(lines.len() + 1);
+                if wrapped.len() > room {
+                    wrapped.truncate(room);
+                    if let Some(last) = wrapped.last_mut() {
+                        *last = fit(&format!("{last}…"), width);
+                    }
+                }
+                lines.extend(wrapped.into_iter().map(|l| Line::styled(l, error)));
+                lines.push(Line::styled(fit("r retries now", width), meta));
+            }
+        }
+        None => {
+            if let Some(SidebarEntry::View { kind, label, unread, .. }) =
+                state.sidebar.entries.get(state.sidebar.selected)
+            {
+                lines.push(text(label.clone()));
+                let what = if *kind == ViewKind::Starred { "starred" } else { "unread" };
+                lines.push(Line::styled(fit(&format!("{unread} {what}"), width), meta));
+            }
+        }
+    }
+    lines.truncate(rows);
+    lines
 }

@@ -1,4 +1,6 @@
-//! The status line: unread counts, refresh progress, the last message or error, key hints.
+//! The status line: refresh progress, the message that matters most (or the unread count),
+//! how many newer messages wait (`M` lists them in full), and key hints for whatever has the
+//! input now, with the keys the keymap binds.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,14 +8,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::{fit, patch};
+use super::{fit, patch, welcome_shown};
 use crate::app::action::Action;
-use crate::app::state::{Severity, State};
-use crate::keymap::HelpEntry;
+use crate::app::messages::Severity;
+use crate::app::state::{Pane, Popup, State, View};
+use crate::keymap::Keymap;
 use crate::theme::{Slot, Theme};
 
 /// Draws the status line in `area` (nothing on a one-row terminal).
-pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme, help: &[HelpEntry]) {
+pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme, keymap: &Keymap) {
     let width = usize::from(area.width);
     if width == 0 || area.height == 0 {
         return;
@@ -31,44 +34,113 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme, hel
             patch(base, theme.style(Slot::StatusProgress)),
         ));
     }
-    let message = state.status.message.as_ref().map(|(t, sev)| (crate::text::sanitize::single_line(t), *sev));
-    match &message {
-        Some((text, Severity::Error)) => {
-            left.push(Span::styled(format!(" {text} "), patch(base, theme.style(Slot::StatusError))));
+    let waiting = state.messages.waiting();
+    match state.messages.current() {
+        Some(m) => {
+            let style = match m.severity {
+                Severity::Info => base,
+                Severity::Warning | Severity::Error => patch(base, theme.style(Slot::StatusError)),
+            };
+            left.push(Span::styled(format!(" {} ", crate::text::sanitize::single_line(&m.text)), style));
         }
-        Some((text, Severity::Info)) => left.push(Span::styled(format!(" {text} "), base)),
+        None if welcome_shown(state) => left.push(Span::styled(" No subscriptions yet ", base)),
         None => left.push(Span::styled(format!(" {} unread ", state.overview.unread), base)),
+    }
+    if waiting > 0 {
+        left.push(Span::styled(format!("(+{waiting} more) "), base));
     }
     if state.status.indexing > 0 && state.status.refresh.is_none() {
         left.push(Span::styled(format!(" indexing: {} left ", state.status.indexing), base));
     }
-    let hints = hints(help);
     let left_width: usize = left.iter().map(|s| s.content.width()).sum();
-    let room = width.saturating_sub(left_width);
+    // Hints that fit beside the message; the message gets the room first, but when it is cut
+    // the hint for the message list stays, so the rest can be read.
+    let cut = left_width + 1 > width;
+    let mut hints = hints(state, keymap, cut || waiting > 0);
+    let hint_text =
+        |hints: &[String]| if hints.is_empty() { String::new() } else { format!(" {} ", hints.join("  ")) };
+    while !hints.is_empty() && left_width + hint_text(&hints).width() > width && !(cut && hints.len() == 1) {
+        hints.pop();
+    }
+    let hint = hint_text(&hints);
+    let room = width.saturating_sub(hint.width());
     let mut spans = Vec::new();
-    if left_width > width {
+    if left_width > room {
         // Too narrow for everything: the most important text, cut to fit.
         let text: String = left.iter().map(|s| s.content.as_ref()).collect();
-        spans.push(Span::styled(fit(&text, width), left.last().map_or(base, |s| s.style)));
+        let style = left.iter().find(|s| s.style != base).map_or(base, |s| s.style);
+        spans.push(Span::styled(fit(&text, room), style));
     } else {
         spans.extend(left);
-        let hint = if hints.width() < room { hints } else { String::new() };
-        let gap = room.saturating_sub(hint.width());
-        spans.push(Span::styled(" ".repeat(gap), base));
-        spans.push(Span::styled(hint, patch(base, theme.style(Slot::StatusHint))));
+        spans.push(Span::styled(" ".repeat(room - left_width), base));
     }
+    spans.push(Span::styled(hint, patch(base, theme.style(Slot::StatusHint))));
     frame.render_widget(Paragraph::new(Line::from(spans)).style(base), area);
 }
 
-/// "? help  q back" from whatever keys the keymap binds.
-fn hints(help: &[HelpEntry]) -> String {
-    let key = |action: Action| help.iter().find(|e| e.action == action).and_then(|e| e.keys.first().cloned());
-    let mut out = Vec::new();
-    if let Some(k) = key(Action::Help) {
-        out.push(format!("{k} help"));
+/// Key hints for what has the input: `key what` pairs, most useful first (the ones at the
+/// end go first when the line is short): the message list when a message waits or is cut, the
+/// help, then what the context does.
+fn hints(state: &State, keymap: &Keymap, messages: bool) -> Vec<String> {
+    let context = crate::app::input::context(state);
+    let mut wanted: Vec<(Action, &str)> = Vec::new();
+    if messages && !matches!(state.popup, Some(Popup::Messages { .. })) {
+        wanted.push((Action::Messages, "messages"));
     }
-    if let Some(k) = key(Action::Back) {
-        out.push(format!("{k} back"));
+    if state.popup.is_none() {
+        wanted.push((Action::Help, "help"));
     }
-    if out.is_empty() { String::new() } else { format!("{} ", out.join("  ")) }
+    match &state.popup {
+        Some(Popup::Help { .. } | Popup::Messages { .. }) => {
+            wanted.extend([(Action::Down, "scroll"), (Action::Cancel, "close")]);
+        }
+        Some(Popup::Prompt(p)) => {
+            wanted.extend([(Action::Submit, "accept"), (Action::Cancel, "cancel")]);
+            if p.fields.len() > 1 {
+                wanted.push((Action::NextField, "next field"));
+            }
+            wanted.push((Action::HistoryPrev, "history"));
+        }
+        Some(Popup::Confirm(_)) => wanted.extend([(Action::Yes, "yes"), (Action::Cancel, "no")]),
+        None if welcome_shown(state) => wanted.extend([
+            (Action::AddFeed, "add"),
+            (Action::Import, "import"),
+            (Action::StarterFeeds, "starter feeds"),
+            (Action::Back, "quit"),
+        ]),
+        None => match state.focus {
+            Pane::List => {
+                wanted.extend([(Action::Open, "read"), (Action::Search, "search")]);
+                if !state.sidebar.visible {
+                    wanted.push((Action::ToggleSidebar, "feeds"));
+                }
+                wanted.push((Action::Back, if state.view == View::ALL { "quit" } else { "all articles" }));
+            }
+            Pane::Article => {
+                wanted.extend([
+                    (Action::ReadOn, "read on"),
+                    (Action::OpenInBrowser, "browser"),
+                    (Action::Back, "back"),
+                ]);
+            }
+            Pane::Related => wanted.extend([(Action::Open, "read"), (Action::Back, "back")]),
+            Pane::Sidebar => {
+                wanted.push((Action::Open, "show"));
+                if let Some(feed) = state.sidebar_feed() {
+                    wanted.push((
+                        Action::RefreshFeed,
+                        if feed.last_error.is_some() { "retry" } else { "refresh" },
+                    ));
+                    wanted.push((Action::Unsubscribe, "unsubscribe"));
+                }
+                wanted.push((Action::Back, "back"));
+            }
+        },
+    }
+    wanted
+        .into_iter()
+        .filter_map(|(action, what)| {
+            keymap.keys_for(context, action).into_iter().next().map(|key| format!("{key} {what}"))
+        })
+        .collect()
 }

@@ -115,7 +115,9 @@ fn fixture(size: (u16, u16), sidebar: bool, open: bool) -> State {
         update(&mut s, Msg::Action(Action::Down));
         update(&mut s, Msg::Action(Action::Open));
         let req = s.article_req;
-        update(&mut s, Msg::ArticleLoaded { req, article: Box::new(article()) });
+        let a = article();
+        let prepared = crate::text::article::prepare(&a);
+        update(&mut s, Msg::ArticleLoaded { req, article: Box::new((a, prepared)) });
         let req = s.related_req;
         let related = vec![rows()[4].clone(), rows()[0].clone()];
         update(&mut s, Msg::RelatedLoaded { req, items: related });
@@ -139,8 +141,9 @@ fn first_page(state: &mut State, rows: Vec<ArticleSummary>, counts: (u64, u64)) 
 fn render(state: &State, theme: &Theme) -> Buffer {
     let backend = TestBackend::new(state.size.0, state.size.1);
     let mut terminal = Terminal::new(backend).unwrap();
-    let help = Keymap::defaults().help();
-    terminal.draw(|f| super::draw(f, state, theme, &help)).unwrap();
+    let keymap = Keymap::defaults();
+    let help = keymap.help();
+    terminal.draw(|f| super::draw(f, state, theme, &keymap, &help)).unwrap();
     terminal.backend().buffer().clone()
 }
 
@@ -203,9 +206,7 @@ fn popups_and_the_welcome_screen() {
     insta::assert_snapshot!("help_100x30", text(&render(&state, &default)));
     let mut state = fixture((100, 30), false, false);
     update(&mut state, Msg::Action(Action::AddFeed));
-    for c in "https://example.org/".chars() {
-        update(&mut state, Msg::Text(crate::keymap::TextKey::Char(c)));
-    }
+    update(&mut state, Msg::Text("https://example.org/".into()));
     insta::assert_snapshot!("prompt_100x30", text(&render(&state, &default)));
     let mut empty = State::new(Settings::default(), (80, 24), clock(), FixedOffset::east_opt(0).unwrap());
     first_page(&mut empty, vec![], (0, 0));

@@ -1,0 +1,269 @@
+//! Feeds: refreshing (one at a time; a refresh asked for while one runs starts after it),
+//! subscribing, importing, unsubscribing, and what the reader says about each outcome. The
+//! worker reports what happened; every follow-up is decided here.
+
+use super::effect::Effect;
+use super::list;
+use super::messages::Severity;
+use super::msg::SubscribeOutcome;
+use super::state::{Pane, RefreshRequest, State, Undo, View, ViewKind};
+use crate::domain::{FeedId, NewFeed};
+use crate::refresh::{FeedResult, Outcome, Summary};
+
+/// Refreshes some feeds or all: now, or after the refresh that is running.
+pub fn refresh(s: &mut State, request: RefreshRequest, fx: &mut Vec<Effect>) {
+    if s.refreshing {
+        s.refresh_queued = Some(match (s.refresh_queued.take(), request) {
+            (Some(RefreshRequest::All), _) | (_, RefreshRequest::All) => RefreshRequest::All,
+            (Some(RefreshRequest::Feeds(mut a)), RefreshRequest::Feeds(b)) => {
+                for f in b {
+                    if !a.contains(&f) {
+                        a.push(f);
+                    }
+                }
+                RefreshRequest::Feeds(a)
+            }
+            (None, request) => request,
+        });
+        s.info("A refresh is running; this one starts when it ends");
+        return;
+    }
+    s.refreshing = true;
+    s.last_refresh = Some(s.now);
+    let feeds = match request {
+        RefreshRequest::All => None,
+        RefreshRequest::Feeds(ids) => Some(ids),
+    };
+    fx.push(Effect::Refresh { feeds });
+}
+
+/// `r`: the feed selected in the sidebar (retrying a failed one), else the focused article's
+/// feed, else the feed the list shows.
+pub fn refresh_focused(s: &mut State, fx: &mut Vec<Effect>) {
+    let feed = if s.focus == Pane::Sidebar {
+        s.sidebar_feed().map(|f| f.id)
+    } else {
+        super::marks::focused_article(s).map(|a| a.feed_id).or(match &s.view.kind {
+            ViewKind::Feed { id, .. } => Some(*id),
+            _ => None,
+        })
+    };
+    match feed {
+        Some(id) => {
+            let title = feed_title(s, id);
+            s.info(format!("Refreshing “{title}”…"));
+            refresh(s, RefreshRequest::Feeds(vec![id]), fx);
+        }
+        None if s.focus == Pane::Sidebar => s.info("Select a feed to refresh it (R refreshes all)"),
+        None => s.info("No feed here to refresh (R refreshes all)"),
+    }
+}
+
+/// Every `refresh_interval` minutes, on the clock's tick.
+pub fn periodic(s: &mut State, fx: &mut Vec<Effect>) -> bool {
+    let minutes = i64::from(s.settings.refresh_interval);
+    if minutes == 0 || s.refreshing || s.overview.feeds.is_empty() {
+        return false;
+    }
+    let due = s.last_refresh.is_none_or(|last| s.now - last >= chrono::Duration::minutes(minutes));
+    if due {
+        refresh(s, RefreshRequest::All, fx);
+    }
+    due
+}
+
+/// A refresh began.
+pub fn started(s: &mut State, total: usize) {
+    s.refreshing = true;
+    s.status.refresh = Some((0, total));
+    s.status.failed = 0;
+}
+
+/// One feed of the refresh is stored: progress, new articles at the top, failures logged.
+pub fn feed_refreshed(s: &mut State, result: &FeedResult, fx: &mut Vec<Effect>) {
+    if let Some((done, total)) = s.status.refresh {
+        s.status.refresh = Some(((done + 1).min(total), total));
+    }
+    match &result.outcome {
+        Outcome::Failed(why) => {
+            s.status.failed += 1;
+            let name =
+                s.overview.feeds.iter().find(|f| f.id == result.feed).map_or(&result.url, |f| &f.title);
+            let text = format!("{name}: {why}");
+            s.messages.detail(Severity::Warning, text, s.now);
+        }
+        Outcome::Updated { new, .. } if *new > 0 => {
+            list::load_newer_if_at_top(s, fx);
+            if s.sidebar.visible {
+                fx.push(Effect::LoadSidebar);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The refresh ended: the summary, fresh counts, and the queued refresh if any.
+pub fn finished(s: &mut State, summary: &Summary, fx: &mut Vec<Effect>) {
+    s.refreshing = false;
+    s.status.refresh = None;
+    let mut text = summary_text(summary);
+    if summary.failed > 0 {
+        text.push_str(" — M says why");
+        s.messages.note(Severity::Warning, text, s.now);
+    } else {
+        s.messages.note(Severity::Info, text, s.now);
+    }
+    fx.push(Effect::LoadSidebar);
+    list::load_newer_if_at_top(s, fx);
+    if let Some(next) = s.refresh_queued.take() {
+        refresh(s, next, fx);
+    }
+}
+
+/// "3 feeds, 1 new article, 1 failed".
+fn summary_text(s: &Summary) -> String {
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut text = format!(
+        "{}, {}, {} failed",
+        plural(s.feeds, "feed", "feeds"),
+        plural(s.new, "new article", "new articles"),
+        s.failed
+    );
+    if s.skipped > 0 {
+        text.push_str(&format!(", {} skipped", s.skipped));
+    }
+    text
+}
+
+/// `S` on the welcome screen: the starter feeds (each is fetched first; only those that
+/// answer are subscribed).
+pub fn starter(s: &mut State, fx: &mut Vec<Effect>) {
+    if !s.is_empty() {
+        s.info("The starter feeds are offered when nothing is subscribed yet");
+        return;
+    }
+    s.info(format!("Fetching the {} starter feeds…", super::starter::FEEDS.len()));
+    let feeds = super::starter::FEEDS
+        .iter()
+        .map(|(url, tag)| NewFeed { url: (*url).to_string(), title: None, tags: vec![(*tag).to_string()] })
+        .collect();
+    fx.push(Effect::Subscribe { feeds });
+}
+
+/// Subscribing ended. One feed: what became of it. Several: how many, the failures in the
+/// log; none reachable means no network, and nothing was subscribed.
+pub fn subscribed(s: &mut State, results: &[(NewFeed, SubscribeOutcome)], fx: &mut Vec<Effect>) {
+    let ok = results.iter().filter(|(_, o)| matches!(o, SubscribeOutcome::Subscribed { .. })).count();
+    if ok > 0 {
+        fx.push(Effect::LoadSidebar);
+        list::reload(s, fx);
+    }
+    if let [(asked, outcome)] = results {
+        match outcome {
+            SubscribeOutcome::Subscribed { title, created: true, new, others, .. } => {
+                let mut text =
+                    format!("Subscribed to “{title}”: {new} article{}", if *new == 1 { "" } else { "s" });
+                if !others.is_empty() {
+                    text.push_str(&format!("; the page offers {} more feed(s), listed in M", others.len()));
+                    for other in others {
+                        s.messages.detail(Severity::Info, format!("Also offered: {other}"), s.now);
+                    }
+                }
+                s.info(text);
+            }
+            SubscribeOutcome::Subscribed { title, .. } => s.info(format!("Already subscribed to “{title}”")),
+            SubscribeOutcome::Failed { reason, .. } => {
+                s.error(format!("Cannot subscribe to {}: {reason}", asked.url));
+            }
+        }
+        return;
+    }
+    let mut unreachable = 0;
+    for (asked, outcome) in results {
+        if let SubscribeOutcome::Failed { reason, unreachable: u } = outcome {
+            unreachable += usize::from(*u);
+            s.messages.detail(Severity::Warning, format!("{}: {reason}", asked.url), s.now);
+        }
+    }
+    let failed = results.len() - ok;
+    if ok == 0 && unreachable == results.len() {
+        s.error(format!(
+            "No network: nothing was subscribed (none of the {} feeds could be reached; M says why)",
+            results.len()
+        ));
+    } else if ok == 0 {
+        s.error(format!("Nothing was subscribed: all {} feeds failed (M says why)", results.len()));
+    } else if failed > 0 {
+        s.warn(format!("Subscribed to {ok} of {} feeds; {failed} failed (M says why)", results.len()));
+    } else {
+        s.info(format!("Subscribed to {ok} feeds"));
+    }
+}
+
+/// A list was imported: say what came of it; fetch the new feeds.
+pub fn imported(
+    s: &mut State,
+    path: &str,
+    (added, present): (usize, usize),
+    rejected: &[(usize, String)],
+    fx: &mut Vec<Effect>,
+) {
+    for (line, reason) in rejected {
+        s.messages.detail(Severity::Warning, format!("{path}:{line}: {reason}"), s.now);
+    }
+    if added + present == 0 {
+        s.error(format!(
+            "Nothing to import in {path}: no feed URLs found (OPML and newsboat urls files are read{})",
+            if rejected.is_empty() {
+                String::new()
+            } else {
+                format!("; {} lines rejected, M says why", rejected.len())
+            }
+        ));
+        return;
+    }
+    let mut text = format!("Imported {path}: {added} added, {present} already there");
+    if !rejected.is_empty() {
+        text.push_str(&format!(", {} rejected (M says why)", rejected.len()));
+    }
+    if rejected.is_empty() {
+        s.info(text);
+    } else {
+        s.warn(text);
+    }
+    fx.push(Effect::LoadSidebar);
+    list::reload(s, fx);
+    if added > 0 {
+        refresh(s, RefreshRequest::All, fx);
+    }
+}
+
+/// A feed was unsubscribed: the views forget it; `U` subscribes again.
+pub fn unsubscribed(s: &mut State, id: FeedId, feed: NewFeed, title: &str, fx: &mut Vec<Effect>) {
+    s.info(format!("Unsubscribed from “{title}” — U subscribes again"));
+    s.undo = Some(Undo::Unsubscribe { feed });
+    if matches!(&s.view.kind, ViewKind::Feed { id: shown, .. } if *shown == id) {
+        list::switch_view(s, View::ALL, fx);
+    } else {
+        list::reload(s, fx);
+    }
+    if s.article.as_ref().is_some_and(|a| a.summary.feed_id == id) {
+        s.article = None;
+        s.related = super::state::RelatedState::default();
+        if matches!(s.focus, Pane::Article | Pane::Related) {
+            s.focus = Pane::List;
+        }
+    }
+    fx.push(Effect::LoadSidebar);
+}
+
+/// Subscribes again to a feed (the undo of an unsubscription).
+pub fn resubscribe(s: &mut State, feed: NewFeed, fx: &mut Vec<Effect>) {
+    s.info(format!("Subscribing to {} again…", feed.url));
+    fx.push(Effect::Subscribe { feeds: vec![feed] });
+}
+
+/// A feed's title, for messages.
+fn feed_title(s: &State, id: FeedId) -> String {
+    s.overview.feeds.iter().find(|f| f.id == id).map_or_else(|| format!("feed {id}"), |f| f.title.clone())
+}

@@ -1,0 +1,199 @@
+//! Refreshing, subscribing, importing, unsubscribing: the worker reports facts, `update`
+//! decides what follows and what the user is told.
+
+use super::*;
+use crate::app::msg::{SubscribeOutcome, Task};
+use crate::app::state::{Pane, Popup, RefreshRequest, Undo, ViewKind};
+use crate::domain::NewFeed;
+use crate::refresh::{FeedResult, Outcome, Summary};
+
+#[test]
+fn refresh_progress_and_the_periodic_refresh() {
+    let mut s = state_with(3, (120, 40), false);
+    s.settings.refresh_interval = 10;
+    let fx = update(&mut s, Msg::Tick(now()));
+    assert_eq!(fx, vec![Effect::Refresh { feeds: None }]);
+    update(&mut s, Msg::RefreshStarted { total: 4 });
+    assert!(update(&mut s, Msg::Tick(now() + Duration::minutes(30))).is_empty(), "not while one runs");
+    let failed = FeedResult {
+        feed: FeedId(2),
+        url: "https://broken/".into(),
+        outcome: Outcome::Failed("cannot reach broken: connection refused".into()),
+    };
+    update(&mut s, Msg::FeedRefreshed(failed));
+    assert_eq!(s.status.refresh, Some((1, 4)));
+    assert_eq!(s.status.failed, 1);
+    let summary = Summary { feeds: 4, new: 1, failed: 1, skipped: 0, unchanged: 2 };
+    update(&mut s, Msg::RefreshFinished(summary));
+    assert_eq!(s.status.refresh, None);
+    assert!(!s.refreshing);
+    assert_eq!(status(&s), "4 feeds, 1 new article, 1 failed — M says why");
+    let log: Vec<String> = s.messages.lines(&s.tz, 200).into_iter().map(|(_, l)| l).collect();
+    assert!(log.iter().any(|l| l.contains("Feed 2: cannot reach broken: connection refused")), "{log:?}");
+    // The next periodic refresh comes 10 minutes after this one started.
+    assert!(update(&mut s, Msg::Tick(now() + Duration::minutes(5))).is_empty());
+}
+
+#[test]
+fn the_clock_ticks_without_redrawing_unless_the_minute_changes() {
+    let mut s = state_with(3, (120, 40), false);
+    s.dirty = false;
+    update(&mut s, Msg::Tick(now() + Duration::seconds(20)));
+    assert!(!s.dirty, "12:00:20 shows as 12:00 too");
+    update(&mut s, Msg::Tick(now() + Duration::seconds(61)));
+    assert!(s.dirty);
+}
+
+#[test]
+fn a_refresh_asked_for_while_one_runs_starts_after_it() {
+    let mut s = state_with(3, (80, 24), false);
+    assert_eq!(act(&mut s, Action::RefreshAll), vec![Effect::Refresh { feeds: None }]);
+    assert!(s.refreshing, "running from the moment it is asked for");
+    assert!(act(&mut s, Action::RefreshFeed).is_empty());
+    assert_eq!(s.refresh_queued, Some(RefreshRequest::Feeds(vec![FeedId(2)])));
+    assert!(status(&s).contains("starts when it ends"), "{}", status(&s));
+    update(&mut s, Msg::RefreshStarted { total: 3 });
+    let fx = update(&mut s, Msg::RefreshFinished(Summary { feeds: 3, ..Summary::default() }));
+    assert!(fx.contains(&Effect::Refresh { feeds: Some(vec![FeedId(2)]) }), "{fx:?}");
+    assert!(s.refreshing && s.refresh_queued.is_none());
+}
+
+#[test]
+fn a_failed_feed_says_why_and_r_in_the_sidebar_retries_it() {
+    let mut s = state_with(3, (200, 60), false);
+    let error = "cannot reach feed9.example: connection refused";
+    update(&mut s, Msg::SidebarLoaded(Box::new(sidebar_data(vec![feed(1, None), feed(9, Some(error))]))));
+    act(&mut s, Action::ToggleSidebar);
+    act(&mut s, Action::Last);
+    assert_eq!(s.sidebar_feed().map(|f| f.id), Some(FeedId(9)));
+    let fx = act(&mut s, Action::RefreshFeed);
+    assert_eq!(fx, vec![Effect::Refresh { feeds: Some(vec![FeedId(9)]) }]);
+    assert_eq!(status(&s), "Refreshing “Feed 9”…");
+    // Its view shows the notice: the list has two rows less for articles.
+    let rows_before = crate::layout::list_height(&s.shape());
+    act(&mut s, Action::Open);
+    assert_eq!(s.failed_feed().and_then(|f| f.last_error.as_deref()), Some(error));
+    assert_eq!(crate::layout::list_height(&s.shape()), rows_before - 2);
+}
+
+#[test]
+fn unsubscribing_asks_first_and_can_be_undone() {
+    let mut s = state_with(3, (120, 40), false);
+    let mut feeds = vec![feed(1, None), feed(2, None)];
+    feeds[1].tags = vec!["news".into()];
+    update(&mut s, Msg::SidebarLoaded(Box::new(sidebar_data(feeds))));
+    act(&mut s, Action::ToggleSidebar);
+    act(&mut s, Action::Last);
+    assert!(act(&mut s, Action::Unsubscribe).is_empty());
+    let Some(Popup::Confirm(q)) = &s.popup else { panic!("{:?}", s.popup) };
+    assert!(
+        q.question.contains("Unsubscribe from “Feed 2”? Its 5 cached articles go with it"),
+        "{}",
+        q.question
+    );
+    let fx = act(&mut s, Action::Yes);
+    assert_eq!(fx, vec![Effect::Unsubscribe { feed: FeedId(2) }]);
+    let was = NewFeed { url: "https://feed2.example/rss".into(), title: None, tags: vec!["news".into()] };
+    let fx = update(&mut s, Msg::Unsubscribed { id: FeedId(2), feed: was.clone(), title: "Feed 2".into() });
+    assert!(fx.contains(&Effect::LoadSidebar));
+    assert!(status(&s).contains("U subscribes again"));
+    assert_eq!(s.undo, Some(Undo::Unsubscribe { feed: was.clone() }));
+    assert_eq!(act(&mut s, Action::Undo), vec![Effect::Subscribe { feeds: vec![was] }]);
+    // Without the sidebar's selection, d on a feed's view asks about that feed; elsewhere it says how.
+    s.focus = Pane::List;
+    act(&mut s, Action::Unsubscribe);
+    assert!(s.popup.is_none() && status(&s).contains("Select a feed in the sidebar"));
+}
+
+#[test]
+fn the_starter_set_with_no_network_subscribes_nothing_and_says_so() {
+    let mut s = State::new(Settings::default(), (80, 24), now(), chrono::FixedOffset::east_opt(0).unwrap());
+    let req = page_req(&super::super::update::start(&mut s)).unwrap();
+    update(
+        &mut s,
+        Msg::PageLoaded {
+            req,
+            kind: PageKind::Replace { from_end: false },
+            rows: vec![],
+            full: false,
+            counts: (0, 0),
+        },
+    );
+    assert!(s.is_empty());
+    let fx = act(&mut s, Action::StarterFeeds);
+    let Some(Effect::Subscribe { feeds }) = fx.first() else { panic!("{fx:?}") };
+    assert_eq!(feeds.len(), crate::app::starter::FEEDS.len());
+    let unreachable = SubscribeOutcome::Failed {
+        reason: "cannot reach x: the name does not resolve".into(),
+        unreachable: true,
+    };
+    let results = feeds.iter().map(|f| (f.clone(), unreachable.clone())).collect();
+    let fx = update(&mut s, Msg::Subscribed(results));
+    assert!(fx.is_empty(), "nothing to reload: {fx:?}");
+    assert!(status(&s).starts_with("No network: nothing was subscribed"), "{}", status(&s));
+    seen(&mut s);
+    // Some answering: those are subscribed, the others named in the log.
+    let ok = SubscribeOutcome::Subscribed {
+        title: "A".into(),
+        url: "https://a/".into(),
+        created: true,
+        new: 3,
+        others: vec![],
+    };
+    let results = vec![(feeds[0].clone(), ok), (feeds[1].clone(), unreachable)];
+    let fx = update(&mut s, Msg::Subscribed(results));
+    assert!(fx.contains(&Effect::LoadSidebar), "{fx:?}");
+    assert_eq!(status(&s), "Subscribed to 1 of 2 feeds; 1 failed (M says why)");
+}
+
+#[test]
+fn one_subscription_says_what_came_of_it() {
+    let mut s = state_with(3, (80, 24), false);
+    let asked = NewFeed { url: "lwn.net".into(), ..NewFeed::default() };
+    let failed =
+        SubscribeOutcome::Failed { reason: "the server answered 404 Not Found".into(), unreachable: false };
+    update(&mut s, Msg::Subscribed(vec![(asked.clone(), failed)]));
+    assert_eq!(status(&s), "Cannot subscribe to lwn.net: the server answered 404 Not Found");
+    seen(&mut s);
+    let others = vec!["https://lwn.net/comments/rss".to_string()];
+    let ok = SubscribeOutcome::Subscribed {
+        title: "LWN".into(),
+        url: "https://lwn.net/headlines/rss".into(),
+        created: true,
+        new: 1,
+        others,
+    };
+    update(&mut s, Msg::Subscribed(vec![(asked, ok)]));
+    assert_eq!(status(&s), "Subscribed to “LWN”: 1 article; the page offers 1 more feed(s), listed in M");
+}
+
+#[test]
+fn an_import_refreshes_only_when_it_added_feeds() {
+    let mut s = state_with(3, (80, 24), false);
+    let fx = update(&mut s, Msg::Imported { path: "x.opml".into(), added: 0, present: 0, rejected: vec![] });
+    assert!(fx.is_empty());
+    assert!(status(&s).starts_with("Nothing to import in x.opml"), "{}", status(&s));
+    seen(&mut s);
+    let rejected = vec![(4, "not an http(s) URL".to_string())];
+    let fx = update(&mut s, Msg::Imported { path: "x.opml".into(), added: 2, present: 1, rejected });
+    assert!(fx.contains(&Effect::Refresh { feeds: None }), "{fx:?}");
+    assert_eq!(status(&s), "Imported x.opml: 2 added, 1 already there, 1 rejected (M says why)");
+}
+
+#[test]
+fn failures_name_what_failed() {
+    let mut s = state_with(3, (80, 24), false);
+    update(
+        &mut s,
+        Msg::Failed { task: Task::Import, error: "cannot read x.opml: No such file or directory".into() },
+    );
+    assert_eq!(status(&s), "The import failed: cannot read x.opml: No such file or directory");
+    seen(&mut s);
+    update(&mut s, Msg::WorkerStopped { thread: "tidings-db".into(), reason: "boom".into() });
+    assert!(
+        status(&s).contains("tidings-db stopped (boom); the list and articles no longer load"),
+        "{}",
+        status(&s)
+    );
+    assert_eq!(s.view.kind, ViewKind::All);
+}
