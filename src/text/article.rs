@@ -1,25 +1,95 @@
 //! A whole article as terminal lines: a header (title, feed, author, date, categories, reading
 //! time, link, enclosures), a rule, then the body. `tidings show` prints these lines and the
 //! article pane draws them.
+//!
+//! The work is split in two so that a resize never parses HTML: [`prepare`] parses the body once
+//! (html5ever, on a worker thread if the caller likes) into a [`Prepared`] that holds everything
+//! that does not depend on the width, and [`layout`] wraps it to a width. [`render`] does both.
 
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::html::{Block, Document, Inline, Style};
 use super::reflow::{Line, LineKind, Span, reflow};
-use crate::domain::Article;
+use crate::domain::{Article, ArticleId};
 
 /// Words read per minute, for the reading-time estimate.
 const WORDS_PER_MINUTE: usize = 230;
 
-/// The article wrapped to `width` columns, with dates shown in `tz`.
+/// An article's body, parsed once: what [`layout`] needs besides the article and a width.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prepared {
+    /// The article it was prepared from.
+    article: ArticleId,
+    /// The parsed body, with its numbered links.
+    body: Document,
+    /// Minutes to read the body.
+    minutes: usize,
+}
+
+impl Prepared {
+    /// The body's numbered links (`links()[0]` is `[1]`), the same at every width.
+    pub fn links(&self) -> &[String] {
+        &self.body.links
+    }
+
+    /// The parsed body.
+    pub fn body(&self) -> &Document {
+        &self.body
+    }
+
+    /// The id of the article this was prepared from, so a caller can tell whether a prepared
+    /// body that arrives late still belongs to the article on screen.
+    pub fn article_id(&self) -> ArticleId {
+        self.article
+    }
+
+    /// Minutes to read the body, at least one.
+    pub fn reading_minutes(&self) -> usize {
+        self.minutes
+    }
+}
+
+/// Parses the article's body (content, else summary) once, resolving relative links against the
+/// article's own link.
+pub fn prepare(article: &Article) -> Prepared {
+    let base = article.summary.link.as_deref().and_then(|l| url::Url::parse(l).ok());
+    let body = super::html::parse(article.body_html(), base.as_ref());
+    let minutes = reading_minutes(&body);
+    Prepared { article: article.summary.id, body, minutes }
+}
+
+/// The article wrapped to `width` columns, with dates shown in `tz`: header, rule, body and the
+/// list of links. `prepared` must come from [`prepare`] on the same article; no HTML is parsed
+/// here. A width of 0 gives no lines.
+pub fn layout<Tz: TimeZone>(article: &Article, prepared: &Prepared, width: usize, tz: &Tz) -> Vec<Line>
+where
+    Tz::Offset: std::fmt::Display,
+{
+    if width == 0 {
+        return Vec::new();
+    }
+    let mut lines = header(article, prepared.minutes, width, tz);
+    let rule_width = width.min(40);
+    lines.push(Line { kind: LineKind::Rule, spans: vec![plain("─".repeat(rule_width))] });
+    let body_lines = reflow(&prepared.body, width);
+    if !body_lines.is_empty() {
+        lines.push(Line { kind: LineKind::Blank, spans: Vec::new() });
+        lines.extend(body_lines);
+    }
+    lines
+}
+
+/// The article wrapped to `width` columns, with dates shown in `tz` ([`prepare`], then
+/// [`layout`]).
 pub fn render<Tz: TimeZone>(article: &Article, width: usize, tz: &Tz) -> Vec<Line>
 where
     Tz::Offset: std::fmt::Display,
 {
-    render_with_links(article, width, tz).0
+    layout(article, &prepare(article), width, tz)
 }
 
-/// [`render`], plus the body's numbered links (`links[0]` is `[1]`).
+/// [`render`], plus the body's numbered links (`links[0]` is `[1]`). A width of 0 gives no lines
+/// and no links.
 pub fn render_with_links<Tz: TimeZone>(article: &Article, width: usize, tz: &Tz) -> (Vec<Line>, Vec<String>)
 where
     Tz::Offset: std::fmt::Display,
@@ -27,22 +97,12 @@ where
     if width == 0 {
         return (Vec::new(), Vec::new());
     }
-    let body = super::html::parse(
-        article.body_html(),
-        article.summary.link.as_deref().and_then(|l| url::Url::parse(l).ok()).as_ref(),
-    );
-    let mut lines = header(article, &body, width, tz);
-    let rule_width = width.min(40);
-    lines.push(Line { kind: LineKind::Rule, spans: vec![plain("─".repeat(rule_width))] });
-    let body_lines = reflow(&body, width);
-    if !body_lines.is_empty() {
-        lines.push(Line { kind: LineKind::Blank, spans: Vec::new() });
-        lines.extend(body_lines);
-    }
-    (lines, body.links)
+    let prepared = prepare(article);
+    let lines = layout(article, &prepared, width, tz);
+    (lines, prepared.body.links)
 }
 
-fn header<Tz: TimeZone>(article: &Article, body: &Document, width: usize, tz: &Tz) -> Vec<Line>
+fn header<Tz: TimeZone>(article: &Article, minutes: usize, width: usize, tz: &Tz) -> Vec<Line>
 where
     Tz::Offset: std::fmt::Display,
 {
@@ -58,7 +118,6 @@ where
     if let Some(updated) = article.updated.filter(|u| u.timestamp() - s.published.timestamp() > 60) {
         when.push_str(&format!(" (updated {})", local(updated, tz)));
     }
-    let minutes = reading_minutes(body);
     when.push_str(&format!(" · {minutes} min read"));
     meta.push(when);
     if !article.categories.is_empty() {
@@ -178,5 +237,62 @@ mod tests {
             assert!(render(&a, width, &Utc).iter().all(|l| l.width() <= width), "width {width}");
         }
         assert!(render(&a, 0, &Utc).is_empty());
+    }
+
+    /// A body with a bit of everything the reflow distinguishes.
+    const SAMPLE_BODY: &str = "<h2>Section</h2><p>Intro with a <a href='/one'>link</a> and \
+        <b>bold</b> <i>words</i>, then 日本語のテキスト.</p><blockquote><p>A quote that wraps \
+        over a few lines at narrow widths.</p></blockquote><ul><li>first</li><li>second \
+        <a href='https://e.com/two'>two</a></li></ul><pre>fn main() {\n\tprintln!(\"hi\");\n}</pre>\
+        <p><img alt='A chart'></p><table><tr><th>Name</th><th>Value</th></tr>\
+        <tr><td>a</td><td>1</td></tr></table>";
+
+    #[test]
+    fn layout_at_any_width_equals_render() {
+        let a = article(SAMPLE_BODY);
+        let prepared = prepare(&a);
+        let tz = chrono::FixedOffset::east_opt(5 * 3600 + 1800).unwrap();
+        for width in [0, 1, 2, 7, 23, 40, 61, 80, 120] {
+            let laid_out = layout(&a, &prepared, width, &tz);
+            assert_eq!(laid_out, render(&a, width, &tz), "width {width}");
+            let (lines, links) = render_with_links(&a, width, &tz);
+            assert_eq!(lines, laid_out, "width {width}");
+            if width > 0 {
+                assert_eq!(links, prepared.links(), "width {width}");
+            }
+        }
+        assert!(layout(&a, &prepared, 40, &tz).len() > 20, "the sample is laid out in full");
+        assert_eq!(prepared.links(), ["https://news.example.com/one", "https://e.com/two"]);
+        assert_eq!(prepared.article_id(), ArticleId(1));
+    }
+
+    #[test]
+    fn layout_reads_the_prepared_body_not_the_html() {
+        let mut a = article("<p>The prepared words.</p>");
+        let prepared = prepare(&a);
+        a.content_html = Some("<p>Changed after preparing.</p>".into());
+        let text: Vec<String> = layout(&a, &prepared, 40, &Utc).iter().map(Line::text).collect();
+        assert!(text.contains(&"The prepared words.".to_owned()), "{text:#?}");
+        assert!(!text.iter().any(|l| l.contains("Changed")), "{text:#?}");
+    }
+
+    #[test]
+    fn prepared_keeps_the_reading_time() {
+        let a = article(&format!("<p>{}</p>", "word ".repeat(WORDS_PER_MINUTE * 2 + 1)));
+        let prepared = prepare(&a);
+        assert_eq!(prepared.reading_minutes(), 3);
+        let text: Vec<String> = layout(&a, &prepared, 80, &Utc).iter().map(Line::text).collect();
+        assert!(text.iter().any(|l| l.ends_with("· 3 min read")), "{text:#?}");
+        assert_eq!(prepare(&article("")).reading_minutes(), 1);
+    }
+
+    #[test]
+    fn prepared_can_be_kept_in_state_and_sent_between_threads() {
+        fn assert_traits<T: Clone + std::fmt::Debug + PartialEq + Send + 'static>() {}
+        assert_traits::<Prepared>();
+        let a = article(SAMPLE_BODY);
+        let prepared = std::thread::spawn(move || prepare(&a)).join().unwrap();
+        assert_eq!(prepared.clone(), prepared);
+        assert_eq!(prepared.body().links, prepared.links());
     }
 }
