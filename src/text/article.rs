@@ -1,6 +1,11 @@
 //! A whole article as terminal lines: a header (title, feed, author, date, categories, reading
-//! time, link, enclosures), a rule, then the body. `tidings show` prints these lines and the
+//! time, link, attachments), a rule, then the body. `tidings show` prints these lines and the
 //! article pane draws them.
+//!
+//! Image enclosures are left out of the attachments: feeds attach the author's avatar or a
+//! thumbnail that way, and a picture the terminal cannot show is not worth a header line
+//! ([`Enclosure::is_image`](crate::domain::Enclosure::is_image)). Audio, video, documents and
+//! anything else are listed.
 //!
 //! The work is split in two so that a resize never parses HTML: [`prepare`] parses the body once
 //! (html5ever, on a worker thread if the caller likes) into a [`Prepared`] that holds everything
@@ -126,7 +131,7 @@ where
     if let Some(link) = &s.link {
         meta.push(link.clone());
     }
-    for e in &article.enclosures {
+    for e in article.enclosures.iter().filter(|e| !e.is_image()) {
         let mut text = format!("Attachment: {}", e.url);
         let details: Vec<String> = e.mime.iter().cloned().chain(e.length.map(human_size)).collect();
         if !details.is_empty() {
@@ -294,5 +299,35 @@ mod tests {
         let prepared = std::thread::spawn(move || prepare(&a)).join().unwrap();
         assert_eq!(prepared.clone(), prepared);
         assert_eq!(prepared.body().links, prepared.links());
+    }
+
+    #[test]
+    fn image_enclosures_are_not_listed_as_attachments() {
+        let mut a = article("<p>Body.</p>");
+        let enclosure = |url: &str, mime: Option<&str>| Enclosure {
+            url: url.into(),
+            mime: mime.map(Into::into),
+            length: None,
+        };
+        a.enclosures = vec![
+            enclosure("https://cdn.example/avatar.jpg", Some("image/jpeg")),
+            enclosure("https://cdn.example/episode.mp3", Some("audio/mpeg")),
+            enclosure("https://cdn.example/thumb.png?w=120", None),
+            enclosure("https://cdn.example/talk.mp4", Some("video/mp4")),
+            enclosure("https://cdn.example/slides.pdf", None),
+            enclosure("https://cdn.example/banner.webp", Some("IMAGE/WEBP")),
+        ];
+        let text: Vec<String> = render(&a, 100, &Utc).iter().map(Line::text).collect();
+        let attachments: Vec<&String> = text.iter().filter(|l| l.starts_with("Attachment: ")).collect();
+        assert_eq!(
+            attachments,
+            [
+                "Attachment: https://cdn.example/episode.mp3 (audio/mpeg)",
+                "Attachment: https://cdn.example/talk.mp4 (video/mp4)",
+                "Attachment: https://cdn.example/slides.pdf",
+            ],
+            "{text:#?}"
+        );
+        assert!(!text.iter().any(|l| l.contains("avatar") || l.contains("thumb") || l.contains("banner")));
     }
 }
