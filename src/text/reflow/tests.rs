@@ -320,6 +320,18 @@ fn rules_and_images() {
 }
 
 #[test]
+fn image_placeholders_do_not_run_into_text() {
+    let lines = lines_of("<p><img alt='Logo' src='x.png'>Today we ship.</p>", 40);
+    assert_eq!(texts(&lines), vec!["[image: Logo] Today we ship."]);
+    let lines = lines_of("<p>See<a href='https://e.com/'><img alt='Logo'></a>Today</p>", 40);
+    assert_eq!(texts(&lines)[0], "See [image: Logo] [1] Today");
+    // The link marker is the only span in the link's style besides the placeholder.
+    let linked: Vec<&str> =
+        lines[0].spans.iter().filter(|s| s.style.link.is_some()).map(|s| s.text.as_str()).collect();
+    assert_eq!(linked.concat(), "[image: Logo] [1]");
+}
+
+#[test]
 fn entities_and_line_breaks() {
     let lines = lines_of("<p>Tom &amp; Jerry&nbsp;&lt;3<br>next &eacute;t&eacute;</p>", 40);
     assert_eq!(texts(&lines), vec!["Tom & Jerry <3", "next été"]);
