@@ -4,6 +4,12 @@
 //! the width in terminal columns, whatever the input: prefixes and indentation are dropped when
 //! they would leave too little room, over-long words are cut, and a final check splits anything
 //! that still measures too wide.
+//!
+//! Preformatted code is never re-wrapped at spaces: its whitespace is kept exactly (tabs at
+//! 4-column stops). A code line wider than the width is cut at the width, and each further part
+//! goes on a line that starts with [`CODE_CONTINUATION`] (`↪ `, in the code style) so that a
+//! reader can tell a cut line from two lines of source. Lines of 3 columns get the arrow without
+//! its space, and lines of 1 or 2 columns are cut without a marker: there is no room for one.
 
 mod styled;
 mod table;
@@ -13,11 +19,14 @@ mod wrap;
 
 use unicode_width::UnicodeWidthStr;
 
-use super::html::{Block, Document, Style, image_label};
+use super::html::{Block, Document, Style, expand_tabs, image_label};
 use styled::Styled;
 
 /// Prefixes and indentation are kept only when they leave at least this many columns of text.
 const MIN_CONTENT: usize = 5;
+
+/// Starts every continuation of a code line cut at the width (see the module docs).
+pub const CODE_CONTINUATION: &str = "↪ ";
 
 /// Bullets by list nesting level (the last repeats).
 const BULLETS: [&str; 3] = ["• ", "◦ ", "▪ "];
@@ -234,21 +243,38 @@ fn prefixed(lines: Vec<Line>, first: &str, rest: &str, kind: fn(LineKind) -> Lin
         .collect()
 }
 
-/// Preformatted text: each source line kept as is, hard-wrapped at the width.
+/// Preformatted text: each source line kept as is, cut at the width, its continuations marked.
 fn code_lines(code: &str, width: usize) -> Vec<Line> {
     let style = Style { code: true, ..Style::default() };
+    let marker = continuation_marker(width);
+    let rest_width = width.saturating_sub(marker.width()).max(1);
+    let code = expand_tabs(code);
     let mut out = Vec::new();
     for source in code.split('\n') {
         let source = if width == 1 { wrap::narrow(source) } else { source.into() };
-        if source.is_empty() {
-            out.push(Line::new(LineKind::Code, Vec::new()));
-        }
-        for (range, _) in wrap::chunks(&source, width) {
-            let text = source[range].to_owned();
-            out.push(Line::new(LineKind::Code, vec![Span { text, style }]));
+        let first_end = wrap::chunks(&source, width).first().map_or(0, |(range, _)| range.end);
+        let (first, rest) = source.split_at(first_end);
+        let spans = if first.is_empty() { Vec::new() } else { vec![Span { text: first.to_owned(), style }] };
+        out.push(Line::new(LineKind::Code, spans));
+        for (range, _) in wrap::chunks(rest, rest_width) {
+            let mut spans = Vec::with_capacity(2);
+            if !marker.is_empty() {
+                spans.push(Span { text: marker.to_owned(), style });
+            }
+            spans.push(Span { text: rest[range].to_owned(), style });
+            out.push(Line::new(LineKind::Code, spans));
         }
     }
     out
+}
+
+/// The continuation marker that fits `width` columns with room left for code.
+fn continuation_marker(width: usize) -> &'static str {
+    match width {
+        0..=2 => "",
+        3 => CODE_CONTINUATION.trim_end(),
+        _ => CODE_CONTINUATION,
+    }
 }
 
 /// `Links:` and one `[n] url` entry per link, URLs wrapped under their text column.

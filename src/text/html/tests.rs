@@ -1,5 +1,4 @@
 use super::super::test_support::{SAMPLES, source_words};
-use super::walker::expand_tabs;
 use super::*;
 
 fn doc(html: &str) -> Document {

@@ -338,7 +338,7 @@ fn push_pre(el: ElementRef<'_>, out: &mut Builder) {
 }
 
 /// Expands tabs to 4-column stops, counting columns in display width.
-pub(super) fn expand_tabs(s: &str) -> String {
+pub(crate) fn expand_tabs(s: &str) -> String {
     use unicode_width::UnicodeWidthChar;
     if !s.contains('\t') {
         return s.to_owned();
