@@ -11,6 +11,7 @@
 //! reader can tell a cut line from two lines of source. Lines of 3 columns get the arrow without
 //! its space, and lines of 1 or 2 columns are cut without a marker: there is no room for one.
 
+mod code;
 mod styled;
 mod table;
 #[cfg(test)]
@@ -19,14 +20,13 @@ mod wrap;
 
 use unicode_width::UnicodeWidthStr;
 
-use super::html::{Block, Document, Style, expand_tabs, image_label};
+use super::html::{Block, Document, Style, image_label};
+pub use code::CODE_CONTINUATION;
+use code::code_lines;
 use styled::Styled;
 
 /// Prefixes and indentation are kept only when they leave at least this many columns of text.
 const MIN_CONTENT: usize = 5;
-
-/// Starts every continuation of a code line cut at the width (see the module docs).
-pub const CODE_CONTINUATION: &str = "↪ ";
 
 /// Bullets by list nesting level (the last repeats).
 const BULLETS: [&str; 3] = ["• ", "◦ ", "▪ "];
@@ -241,40 +241,6 @@ fn prefixed(lines: Vec<Line>, first: &str, rest: &str, kind: fn(LineKind) -> Lin
             Line::new(kind(line.kind), spans)
         })
         .collect()
-}
-
-/// Preformatted text: each source line kept as is, cut at the width, its continuations marked.
-fn code_lines(code: &str, width: usize) -> Vec<Line> {
-    let style = Style { code: true, ..Style::default() };
-    let marker = continuation_marker(width);
-    let rest_width = width.saturating_sub(marker.width()).max(1);
-    let code = expand_tabs(code);
-    let mut out = Vec::new();
-    for source in code.split('\n') {
-        let source = if width == 1 { wrap::narrow(source) } else { source.into() };
-        let first_end = wrap::chunks(&source, width).first().map_or(0, |(range, _)| range.end);
-        let (first, rest) = source.split_at(first_end);
-        let spans = if first.is_empty() { Vec::new() } else { vec![Span { text: first.to_owned(), style }] };
-        out.push(Line::new(LineKind::Code, spans));
-        for (range, _) in wrap::chunks(rest, rest_width) {
-            let mut spans = Vec::with_capacity(2);
-            if !marker.is_empty() {
-                spans.push(Span { text: marker.to_owned(), style });
-            }
-            spans.push(Span { text: rest[range].to_owned(), style });
-            out.push(Line::new(LineKind::Code, spans));
-        }
-    }
-    out
-}
-
-/// The continuation marker that fits `width` columns with room left for code.
-fn continuation_marker(width: usize) -> &'static str {
-    match width {
-        0..=2 => "",
-        3 => CODE_CONTINUATION.trim_end(),
-        _ => CODE_CONTINUATION,
-    }
 }
 
 /// `Links:` and one `[n] url` entry per link, URLs wrapped under their text column.
