@@ -1,6 +1,6 @@
-//! Runs every file of ../shared/corpus (or a directory given as the first argument, with its
-//! manifest.tsv) through tidings' parser and prints what happened, grouped by outcome: a tool for
-//! finding the kinds of feeds the parser still loses.
+//! Runs every file of ../shared/corpus (or a directory given as the first argument, or else in
+//! `TIDINGS_CORPUS`, with its manifest.tsv) through tidings' parser and prints what happened,
+//! grouped by outcome: a tool for finding the kinds of feeds the parser still loses.
 //!
 //! cargo run --release --example corpus_report [-- CORPUS_DIR] [--verbose]
 #![allow(clippy::unwrap_used, missing_docs)]
@@ -11,12 +11,20 @@ use std::path::PathBuf;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let verbose = args.iter().any(|a| a == "--verbose");
-    let dir = args
-        .iter()
-        .find(|a| !a.starts_with("--"))
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"), PathBuf::from);
-    let manifest =
-        std::fs::read_to_string(dir.join("manifest.tsv")).expect("a manifest.tsv in the corpus dir");
+    let dir = args.iter().find(|a| !a.starts_with("--")).map_or_else(
+        || match std::env::var_os("TIDINGS_CORPUS") {
+            Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+            _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+        },
+        PathBuf::from,
+    );
+    let manifest = match std::fs::read_to_string(dir.join("manifest.tsv")) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("corpus_report: cannot read {}: {e}", dir.join("manifest.tsv").display());
+            std::process::exit(1);
+        }
+    };
     let mut outcomes: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for row in manifest.lines().skip(1) {
         let cols: Vec<&str> = row.split('\t').collect();

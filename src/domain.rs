@@ -99,6 +99,34 @@ pub struct Enclosure {
     pub length: Option<u64>,
 }
 
+/// File name extensions taken to mean an image when an enclosure gives no MIME type.
+const IMAGE_EXTENSIONS: [&str; 7] = ["jpg", "jpeg", "png", "gif", "webp", "svg", "avif"];
+
+impl Enclosure {
+    /// Whether this is an image (feeds attach avatars and thumbnails this way): its MIME type is
+    /// `image/…`, or, when it gives none, its URL's path ends in a common image extension (jpg,
+    /// jpeg, png, gif, webp, svg, avif; any case, query and fragment ignored).
+    pub fn is_image(&self) -> bool {
+        match self.mime.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+            Some(mime) => mime.get(..6).is_some_and(|kind| kind.eq_ignore_ascii_case("image/")),
+            None => url_path_extension(&self.url)
+                .is_some_and(|ext| IMAGE_EXTENSIONS.iter().any(|image| ext.eq_ignore_ascii_case(image))),
+        }
+    }
+}
+
+/// The extension of the last segment of a URL's path (`png` for `https://h/a/b.png?s=64`), if it
+/// has one. A URL that does not parse is read as a path.
+fn url_path_extension(url: &str) -> Option<String> {
+    let path = match url::Url::parse(url.trim()) {
+        Ok(parsed) => parsed.path().to_owned(),
+        Err(_) => url.split(['?', '#']).next().unwrap_or_default().to_owned(),
+    };
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let (stem, extension) = name.rsplit_once('.')?;
+    (!stem.is_empty() && !extension.is_empty()).then(|| extension.to_owned())
+}
+
 /// A whole article: the summary plus what the article pane shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Article {
@@ -192,5 +220,55 @@ impl NewArticle {
     /// The date the entry carries: published, else updated.
     pub fn date(&self) -> Option<DateTime<Utc>> {
         self.published.or(self.updated)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enclosure(url: &str, mime: Option<&str>) -> Enclosure {
+        Enclosure { url: url.into(), mime: mime.map(Into::into), length: None }
+    }
+
+    #[test]
+    fn an_image_mime_type_makes_an_image() {
+        for mime in ["image/jpeg", "image/png", "IMAGE/WebP", " image/svg+xml; charset=utf-8"] {
+            assert!(enclosure("https://e.com/avatar", Some(mime)).is_image(), "{mime}");
+        }
+        for mime in ["audio/mpeg", "video/mp4", "application/pdf", "imagery/x", "text/image"] {
+            // The type decides, whatever the URL says.
+            assert!(!enclosure("https://e.com/cover.jpg", Some(mime)).is_image(), "{mime}");
+        }
+    }
+
+    #[test]
+    fn without_a_mime_type_the_url_extension_decides() {
+        for url in [
+            "https://e.com/a/photo.jpg",
+            "https://e.com/a/photo.JPEG?size=64",
+            "https://e.com/p.png#top",
+            "https://e.com/anim.gif",
+            "https://e.com/x.webp",
+            "https://e.com/logo.svg",
+            "https://e.com/new.avif",
+            "/relative/thumb.png?w=100",
+        ] {
+            assert!(enclosure(url, None).is_image(), "{url}");
+            assert!(enclosure(url, Some("  ")).is_image(), "{url} with a blank type");
+        }
+        for url in [
+            "https://e.com/episode.mp3",
+            "https://e.com/talk.mp4?t=1",
+            "https://e.com/paper.pdf",
+            "https://e.com/download",
+            "https://cdn.png/",
+            "https://e.com/.png",
+            "https://e.com/file.png/download",
+            "https://e.com/page?img=a.png",
+            "",
+        ] {
+            assert!(!enclosure(url, None).is_image(), "{url}");
+        }
     }
 }

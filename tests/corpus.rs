@@ -1,5 +1,8 @@
 //! Every feed file of ../shared/corpus goes through parse → normalise → store → show without a
 //! panic; the test prints how many produced at least one article.
+//!
+//! Without the corpus these tests skip and say so on stderr (`SKIPPED: …`, shown by a plain
+//! `cargo test`); under CI (`CI=true` or `CI=1`) a missing corpus is a failure instead.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -11,13 +14,13 @@ use tidings::config::RetentionConfig;
 use tidings::domain::{ArticleFilter, NewFeed};
 use tidings::store::FetchRecord;
 
+/// The tests' names, as the skip and failure messages give them.
+const PIPELINE_TEST: &str = "every_corpus_file_goes_through_the_pipeline_without_a_panic";
+const CDATA_TEST: &str = "the_cdata_fast_path_changes_no_parse_result";
+
 #[test]
 fn every_corpus_file_goes_through_the_pipeline_without_a_panic() {
-    let Some(dir) = common::corpus_dir() else {
-        // Said loudly rather than passing silently: CI has the corpus, so this never runs there.
-        eprintln!("SKIPPED: ../shared/corpus is absent; the corpus test did not run");
-        return;
-    };
+    let Some(dir) = common::corpus_dir_or_skip(PIPELINE_TEST) else { return };
     let manifest = std::fs::read_to_string(dir.join("manifest.tsv")).unwrap();
     let env = common::Env::new();
     let mut store = env.store();
@@ -44,8 +47,9 @@ fn every_corpus_file_goes_through_the_pipeline_without_a_panic() {
             let stored = store.articles(&filter, None, 100_000).unwrap();
             for summary in &stored {
                 let article = store.article(summary.id).unwrap().unwrap();
+                let prepared = tidings::text::article::prepare(&article);
                 for width in [80, 23] {
-                    let lines = tidings::text::article::render(&article, width, &offset);
+                    let lines = tidings::text::article::layout(&article, &prepared, width, &offset);
                     assert!(lines.iter().all(|l| l.width() <= width), "{path}: a line wider than {width}");
                 }
             }
@@ -92,10 +96,7 @@ fn has_item_elements(bytes: &[u8]) -> bool {
 /// The CDATA fast path (`feed::cdata`) must not change what any corpus file parses to.
 #[test]
 fn the_cdata_fast_path_changes_no_parse_result() {
-    let Some(dir) = common::corpus_dir() else {
-        eprintln!("SKIPPED: ../shared/corpus is absent; the fast-path equivalence test did not run");
-        return;
-    };
+    let Some(dir) = common::corpus_dir_or_skip(CDATA_TEST) else { return };
     let manifest = std::fs::read_to_string(dir.join("manifest.tsv")).unwrap();
     let (mut compared, mut rewritten) = (0, 0);
     for row in manifest.lines().skip(1) {
@@ -122,4 +123,62 @@ fn the_cdata_fast_path_changes_no_parse_result() {
     }
     println!("cdata fast path: {rewritten} files rewritten, {compared} parsed identically both ways");
     assert!(compared > 500, "the comparison covered too few files ({compared})");
+}
+
+#[test]
+fn the_ci_variable_is_read_as_documented() {
+    for yes in ["true", "TRUE", "True", "1", " true\n"] {
+        assert!(common::is_ci(Some(yes)), "{yes:?}");
+    }
+    for no in ["", "0", "false", "no", "yes", "10"] {
+        assert!(!common::is_ci(Some(no)), "{no:?}");
+    }
+    assert!(!common::is_ci(None));
+}
+
+#[test]
+fn a_missing_corpus_skips_outside_ci_and_fails_under_it() {
+    let path = std::path::Path::new("/nowhere/corpus");
+    let skipped = common::missing_corpus("some_test", path, false).unwrap();
+    assert!(skipped.starts_with("SKIPPED: some_test: "), "{skipped}");
+    assert!(skipped.contains("/nowhere/corpus"), "{skipped}");
+    let failure = common::missing_corpus("some_test", path, true).unwrap_err();
+    assert!(failure.starts_with("some_test: the test corpus is missing"), "{failure}");
+    assert!(failure.contains("/nowhere/corpus") && failure.contains("CI"), "{failure}");
+}
+
+/// Runs one corpus test of this very binary with the corpus pointed at an empty directory, the
+/// way a plain `cargo test` runs it (output captured): the skip must show on stderr, and under
+/// CI the test must fail with its message.
+#[test]
+fn a_missing_corpus_is_reported_by_a_plain_test_run() {
+    let empty = tempfile::tempdir().unwrap();
+    for test in [PIPELINE_TEST, CDATA_TEST] {
+        let run = |ci: Option<&str>| {
+            let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+            cmd.args(["--exact", test, "--test-threads=1"]).env("TIDINGS_CORPUS", empty.path());
+            match ci {
+                Some(value) => cmd.env("CI", value),
+                None => cmd.env_remove("CI"),
+            };
+            let out = cmd.output().unwrap();
+            let (stdout, stderr) = (
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            );
+            (out.status.success(), stdout, stderr)
+        };
+        let (ok, stdout, stderr) = run(None);
+        assert!(ok, "{test} without CI: {stdout}\n{stderr}");
+        assert!(stdout.contains("1 passed"), "{test} did not run: {stdout}");
+        assert!(stderr.contains(&format!("SKIPPED: {test}: the test corpus is absent")), "{test}: {stderr}");
+        for ci in ["true", "1"] {
+            let (ok, stdout, stderr) = run(Some(ci));
+            assert!(!ok, "{test} with CI={ci} passed: {stdout}\n{stderr}");
+            assert!(stdout.contains("the test corpus is missing"), "{test} with CI={ci}: {stdout}\n{stderr}");
+            assert!(!stderr.contains("SKIPPED"), "{test} with CI={ci}: {stderr}");
+        }
+        let (ok, stdout, _) = run(Some("false"));
+        assert!(ok, "{test} with CI=false: {stdout}");
+    }
 }

@@ -1,57 +1,71 @@
 //! A whole article as terminal lines: a header (title, feed, author, date, categories, reading
-//! time, link, enclosures), a rule, then the body. `tidings show` prints these lines and the
+//! time, link, attachments), a rule, then the body. `tidings show` prints these lines and the
 //! article pane draws them.
+//!
+//! Image enclosures are left out of the attachments: feeds attach the author's avatar or a
+//! thumbnail that way, and a picture the terminal cannot show is not worth a header line
+//! ([`Enclosure::is_image`](crate::domain::Enclosure::is_image)). Audio, video, documents and
+//! anything else are listed.
+//!
+//! The work is split in two so that a resize never parses HTML: [`prepare`] parses the body once
+//! (html5ever, on a worker thread if the caller likes) into a [`Prepared`] that holds everything
+//! that does not depend on the width, and [`layout`] wraps it to a width. [`render`] does both.
 
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::html::{Block, Document, Inline, Style};
 use super::reflow::{Line, LineKind, Span, reflow};
-use crate::domain::Article;
+use crate::domain::{Article, ArticleId};
 
 /// Words read per minute, for the reading-time estimate.
 const WORDS_PER_MINUTE: usize = 230;
 
-/// The article wrapped to `width` columns, with dates shown in `tz`.
-pub fn render<Tz: TimeZone>(article: &Article, width: usize, tz: &Tz) -> Vec<Line>
-where
-    Tz::Offset: std::fmt::Display,
-{
-    render_with_links(article, width, tz).0
-}
-
-/// [`render`], plus the body's numbered links (`links[0]` is `[1]`).
-pub fn render_with_links<Tz: TimeZone>(article: &Article, width: usize, tz: &Tz) -> (Vec<Line>, Vec<String>)
-where
-    Tz::Offset: std::fmt::Display,
-{
-    let prepared = prepare(article);
-    let lines = layout(article, &prepared, width, tz);
-    (lines, prepared.body.links)
-}
-
-/// An article's body parsed once (the expensive part), ready to be wrapped at any width.
+/// An article's body, parsed once: what [`layout`] needs besides the article and a width.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Prepared {
+    /// The article it was prepared from.
+    article: ArticleId,
+    /// The parsed body, with its numbered links.
     body: Document,
+    /// Minutes to read the body.
+    minutes: usize,
 }
 
 impl Prepared {
-    /// The body's numbered links, `links()[0]` is `[1]`.
+    /// The body's numbered links (`links()[0]` is `[1]`), the same at every width.
     pub fn links(&self) -> &[String] {
         &self.body.links
     }
+
+    /// The parsed body.
+    pub fn body(&self) -> &Document {
+        &self.body
+    }
+
+    /// The id of the article this was prepared from, so a caller can tell whether a prepared
+    /// body that arrives late still belongs to the article on screen.
+    pub fn article_id(&self) -> ArticleId {
+        self.article
+    }
+
+    /// Minutes to read the body, at least one.
+    pub fn reading_minutes(&self) -> usize {
+        self.minutes
+    }
 }
 
-/// Parses the article's body.
+/// Parses the article's body (content, else summary) once, resolving relative links against the
+/// article's own link.
 pub fn prepare(article: &Article) -> Prepared {
-    let body = super::html::parse(
-        article.body_html(),
-        article.summary.link.as_deref().and_then(|l| url::Url::parse(l).ok()).as_ref(),
-    );
-    Prepared { body }
+    let base = article.summary.link.as_deref().and_then(|l| url::Url::parse(l).ok());
+    let body = super::html::parse(article.body_html(), base.as_ref());
+    let minutes = reading_minutes(&body);
+    Prepared { article: article.summary.id, body, minutes }
 }
 
-/// The article wrapped to `width` columns from its prepared body: no HTML is parsed here.
+/// The article wrapped to `width` columns, with dates shown in `tz`: header, rule, body and the
+/// list of links. `prepared` must come from [`prepare`] on the same article; no HTML is parsed
+/// here. A width of 0 gives no lines.
 pub fn layout<Tz: TimeZone>(article: &Article, prepared: &Prepared, width: usize, tz: &Tz) -> Vec<Line>
 where
     Tz::Offset: std::fmt::Display,
@@ -59,11 +73,10 @@ where
     if width == 0 {
         return Vec::new();
     }
-    let body = &prepared.body;
-    let mut lines = header(article, body, width, tz);
+    let mut lines = header(article, prepared.minutes, width, tz);
     let rule_width = width.min(40);
     lines.push(Line { kind: LineKind::Rule, spans: vec![plain("─".repeat(rule_width))] });
-    let body_lines = reflow(body, width);
+    let body_lines = reflow(&prepared.body, width);
     if !body_lines.is_empty() {
         lines.push(Line { kind: LineKind::Blank, spans: Vec::new() });
         lines.extend(body_lines);
@@ -71,7 +84,30 @@ where
     lines
 }
 
-fn header<Tz: TimeZone>(article: &Article, body: &Document, width: usize, tz: &Tz) -> Vec<Line>
+/// The article wrapped to `width` columns, with dates shown in `tz` ([`prepare`], then
+/// [`layout`]).
+pub fn render<Tz: TimeZone>(article: &Article, width: usize, tz: &Tz) -> Vec<Line>
+where
+    Tz::Offset: std::fmt::Display,
+{
+    layout(article, &prepare(article), width, tz)
+}
+
+/// [`render`], plus the body's numbered links (`links[0]` is `[1]`). A width of 0 gives no lines
+/// and no links.
+pub fn render_with_links<Tz: TimeZone>(article: &Article, width: usize, tz: &Tz) -> (Vec<Line>, Vec<String>)
+where
+    Tz::Offset: std::fmt::Display,
+{
+    if width == 0 {
+        return (Vec::new(), Vec::new());
+    }
+    let prepared = prepare(article);
+    let lines = layout(article, &prepared, width, tz);
+    (lines, prepared.body.links)
+}
+
+fn header<Tz: TimeZone>(article: &Article, minutes: usize, width: usize, tz: &Tz) -> Vec<Line>
 where
     Tz::Offset: std::fmt::Display,
 {
@@ -87,7 +123,6 @@ where
     if let Some(updated) = article.updated.filter(|u| u.timestamp() - s.published.timestamp() > 60) {
         when.push_str(&format!(" (updated {})", local(updated, tz)));
     }
-    let minutes = reading_minutes(body);
     when.push_str(&format!(" · {minutes} min read"));
     meta.push(when);
     if !article.categories.is_empty() {
@@ -96,7 +131,7 @@ where
     if let Some(link) = &s.link {
         meta.push(link.clone());
     }
-    for e in &article.enclosures {
+    for e in article.enclosures.iter().filter(|e| !e.is_image()) {
         let mut text = format!("Attachment: {}", e.url);
         let details: Vec<String> = e.mime.iter().cloned().chain(e.length.map(human_size)).collect();
         if !details.is_empty() {
@@ -207,5 +242,92 @@ mod tests {
             assert!(render(&a, width, &Utc).iter().all(|l| l.width() <= width), "width {width}");
         }
         assert!(render(&a, 0, &Utc).is_empty());
+    }
+
+    /// A body with a bit of everything the reflow distinguishes.
+    const SAMPLE_BODY: &str = "<h2>Section</h2><p>Intro with a <a href='/one'>link</a> and \
+        <b>bold</b> <i>words</i>, then 日本語のテキスト.</p><blockquote><p>A quote that wraps \
+        over a few lines at narrow widths.</p></blockquote><ul><li>first</li><li>second \
+        <a href='https://e.com/two'>two</a></li></ul><pre>fn main() {\n\tprintln!(\"hi\");\n}</pre>\
+        <p><img alt='A chart'></p><table><tr><th>Name</th><th>Value</th></tr>\
+        <tr><td>a</td><td>1</td></tr></table>";
+
+    #[test]
+    fn layout_at_any_width_equals_render() {
+        let a = article(SAMPLE_BODY);
+        let prepared = prepare(&a);
+        let tz = chrono::FixedOffset::east_opt(5 * 3600 + 1800).unwrap();
+        for width in [0, 1, 2, 7, 23, 40, 61, 80, 120] {
+            let laid_out = layout(&a, &prepared, width, &tz);
+            assert_eq!(laid_out, render(&a, width, &tz), "width {width}");
+            let (lines, links) = render_with_links(&a, width, &tz);
+            assert_eq!(lines, laid_out, "width {width}");
+            if width > 0 {
+                assert_eq!(links, prepared.links(), "width {width}");
+            }
+        }
+        assert!(layout(&a, &prepared, 40, &tz).len() > 20, "the sample is laid out in full");
+        assert_eq!(prepared.links(), ["https://news.example.com/one", "https://e.com/two"]);
+        assert_eq!(prepared.article_id(), ArticleId(1));
+    }
+
+    #[test]
+    fn layout_reads_the_prepared_body_not_the_html() {
+        let mut a = article("<p>The prepared words.</p>");
+        let prepared = prepare(&a);
+        a.content_html = Some("<p>Changed after preparing.</p>".into());
+        let text: Vec<String> = layout(&a, &prepared, 40, &Utc).iter().map(Line::text).collect();
+        assert!(text.contains(&"The prepared words.".to_owned()), "{text:#?}");
+        assert!(!text.iter().any(|l| l.contains("Changed")), "{text:#?}");
+    }
+
+    #[test]
+    fn prepared_keeps_the_reading_time() {
+        let a = article(&format!("<p>{}</p>", "word ".repeat(WORDS_PER_MINUTE * 2 + 1)));
+        let prepared = prepare(&a);
+        assert_eq!(prepared.reading_minutes(), 3);
+        let text: Vec<String> = layout(&a, &prepared, 80, &Utc).iter().map(Line::text).collect();
+        assert!(text.iter().any(|l| l.ends_with("· 3 min read")), "{text:#?}");
+        assert_eq!(prepare(&article("")).reading_minutes(), 1);
+    }
+
+    #[test]
+    fn prepared_can_be_kept_in_state_and_sent_between_threads() {
+        fn assert_traits<T: Clone + std::fmt::Debug + PartialEq + Send + 'static>() {}
+        assert_traits::<Prepared>();
+        let a = article(SAMPLE_BODY);
+        let prepared = std::thread::spawn(move || prepare(&a)).join().unwrap();
+        assert_eq!(prepared.clone(), prepared);
+        assert_eq!(prepared.body().links, prepared.links());
+    }
+
+    #[test]
+    fn image_enclosures_are_not_listed_as_attachments() {
+        let mut a = article("<p>Body.</p>");
+        let enclosure = |url: &str, mime: Option<&str>| Enclosure {
+            url: url.into(),
+            mime: mime.map(Into::into),
+            length: None,
+        };
+        a.enclosures = vec![
+            enclosure("https://cdn.example/avatar.jpg", Some("image/jpeg")),
+            enclosure("https://cdn.example/episode.mp3", Some("audio/mpeg")),
+            enclosure("https://cdn.example/thumb.png?w=120", None),
+            enclosure("https://cdn.example/talk.mp4", Some("video/mp4")),
+            enclosure("https://cdn.example/slides.pdf", None),
+            enclosure("https://cdn.example/banner.webp", Some("IMAGE/WEBP")),
+        ];
+        let text: Vec<String> = render(&a, 100, &Utc).iter().map(Line::text).collect();
+        let attachments: Vec<&String> = text.iter().filter(|l| l.starts_with("Attachment: ")).collect();
+        assert_eq!(
+            attachments,
+            [
+                "Attachment: https://cdn.example/episode.mp3 (audio/mpeg)",
+                "Attachment: https://cdn.example/talk.mp4 (video/mp4)",
+                "Attachment: https://cdn.example/slides.pdf",
+            ],
+            "{text:#?}"
+        );
+        assert!(!text.iter().any(|l| l.contains("avatar") || l.contains("thumb") || l.contains("banner")));
     }
 }

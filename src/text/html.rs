@@ -16,6 +16,7 @@ use url::Url;
 
 use builder::Builder;
 use walker::Walker;
+pub(crate) use walker::expand_tabs;
 
 /// An article body as blocks, plus the links its text refers to.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -4,7 +4,14 @@
 //! the width in terminal columns, whatever the input: prefixes and indentation are dropped when
 //! they would leave too little room, over-long words are cut, and a final check splits anything
 //! that still measures too wide.
+//!
+//! Preformatted code is never re-wrapped at spaces: its whitespace is kept exactly (tabs at
+//! 4-column stops). A code line wider than the width is cut at the width, and each further part
+//! goes on a line that starts with [`CODE_CONTINUATION`] (`↪ `, in the code style) so that a
+//! reader can tell a cut line from two lines of source. Lines of 3 columns get the arrow without
+//! its space, and lines of 1 or 2 columns are cut without a marker: there is no room for one.
 
+mod code;
 mod styled;
 mod table;
 #[cfg(test)]
@@ -14,6 +21,8 @@ mod wrap;
 use unicode_width::UnicodeWidthStr;
 
 use super::html::{Block, Document, Style, image_label};
+pub use code::CODE_CONTINUATION;
+use code::code_lines;
 use styled::Styled;
 
 /// Prefixes and indentation are kept only when they leave at least this many columns of text.
@@ -232,23 +241,6 @@ fn prefixed(lines: Vec<Line>, first: &str, rest: &str, kind: fn(LineKind) -> Lin
             Line::new(kind(line.kind), spans)
         })
         .collect()
-}
-
-/// Preformatted text: each source line kept as is, hard-wrapped at the width.
-fn code_lines(code: &str, width: usize) -> Vec<Line> {
-    let style = Style { code: true, ..Style::default() };
-    let mut out = Vec::new();
-    for source in code.split('\n') {
-        let source = if width == 1 { wrap::narrow(source) } else { source.into() };
-        if source.is_empty() {
-            out.push(Line::new(LineKind::Code, Vec::new()));
-        }
-        for (range, _) in wrap::chunks(&source, width) {
-            let text = source[range].to_owned();
-            out.push(Line::new(LineKind::Code, vec![Span { text, style }]));
-        }
-    }
-    out
 }
 
 /// `Links:` and one `[n] url` entry per link, URLs wrapped under their text column.

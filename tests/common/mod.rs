@@ -101,8 +101,63 @@ pub fn rss(title: &str, items: &[(&str, &str)]) -> String {
     s
 }
 
-/// The shared corpus directory, if present.
+/// Where the shared corpus is looked for: `TIDINGS_CORPUS` when set, else `../shared/corpus`
+/// beside the checkout.
+pub fn corpus_path() -> PathBuf {
+    match std::env::var_os("TIDINGS_CORPUS") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+    }
+}
+
+/// The shared corpus directory, if present (it holds `manifest.tsv`).
 pub fn corpus_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let dir = corpus_path();
     dir.join("manifest.tsv").is_file().then_some(dir)
+}
+
+/// The corpus for the test named `test`, or `None` when the test should skip: absent corpus,
+/// not under CI. Under CI (see [`is_ci`]) an absent corpus fails the test instead. Every test
+/// that reads the corpus starts with this.
+///
+/// The skip is written to the process's stderr handle rather than with `eprintln!`: the test
+/// harness captures `print!`/`eprint!` output of passing tests, so only a direct write shows up
+/// under a plain `cargo test`.
+pub fn corpus_dir_or_skip(test: &str) -> Option<PathBuf> {
+    if let Some(dir) = corpus_dir() {
+        return Some(dir);
+    }
+    let ci = is_ci(std::env::var("CI").ok().as_deref());
+    match missing_corpus(test, &corpus_path(), ci) {
+        Ok(skipped) => {
+            // A failed write to stderr leaves nowhere better to report it.
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{skipped}\n").as_bytes());
+            None
+        }
+        Err(failure) => panic!("{failure}"),
+    }
+}
+
+/// Whether a value of the `CI` variable means a CI run: `true` (any case) or `1`.
+pub fn is_ci(value: Option<&str>) -> bool {
+    value.map(str::trim).is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
+}
+
+/// What the test named `test` does when the corpus is absent from `path`: outside CI, skip with
+/// the `SKIPPED: …` line returned; under CI, fail with the message returned as the error.
+pub fn missing_corpus(test: &str, path: &Path, ci: bool) -> Result<String, String> {
+    if ci {
+        Err(format!(
+            "{test}: the test corpus is missing ({} has no manifest.tsv) and CI is set, so this \
+             fails rather than skips: put the corpus at ../shared/corpus beside the checkout, or \
+             point TIDINGS_CORPUS at it",
+            path.display()
+        ))
+    } else {
+        Ok(format!(
+            "SKIPPED: {test}: the test corpus is absent ({} has no manifest.tsv); this test did \
+             not run (under CI=true it fails)",
+            path.display()
+        ))
+    }
 }

@@ -1,4 +1,9 @@
 //! Collecting inline text into paragraphs, collapsing whitespace the way a browser does.
+//!
+//! An image placeholder (`[image: alt]`) stands where a browser would draw a picture, so it is
+//! set apart from text that touches it (`<img alt=Logo>Today` reads `[image: Logo] Today`),
+//! except before closing and after opening punctuation (`([image: chart]).`). A space that is
+//! already there is not doubled.
 
 use std::borrow::Cow;
 
@@ -36,6 +41,11 @@ impl Builder {
             Cow::Borrowed(raw)
         };
         let cleaned = clean_text(&raw);
+        if let Some(&Piece::Image { style: image, .. }) = self.pending.last()
+            && cleaned.chars().next().is_some_and(space_after_image)
+        {
+            self.push_space(between(image, style));
+        }
         let mut at_space = self.at_space();
         let mut text = String::with_capacity(cleaned.len());
         for c in cleaned.chars() {
@@ -71,8 +81,18 @@ impl Builder {
         self.pending.push(Piece::Text(Inline { text: "\n".to_owned(), style }));
     }
 
-    /// Adds an inline image.
+    /// Adds an inline image, after a space if text or another image touches it.
     pub(super) fn push_image(&mut self, alt: String, style: Style) {
+        let before = match self.pending.last() {
+            Some(Piece::Text(last)) => {
+                last.text.chars().next_back().is_some_and(space_before_image).then_some(last.style)
+            }
+            Some(Piece::Image { style, .. }) => Some(*style),
+            None => None,
+        };
+        if let Some(before) = before {
+            self.push_space(between(before, style));
+        }
         self.pushed += 1;
         self.pending.push(Piece::Image { alt, style });
     }
@@ -116,6 +136,11 @@ impl Builder {
         self.blocks
     }
 
+    /// Adds a space of its own (it shows nothing, so it does not count as pushed).
+    fn push_space(&mut self, style: Style) {
+        self.pending.push(Piece::Text(Inline { text: " ".to_owned(), style }));
+    }
+
     /// Whether the text so far ends in a space or a line break (or there is none).
     fn at_space(&self) -> bool {
         match self.pending.last() {
@@ -123,6 +148,35 @@ impl Builder {
             Some(Piece::Text(t)) => t.text.ends_with([' ', '\n']),
             Some(Piece::Image { .. }) => false,
         }
+    }
+}
+
+/// Punctuation that is not parted from an image placeholder it touches: closing marks after it,
+/// opening marks before it.
+const CLOSING: &[char] = &[
+    '.', ',', ';', ':', '!', '?', ')', ']', '}', '»', '\u{201d}', '\u{2019}', '…', '。', '，', '、', '）',
+    '」', '』',
+];
+const OPENING: &[char] = &['(', '[', '{', '«', '\u{201c}', '\u{2018}', '（', '「', '『'];
+
+/// Whether text starting with `next` right after an image placeholder needs a space first.
+pub(super) fn space_after_image(next: char) -> bool {
+    !next.is_whitespace() && !CLOSING.contains(&next)
+}
+
+/// Whether text ending with `previous` right before an image placeholder needs a space after it.
+pub(super) fn space_before_image(previous: char) -> bool {
+    !previous.is_whitespace() && !OPENING.contains(&previous)
+}
+
+/// The style of a space between two pieces: only what both have (a link only when it is the
+/// same link), so a space is never underlined as part of a link it is not in.
+fn between(a: Style, b: Style) -> Style {
+    Style {
+        bold: a.bold && b.bold,
+        italic: a.italic && b.italic,
+        code: a.code && b.code,
+        link: a.link.filter(|_| a.link == b.link),
     }
 }
 

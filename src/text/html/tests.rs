@@ -1,5 +1,4 @@
 use super::super::test_support::{SAMPLES, source_words};
-use super::walker::expand_tabs;
 use super::*;
 
 fn doc(html: &str) -> Document {
@@ -168,6 +167,57 @@ fn inline_and_linked_images_stay_in_text() {
             Block::Paragraph(vec![styled("[image: y]", link(1))]),
         ]
     );
+}
+
+#[test]
+fn an_image_touching_text_is_set_apart_by_one_space() {
+    let one = |html: &str| doc(html).blocks;
+    let para = |s: &str| vec![Block::Paragraph(vec![text(s)])];
+    assert_eq!(one("<p><img alt=\"Logo\" src=\"x.png\">Today we…</p>"), para("[image: Logo] Today we…"));
+    assert_eq!(one("<p>Intro<img alt=x>more</p>"), para("Intro [image: x] more"));
+    // Spaces already there are not doubled, however they are written.
+    assert_eq!(one("<p>Intro <img alt=x> more</p>"), para("Intro [image: x] more"));
+    assert_eq!(one("<p>Intro\n  <img alt=x>\n\t more</p>"), para("Intro [image: x] more"));
+    assert_eq!(one("<p>Intro&nbsp;<img alt=x>&nbsp;more</p>"), para("Intro\u{a0}[image: x]\u{a0}more"));
+    assert_eq!(
+        one("<p>a<br><img alt=x><br>b</p>")[0],
+        Block::Paragraph(vec![text("a"), text("\n"), text("[image: x]"), text("\n"), text("b"),])
+    );
+    // Punctuation hugs it as it would a word.
+    assert_eq!(
+        one("<p>(see <img alt=chart>). Then<img>, “<img alt=q>”</p>"),
+        para("(see [image: chart]). Then [image], “[image: q]”")
+    );
+    // Across elements; the space takes only the style both sides share.
+    assert_eq!(
+        one("<p><b>bold<img alt=x></b>Next</p>"),
+        vec![Block::Paragraph(vec![styled("bold [image: x]", BOLD), text(" Next"),])]
+    );
+    assert_eq!(
+        one("<p><a href='http://e.com/1'><img alt=a></a><a href='http://e.com/2'><img alt=b></a>Text</p>"),
+        vec![Block::Paragraph(vec![
+            styled("[image: a]", link(1)),
+            text(" "),
+            styled("[image: b]", link(2)),
+            text(" Text"),
+        ])]
+    );
+    // Images on their own are still image blocks.
+    assert_eq!(
+        one("<p><img alt=a><img alt=b></p>"),
+        vec![Block::Image { alt: "a".to_owned() }, Block::Image { alt: "b".to_owned() },]
+    );
+}
+
+#[test]
+fn images_in_flat_text_are_set_apart_too() {
+    assert_eq!(
+        doc("<pre>a<img alt=x>b\n<img alt=y> c</pre>").blocks,
+        vec![Block::Code("a [image: x] b\n[image: y] c".to_owned())]
+    );
+    // Past the nesting limit the text is read flat, with the same spacing.
+    let deep = format!("{}a<img alt=x>b{}", "<span>".repeat(150), "</span>".repeat(150));
+    assert_eq!(doc(&deep).plain_text(), "a [image: x] b");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use scraper::{ElementRef, Node};
 use url::Url;
 
 use super::super::sanitize::{clean_text, single_line};
-use super::builder::Builder;
+use super::builder::{Builder, space_after_image, space_before_image};
 use super::{Block, Inline, Style, image_label};
 
 /// Elements nested deeper than this are read as plain text, without recursion.
@@ -338,7 +338,7 @@ fn push_pre(el: ElementRef<'_>, out: &mut Builder) {
 }
 
 /// Expands tabs to 4-column stops, counting columns in display width.
-pub(super) fn expand_tabs(s: &str) -> String {
+pub(crate) fn expand_tabs(s: &str) -> String {
     use unicode_width::UnicodeWidthChar;
     if !s.contains('\t') {
         return s.to_owned();
@@ -365,10 +365,12 @@ pub(super) fn expand_tabs(s: &str) -> String {
     out
 }
 
-/// The text under `el` as written (line breaks for `<br>`, labels for images), walked without
-/// recursion so that absurdly deep markup cannot exhaust the stack.
+/// The text under `el` as written (line breaks for `<br>`, labels for images, set apart from text
+/// that touches them as in paragraphs), walked without recursion so that absurdly deep markup
+/// cannot exhaust the stack.
 fn flat_text(el: ElementRef<'_>) -> String {
     let mut out = String::new();
+    let mut after_image = false;
     let mut stack = vec![el.children()];
     while let Some(top) = stack.last_mut() {
         let Some(node) = top.next() else {
@@ -376,11 +378,26 @@ fn flat_text(el: ElementRef<'_>) -> String {
             continue;
         };
         match node.value() {
-            Node::Text(text) => out.push_str(text),
+            Node::Text(text) => {
+                if after_image && text.chars().next().is_some_and(space_after_image) {
+                    out.push(' ');
+                }
+                after_image &= text.is_empty();
+                out.push_str(text);
+            }
             Node::Element(element) => match classify(element.name()) {
                 Kind::Skip => {}
-                Kind::Break => out.push('\n'),
-                Kind::Image => out.push_str(&image_label(&alt_text(element))),
+                Kind::Break => {
+                    out.push('\n');
+                    after_image = false;
+                }
+                Kind::Image => {
+                    if out.chars().next_back().is_some_and(space_before_image) {
+                        out.push(' ');
+                    }
+                    out.push_str(&image_label(&alt_text(element)));
+                    after_image = true;
+                }
                 _ => stack.push(node.children()),
             },
             _ => {}
