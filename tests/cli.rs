@@ -337,3 +337,29 @@ fn importing_a_file_with_nothing_to_import_fails() {
     let again = env.run_ok(&["import", urls.to_str().unwrap()]);
     assert!(again.contains("0 added, 1 already there, 0 rejected"), "{again}");
 }
+
+#[test]
+fn tags_match_whatever_their_case() {
+    let server = TestServer::start();
+    let env = Env::new();
+    server.set("/a.xml", Route::feed(rss("A", &[("a1", "One"), ("a2", "Two")])));
+    server.set("/b.xml", Route::feed(rss("B", &[("b1", "Three")])));
+    server.set("/c.xml", Route::feed(rss("C", &[("c1", "Four")])));
+    env.run_ok(&["add", &server.url("/a.xml"), "--tag", "Tech"]);
+    env.run_ok(&["add", &server.url("/b.xml"), "--tag", "tech", "--tag", "TECH"]);
+    env.run_ok(&["add", &server.url("/c.xml"), "--tag", "news"]);
+    env.run_ok(&["add", &server.url("/a.xml"), "--tag", "tEcH"]);
+    let feeds = json(&env.run_ok(&["feeds", "--json"]));
+    let tags: Vec<&Value> = feeds.iter().map(|f| &f["tags"]).collect();
+    assert_eq!(
+        tags,
+        [&serde_json::json!(["Tech"]), &serde_json::json!(["Tech"]), &serde_json::json!(["news"])]
+    );
+    for spelling in ["TECH", "tech", "Tech"] {
+        let tagged = json(&env.run_ok(&["articles", "--tag", spelling, "--json"]));
+        assert_eq!(tagged.len(), 3, "--tag {spelling}");
+    }
+    let exported = env.run_ok(&["export"]);
+    assert_eq!(exported.matches("<outline text=\"Tech\"").count(), 1, "{exported}");
+    assert!(!exported.contains("\"tech\""), "{exported}");
+}
