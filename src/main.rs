@@ -20,8 +20,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("tidings: {e:#}");
-            tracing::error!("{e:#}");
+            let message = one_line(&e);
+            eprintln!("tidings: {message}");
+            tracing::error!("{message}");
             exit_code(&e)
         }
     }
@@ -49,6 +50,23 @@ fn init_logging(paths: &Paths) {
         .with_ansi(false)
         .with_env_filter(filter)
         .try_init();
+}
+
+/// The error and its causes on one line, each said once: a cause whose text the line already
+/// holds (an error that shows its source in its own message) is left out.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 fn exit_code(e: &anyhow::Error) -> ExitCode {

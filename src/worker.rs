@@ -469,7 +469,12 @@ async fn subscribe(
 /// Whether a subscription failed because the server could not be reached at all.
 fn unreachable(e: &SubscribeError) -> bool {
     use crate::feed::fetch::FetchError;
-    matches!(e, SubscribeError::Fetch { source: FetchError::Connect(_) | FetchError::Timeout(_), .. })
+    let offline =
+        |error: &FetchError| matches!(error, FetchError::Unreachable { .. } | FetchError::Timeout { .. });
+    match e {
+        SubscribeError::Fetch { error, .. } | SubscribeError::NoScheme { error, .. } => offline(error),
+        _ => false,
+    }
 }
 
 /// The indexer: takes in new articles, then older ones, in small transactions at low priority;

@@ -144,9 +144,14 @@ fn refresh_list_show_and_mark_across_processes() {
         "a failed feed does not fail the run: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("2 feeds, 2 new articles, 1 failed"), "{stderr}");
-    assert!(stderr.contains("HTTP 500"), "one line per feed when not a terminal: {stderr}");
+    assert_eq!(stdout, "2 feeds, 2 new articles, 1 failed\n", "the totals are the output");
+    assert!(!stderr.contains("new articles"), "progress only on stderr: {stderr}");
+    assert!(
+        stderr.contains("the server answered 500 Internal Server Error"),
+        "one line per feed when not a terminal: {stderr}"
+    );
 
     let feeds = json(&env.run_ok(&["feeds", "--json"]));
     let keys: Vec<&str> = feeds[0].as_object().unwrap().keys().map(String::as_str).collect();
@@ -195,12 +200,166 @@ fn refresh_list_show_and_mark_across_processes() {
     env.cmd().args(["show", "999999"]).assert().code(1);
 
     // A second refresh: the state persists and nothing is new.
-    let out = env.cmd().arg("refresh").output().unwrap();
-    assert!(String::from_utf8(out.stderr).unwrap().contains("2 feeds, 0 new articles, 1 failed"));
+    let again = env.run_ok(&["refresh", "-q"]);
+    assert_eq!(again, "2 feeds, 0 new articles, 1 failed\n");
     let starred = json(&env.run_ok(&["articles", "--starred", "--json"]));
     assert_eq!(starred.len(), 1);
 
     let removed = env.run_ok(&["remove", &server.url("/daily.xml")]);
     assert!(removed.contains("2 articles deleted"), "{removed}");
     assert!(json(&env.run_ok(&["articles", "--json"])).is_empty());
+}
+
+/// A loopback port nothing listens on (bound, then released).
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// Runs `tidings args`, expects exit code 1, returns stderr.
+fn fails(env: &Env, args: &[&str]) -> String {
+    let out = env.cmd().args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "tidings {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn a_failed_add_is_one_sentence_said_once() {
+    let server = TestServer::start();
+    let env = Env::new();
+    let port = closed_port();
+    let refused = format!("http://127.0.0.1:{port}/feed.xml");
+    let stderr = fails(&env, &["add", &refused]);
+    assert_eq!(stderr, format!("tidings: {refused}: cannot reach 127.0.0.1:{port}: connection refused\n"));
+
+    let missing = server.url("/missing.xml");
+    let stderr = fails(&env, &["add", &missing]);
+    assert_eq!(stderr, format!("tidings: {missing}: the server answered 404 Not Found\n"));
+    assert_eq!(stderr.matches("404").count(), 1, "{stderr}");
+
+    env.config("[refresh]\ntimeout = 1\n");
+    let mut stall = Route::feed(Vec::new());
+    stall.stall = true;
+    server.set("/hangs.xml", stall);
+    let hangs = server.url("/hangs.xml");
+    let started = std::time::Instant::now();
+    let stderr = fails(&env, &["add", &hangs]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(15));
+    assert_eq!(stderr, format!("tidings: {hangs}: no answer from {} within 1 s\n", server.addrs[0]));
+
+    for noise in ["client error", "(Connect)", "error sending request", "os error"] {
+        assert!(!stderr.contains(noise), "{noise}: {stderr}");
+    }
+    assert!(json(&env.run_ok(&["feeds", "--json"])).is_empty(), "nothing was subscribed");
+}
+
+#[test]
+fn feeds_shows_the_recorded_sentence() {
+    let env = Env::new();
+    let port = closed_port();
+    let url = format!("http://127.0.0.1:{port}/feed.xml");
+    env.run_ok(&["add", "--no-fetch", &url]);
+    let totals = env.run_ok(&["refresh"]);
+    assert_eq!(totals, "1 feed, 0 new articles, 1 failed\n");
+    env.run_ok(&["refresh"]);
+    let listing = env.run_ok(&["feeds"]);
+    let sentence = format!("cannot reach 127.0.0.1:{port}: connection refused (2 failures in a row)");
+    assert!(listing.contains(&sentence), "{listing}");
+    assert_eq!(listing.matches("connection refused").count(), 1, "{listing}");
+    let feeds = json(&env.run_ok(&["feeds", "--json"]));
+    assert_eq!(feeds[0]["last_error"], format!("cannot reach 127.0.0.1:{port}: connection refused"));
+}
+
+#[test]
+fn an_address_without_a_scheme_tries_https_then_http() {
+    let server = TestServer::start();
+    let env = Env::new();
+    server.set("/feed.xml", Route::feed(rss("Plain", &[("p1", "Over plain HTTP")])));
+    let typed = format!("{}/feed.xml", server.addrs[0]);
+    let out = env.run_ok(&["add", &typed]);
+    let url = server.url("/feed.xml");
+    assert!(out.contains(&format!("Subscribed to “Plain” — {url} (id 1), 1 article\n")), "{out}");
+    assert!(
+        out.contains("No scheme given: used http://, since https:// did not work: "),
+        "says which: {out}"
+    );
+    let feeds = json(&env.run_ok(&["feeds", "--json"]));
+    assert_eq!(feeds[0]["url"], url, "the address that worked is stored");
+    assert_eq!(server.hits("/feed.xml").len(), 1);
+
+    // Both fail to connect: the message says both were tried.
+    let port = closed_port();
+    let stderr = fails(&env, &["add", &format!("127.0.0.1:{port}/x.xml")]);
+    assert_eq!(
+        stderr,
+        format!(
+            "tidings: 127.0.0.1:{port}/x.xml: cannot reach 127.0.0.1:{port}: connection refused \
+             (tried https:// and http://)\n"
+        )
+    );
+
+    // Without fetching, https:// is assumed.
+    let out = env.run_ok(&["add", "--no-fetch", "lwn.example"]);
+    assert!(out.starts_with("Subscribed to https://lwn.example/ (id 2)"), "{out}");
+    assert!(out.contains("assumed https://"), "{out}");
+}
+
+#[test]
+fn importing_a_file_with_nothing_to_import_fails() {
+    let env = Env::new();
+    let cases = [
+        ("empty.txt", ""),
+        ("page.html", "<!doctype html><html><head><title>Hi</title></head><body><p>Hello</p></body></html>"),
+        (
+            "folders.opml",
+            "<?xml version=\"1.0\"?><opml version=\"2.0\"><head/><body>\
+             <outline text=\"Tech\"><outline text=\"No feed here\" htmlUrl=\"https://a.example/\"/></outline>\
+             </body></opml>",
+        ),
+    ];
+    for (name, text) in cases {
+        std::fs::write(env.file(name), text).unwrap();
+        let path = env.file(name);
+        let stderr = fails(&env, &["import", path.to_str().unwrap()]);
+        assert!(
+            stderr.starts_with(&format!(
+                "tidings: nothing to import from {}: no feed addresses found",
+                path.display()
+            )),
+            "{name}: {stderr}"
+        );
+        assert!(stderr.contains("OPML") && stderr.contains("newsboat urls"), "names the formats: {stderr}");
+    }
+    // A list whose every feed is already there is a success.
+    std::fs::write(env.file("urls"), "https://a.example/feed\n").unwrap();
+    let urls = env.file("urls");
+    env.run_ok(&["import", urls.to_str().unwrap()]);
+    let again = env.run_ok(&["import", urls.to_str().unwrap()]);
+    assert!(again.contains("0 added, 1 already there, 0 rejected"), "{again}");
+}
+
+#[test]
+fn tags_match_whatever_their_case() {
+    let server = TestServer::start();
+    let env = Env::new();
+    server.set("/a.xml", Route::feed(rss("A", &[("a1", "One"), ("a2", "Two")])));
+    server.set("/b.xml", Route::feed(rss("B", &[("b1", "Three")])));
+    server.set("/c.xml", Route::feed(rss("C", &[("c1", "Four")])));
+    env.run_ok(&["add", &server.url("/a.xml"), "--tag", "Tech"]);
+    env.run_ok(&["add", &server.url("/b.xml"), "--tag", "tech", "--tag", "TECH"]);
+    env.run_ok(&["add", &server.url("/c.xml"), "--tag", "news"]);
+    env.run_ok(&["add", &server.url("/a.xml"), "--tag", "tEcH"]);
+    let feeds = json(&env.run_ok(&["feeds", "--json"]));
+    let tags: Vec<&Value> = feeds.iter().map(|f| &f["tags"]).collect();
+    assert_eq!(
+        tags,
+        [&serde_json::json!(["Tech"]), &serde_json::json!(["Tech"]), &serde_json::json!(["news"])]
+    );
+    for spelling in ["TECH", "tech", "Tech"] {
+        let tagged = json(&env.run_ok(&["articles", "--tag", spelling, "--json"]));
+        assert_eq!(tagged.len(), 3, "--tag {spelling}");
+    }
+    let exported = env.run_ok(&["export"]);
+    assert_eq!(exported.matches("<outline text=\"Tech\"").count(), 1, "{exported}");
+    assert!(!exported.contains("\"tech\""), "{exported}");
 }

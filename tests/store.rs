@@ -339,3 +339,53 @@ fn the_index_follows_changes_and_deletions() {
     store.remove_feed(feed_id).unwrap();
     assert_eq!(search(&store, "glaciers"), 0);
 }
+
+fn tagged(store: &mut Store, url: &str, tags: &[&str], articles: usize) -> tidings::domain::FeedId {
+    let now = Utc::now();
+    let tags = tags.iter().map(ToString::to_string).collect();
+    let id = store.add_feed(&NewFeed { url: url.into(), title: None, tags }, now).unwrap().id;
+    let entries =
+        (0..articles).map(|i| entry(&format!("{url}#{i}"), &format!("Item {i}"), "Text", 1)).collect();
+    let feed: PreparedFeed = ParsedFeed { entries, ..ParsedFeed::default() }.into();
+    store.ingest(id, &FetchRecord::default(), &feed, &RetentionConfig::default(), now).unwrap();
+    id
+}
+
+#[test]
+fn tags_are_one_tag_whatever_their_case() {
+    let env = Env::new();
+    let mut store = env.store();
+    let a = tagged(&mut store, "https://a.example/feed", &["Tech", "Été"], 2);
+    let b = tagged(&mut store, "https://b.example/feed", &["tech", "TECH", "ÉTÉ"], 3);
+    let c = tagged(&mut store, "https://c.example/feed", &["news"], 1);
+    // Adding a tag a feed has in another case adds nothing.
+    store
+        .add_feed(
+            &NewFeed { url: "https://a.example/feed".into(), title: None, tags: vec!["tECH".into()] },
+            Utc::now(),
+        )
+        .unwrap();
+    for id in [a, b] {
+        assert_eq!(store.feed(id).unwrap().unwrap().tags, vec!["Tech", "Été"], "first-seen spelling");
+    }
+    assert_eq!(store.feed(c).unwrap().unwrap().tags, vec!["news"]);
+    assert_eq!(store.tags().unwrap(), vec!["news", "Tech", "Été"]);
+    assert_eq!(
+        store.tag_counts().unwrap(),
+        vec![("news".to_string(), 1), ("Tech".to_string(), 5), ("Été".to_string(), 5)]
+    );
+    // Filters ignore ASCII case in SQL; find_tag also folds non-ASCII letters.
+    let by_tag = |tag: &str| {
+        let filter = ArticleFilter { tag: Some(tag.into()), ..ArticleFilter::default() };
+        (store.articles(&filter, None, 100).unwrap().len(), store.counts(&filter).unwrap())
+    };
+    assert_eq!(by_tag("TECH"), (5, (5, 5)));
+    assert_eq!(by_tag("tech"), (5, (5, 5)));
+    assert_eq!(store.find_tag("tEcH").unwrap().as_deref(), Some("Tech"));
+    assert_eq!(store.find_tag("été").unwrap().as_deref(), Some("Été"));
+    assert_eq!(store.find_tag("nothing").unwrap(), None);
+    // Export writes one folder per tag.
+    let opml = tidings::feed::opml::write(&store.feeds().unwrap(), Utc::now());
+    assert_eq!(opml.matches("<outline text=\"Tech\"").count(), 1, "{opml}");
+    assert!(!opml.to_lowercase().contains("category=\"tech,tech"), "{opml}");
+}

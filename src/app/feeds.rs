@@ -106,7 +106,7 @@ pub fn feed_refreshed(s: &mut State, result: &FeedResult, fx: &mut Vec<Effect>) 
 pub fn finished(s: &mut State, summary: &Summary, fx: &mut Vec<Effect>) {
     s.refreshing = false;
     s.status.refresh = None;
-    let mut text = summary_text(summary);
+    let mut text = summary.to_string();
     if summary.failed > 0 {
         text.push_str(" — M says why");
         s.messages.note(Severity::Warning, text, s.now);
@@ -118,21 +118,6 @@ pub fn finished(s: &mut State, summary: &Summary, fx: &mut Vec<Effect>) {
     if let Some(next) = s.refresh_queued.take() {
         refresh(s, next, fx);
     }
-}
-
-/// "3 feeds, 1 new article, 1 failed".
-fn summary_text(s: &Summary) -> String {
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let mut text = format!(
-        "{}, {}, {} failed",
-        plural(s.feeds, "feed", "feeds"),
-        plural(s.new, "new article", "new articles"),
-        s.failed
-    );
-    if s.skipped > 0 {
-        text.push_str(&format!(", {} skipped", s.skipped));
-    }
-    text
 }
 
 /// `S` on the welcome screen: the starter feeds (each is fetched first; only those that
@@ -158,7 +143,7 @@ pub fn subscribed(s: &mut State, results: &[(NewFeed, SubscribeOutcome)], fx: &m
         fx.push(Effect::LoadSidebar);
         list::reload(s, fx);
     }
-    if let [(asked, outcome)] = results {
+    if let [(_, outcome)] = results {
         match outcome {
             SubscribeOutcome::Subscribed { title, created: true, new, others, .. } => {
                 let mut text =
@@ -172,17 +157,16 @@ pub fn subscribed(s: &mut State, results: &[(NewFeed, SubscribeOutcome)], fx: &m
                 s.info(text);
             }
             SubscribeOutcome::Subscribed { title, .. } => s.info(format!("Already subscribed to “{title}”")),
-            SubscribeOutcome::Failed { reason, .. } => {
-                s.error(format!("Cannot subscribe to {}: {reason}", asked.url));
-            }
+            // The reason names the address.
+            SubscribeOutcome::Failed { reason, .. } => s.error(format!("Cannot subscribe: {reason}")),
         }
         return;
     }
     let mut unreachable = 0;
-    for (asked, outcome) in results {
+    for (_, outcome) in results {
         if let SubscribeOutcome::Failed { reason, unreachable: u } = outcome {
             unreachable += usize::from(*u);
-            s.messages.detail(Severity::Warning, format!("{}: {reason}", asked.url), s.now);
+            s.messages.detail(Severity::Warning, reason.clone(), s.now);
         }
     }
     let failed = results.len() - ok;

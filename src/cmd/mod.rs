@@ -48,7 +48,7 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
         Some(Command::Import { file }) => subscribe::import(ctx, &mut out, &file),
         Some(Command::Export) => subscribe::export(ctx, &mut out),
         Some(Command::Feeds { json }) => read::feeds(ctx, &mut out, json),
-        Some(Command::Refresh { feeds, quiet }) => refresh::run(ctx, &feeds, quiet),
+        Some(Command::Refresh { feeds, quiet }) => refresh::run(ctx, &mut out, &feeds, quiet),
         Some(Command::Articles(args)) => read::articles(ctx, &mut out, &args),
         Some(Command::Mark(args)) => read::mark(ctx, &mut out, &args),
         Some(Command::Show { id, width }) => read::show(ctx, &mut out, id, width),

@@ -76,13 +76,12 @@ fn status(f: &Feed) -> String {
 pub(super) fn articles(ctx: &Context, out: &mut Out, args: &ArticlesArgs) -> Result<()> {
     let store = ctx.open_store()?;
     let feed = args.feed.as_deref().map(|f| resolve_feed(&store, f)).transpose()?;
-    let filter = ArticleFilter {
-        feed,
-        tag: args.tag.clone(),
-        unread: args.unread,
-        starred: args.starred,
-        search: None,
+    // Tags match ignoring case: use the stored spelling (an unknown tag matches nothing).
+    let tag = match &args.tag {
+        Some(t) => Some(store.find_tag(t)?.unwrap_or_else(|| t.clone())),
+        None => None,
     };
+    let filter = ArticleFilter { feed, tag, unread: args.unread, starred: args.starred, search: None };
     let page = store.articles(&filter, None, args.limit)?;
     if args.json {
         return out.json(&page);

@@ -1,4 +1,5 @@
-//! `refresh`: progress on stderr (a bar on a terminal, a line per feed otherwise), then totals.
+//! `refresh`: progress on stderr (a bar on a terminal, a line per feed otherwise), then the
+//! totals line on stdout.
 
 use std::io::IsTerminal;
 
@@ -6,10 +7,10 @@ use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use tokio::sync::mpsc;
 
-use super::{Context, resolve_feed, runtime};
+use super::{Context, Out, resolve_feed, runtime};
 use crate::refresh::{self, FeedResult, Outcome, Selection, Summary};
 
-pub(super) fn run(ctx: &Context, names: &[String], quiet: bool) -> Result<()> {
+pub(super) fn run(ctx: &Context, out: &mut Out, names: &[String], quiet: bool) -> Result<()> {
     let store = ctx.open_store()?;
     let (targets, selection) = if names.is_empty() {
         (store.fetch_targets(None)?, Selection::All)
@@ -19,7 +20,7 @@ pub(super) fn run(ctx: &Context, names: &[String], quiet: bool) -> Result<()> {
     };
     if targets.is_empty() {
         eprintln!("No subscriptions yet: add one with `tidings add URL` or `tidings import FILE`.");
-        return Ok(());
+        return out.line(Summary::default().to_string());
     }
     let total = targets.len();
     let (tx, rx) = mpsc::unbounded_channel();
@@ -29,23 +30,8 @@ pub(super) fn run(ctx: &Context, names: &[String], quiet: bool) -> Result<()> {
     // The sender is gone once `run` returns, so the printer finishes.
     let _ = rt.block_on(printer);
     let (_, summary) = result?;
-    eprintln!("{}", totals(&summary));
-    Ok(())
-}
-
-/// `N feeds, M new articles, K failed` (and skipped ones, if any).
-fn totals(s: &Summary) -> String {
-    let mut line = format!(
-        "{} feeds, {} new article{}, {} failed",
-        s.feeds,
-        s.new,
-        if s.new == 1 { "" } else { "s" },
-        s.failed
-    );
-    if s.skipped > 0 {
-        line.push_str(&format!(", {} skipped", s.skipped));
-    }
-    line
+    // Progress went to stderr; the totals are the command's output.
+    out.line(summary.to_string())
 }
 
 async fn report(mut rx: mpsc::UnboundedReceiver<FeedResult>, total: usize, quiet: bool) {
@@ -88,17 +74,4 @@ fn describe(r: &FeedResult, done: usize, total: usize) -> String {
         Outcome::Failed(why) => format!("FAILED    {why}"),
     };
     format!("[{done:>width$}/{total}] {}  {what}", r.url)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn totals_line() {
-        let s = Summary { feeds: 3, new: 1, failed: 1, skipped: 0, unchanged: 1 };
-        assert_eq!(totals(&s), "3 feeds, 1 new article, 1 failed");
-        let s = Summary { feeds: 3, new: 0, failed: 0, skipped: 2, unchanged: 1 };
-        assert_eq!(totals(&s), "3 feeds, 0 new articles, 0 failed, 2 skipped");
-    }
 }

@@ -3,42 +3,57 @@
 use std::io::Read;
 use std::path::Path;
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use chrono::Utc;
 
 use super::{Context, Out, resolve_feed, runtime};
 use crate::domain::NewFeed;
-use crate::feed::fetch::{Fetcher, parse_http_url};
+use crate::feed::fetch::Fetcher;
 use crate::feed::opml;
 use crate::feed::subscriptions::ListFormat;
+use crate::subscribe::{Address, SubscribeError};
 
 pub(super) fn add(
     ctx: &Context,
     out: &mut Out,
-    url: &str,
+    input: &str,
     title: Option<String>,
     tags: Vec<String>,
     no_fetch: bool,
 ) -> Result<()> {
-    let url = parse_http_url(url)?.to_string();
     let title = title.map(|t| crate::text::sanitize::single_line(&t)).filter(|t| !t.is_empty());
-    let mut store = ctx.open_store()?;
     if no_fetch {
+        let address = Address::parse(input)
+            .map_err(|error| SubscribeError::Fetch { url: input.trim().to_string(), error })?;
+        let url = address.preferred().to_string();
+        let mut store = ctx.open_store()?;
         let added = store.add_feed(&NewFeed { url: url.clone(), title, tags }, Utc::now())?;
         let verb = if added.created { "Subscribed to" } else { "Already subscribed to" };
-        return out.line(format!("{verb} {url} (id {})", added.id));
+        out.line(format!("{verb} {url} (id {})", added.id))?;
+        if matches!(address, Address::SchemeLess { .. }) {
+            out.line("No scheme given: assumed https:// (not checked: --no-fetch).")?;
+        }
+        return Ok(());
     }
+    let mut store = ctx.open_store()?;
     let fetcher = Fetcher::new(&ctx.config.refresh)?;
-    let mut found = runtime()?.block_on(crate::subscribe::find_feed(&fetcher, &url))?;
-    let (feed_url, others) = (found.url.clone(), std::mem::take(&mut found.others));
+    let mut found = runtime()?.block_on(crate::subscribe::find_feed(&fetcher, input))?;
+    let (feed_url, others, guessed) =
+        (found.url.clone(), std::mem::take(&mut found.others), found.guessed.take());
     let done = crate::subscribe::store_found(&mut store, found, title, tags, &ctx.config.retention)?;
     if done.created {
         out.line(format!(
-            "Subscribed to “{}” — {feed_url} (id {}), {} articles",
-            done.title, done.id, done.new
+            "Subscribed to “{}” — {feed_url} (id {}), {} article{}",
+            done.title,
+            done.id,
+            done.new,
+            if done.new == 1 { "" } else { "s" }
         ))?;
     } else {
         out.line(format!("Already subscribed to “{}” — {feed_url} (id {})", done.title, done.id))?;
+    }
+    if let Some(guessed) = guessed {
+        out.line(guessed.to_string())?;
     }
     if !others.is_empty() {
         out.line("The page also advertises:")?;
@@ -65,19 +80,31 @@ pub(super) fn remove(ctx: &Context, out: &mut Out, spec: &str) -> Result<()> {
 
 pub(super) fn import(ctx: &Context, out: &mut Out, file: &Path) -> Result<()> {
     let bytes = read_input(file)?;
+    let name =
+        if file.as_os_str() == "-" { "standard input".to_string() } else { file.display().to_string() };
     let mut store = ctx.open_store()?;
     let crate::subscribe::Imported { format, added, present, rejected } =
         crate::subscribe::import(&mut store, &bytes)?;
     for r in &rejected {
-        eprintln!("{}:{}: rejected {}: {}", file.display(), r.line, r.what, r.reason);
+        eprintln!("{name}:{}: rejected {}: {}", r.line, r.what, r.reason);
+    }
+    if added + present == 0 {
+        let refused = match rejected.len() {
+            0 => String::new(),
+            1 => " (1 entry rejected)".to_string(),
+            n => format!(" ({n} entries rejected)"),
+        };
+        bail!(
+            "nothing to import from {name}: no feed addresses found{refused}; \
+             tidings reads OPML 1.0/2.0 (outlines with xmlUrl) and newsboat urls files (one URL a line)"
+        );
     }
     let kind = match format {
         ListFormat::Opml => "OPML",
         ListFormat::NewsboatUrls => "newsboat urls",
     };
     out.line(format!(
-        "Imported {} ({kind}): {added} added, {present} already there, {} rejected",
-        file.display(),
+        "Imported {name} ({kind}): {added} added, {present} already there, {} rejected",
         rejected.len()
     ))?;
     if added > 0 {

@@ -9,6 +9,8 @@ use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use url::Url;
 
+use tracing::warn;
+
 use super::pool::{BufferPool, PooledBuf};
 use crate::config::{Proxy, RefreshConfig};
 
@@ -16,14 +18,15 @@ use crate::config::{Proxy, RefreshConfig};
 const ACCEPT: &str = "application/atom+xml, application/rss+xml, application/feed+json, application/json;q=0.9, \
      application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.5, */*;q=0.1";
 
-/// Why a fetch failed. Each message says what happened in words a user can act on.
+/// Why a fetch failed: one sentence a user can act on. The full error chain behind a network
+/// failure goes to the log, never into the message.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
-    /// The URL cannot be fetched at all.
-    #[error("invalid URL: {0}")]
+    /// The address cannot be fetched at all (the message says why; the caller names the URL).
+    #[error("{0}")]
     BadUrl(String),
     /// The server answered with an error status.
-    #[error("HTTP {status}{}", reason.as_deref().map(|r| format!(" {r}")).unwrap_or_default())]
+    #[error("the server answered {}", status_text(*status, reason.as_deref(), *retry_after))]
     Status {
         /// The status code.
         status: u16,
@@ -36,23 +39,60 @@ pub enum FetchError {
     #[error("redirect loop: {0} was visited twice")]
     RedirectLoop(String),
     /// More redirects than allowed.
-    #[error("too many redirects (more than {0})")]
+    #[error("too many redirects (more than {0}, refresh.max_redirects)")]
     TooManyRedirects(u8),
     /// A redirect status without a usable Location.
-    #[error("HTTP {0} redirect without a valid Location header")]
+    #[error("the server answered {0} (a redirect) without a valid Location header")]
     BadRedirect(u16),
     /// The body is bigger than the configured cap.
     #[error("response larger than the {0} limit (refresh.max_body)")]
     TooLarge(crate::config::ByteSize),
-    /// No answer in time.
-    #[error("timed out ({0})")]
-    Timeout(String),
-    /// Could not connect (DNS, refused, TLS …).
-    #[error("cannot connect: {0}")]
-    Connect(String),
-    /// Anything else on the wire.
-    #[error("network error: {0}")]
-    Network(String),
+    /// No (complete) answer in time.
+    #[error("no answer from {host} within {secs} s")]
+    Timeout {
+        /// The host (and port, if the URL names one).
+        host: String,
+        /// The limit that ran out (refresh.connect_timeout or refresh.timeout).
+        secs: u64,
+    },
+    /// No connection could be made.
+    #[error("cannot reach {host}: {why}")]
+    Unreachable {
+        /// The host (and port, if the URL names one).
+        host: String,
+        /// Why.
+        why: ConnectFailure,
+    },
+    /// The connection was made but TLS could not be set up.
+    #[error("TLS handshake with {host} failed: {reason}")]
+    Tls {
+        /// The host (and port, if the URL names one).
+        host: String,
+        /// A short reason.
+        reason: String,
+    },
+    /// The connection failed after it was made (reset, broken body …).
+    #[error("the connection to {host} failed: {detail}")]
+    Network {
+        /// The host (and port, if the URL names one).
+        host: String,
+        /// A short reason.
+        detail: String,
+    },
+}
+
+/// Why no connection could be made to a host.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConnectFailure {
+    /// The host name does not resolve.
+    #[error("the name does not resolve (check the address or the network)")]
+    NoSuchHost,
+    /// Nothing listens on that port.
+    #[error("connection refused")]
+    Refused,
+    /// Anything else, in a few words.
+    #[error("{0}")]
+    Other(String),
 }
 
 impl FetchError {
@@ -62,6 +102,40 @@ impl FetchError {
             Self::Status { status, .. } => Some(*status),
             _ => None,
         }
+    }
+
+    /// True when no HTTP exchange happened because no usable connection could be made
+    /// (refused, TLS failure, timeout, …), but the name did resolve: another scheme may work.
+    pub fn could_not_connect(&self) -> bool {
+        match self {
+            Self::Unreachable { why, .. } => *why != ConnectFailure::NoSuchHost,
+            Self::Tls { .. } | Self::Timeout { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+/// `404 Not Found`, `503 Service Unavailable; retrying after 14:05`.
+fn status_text(status: u16, reason: Option<&str>, retry_after: Option<DateTime<Utc>>) -> String {
+    let mut text = status.to_string();
+    if let Some(reason) = reason {
+        text.push(' ');
+        text.push_str(reason);
+    }
+    if let Some(at) = retry_after {
+        text.push_str("; retrying after ");
+        text.push_str(&local_clock(at, chrono::Local::now()));
+    }
+    text
+}
+
+/// A time as the user's clock shows it: `14:05` today, `2026-11-28 14:05` on another day.
+fn local_clock(at: DateTime<Utc>, now: DateTime<chrono::Local>) -> String {
+    let local = at.with_timezone(&chrono::Local);
+    if local.date_naive() == now.date_naive() {
+        local.format("%H:%M").to_string()
+    } else {
+        local.format("%Y-%m-%d %H:%M").to_string()
     }
 }
 
@@ -123,6 +197,7 @@ pub struct Fetcher {
     client: reqwest::Client,
     max_body: crate::config::ByteSize,
     max_redirects: u8,
+    connect_timeout: Duration,
     timeout: Duration,
     budget: Arc<tokio::sync::Semaphore>,
     buffers: Arc<BufferPool>,
@@ -145,17 +220,23 @@ impl Fetcher {
         match &cfg.proxy {
             Some(Proxy::None) => builder = builder.no_proxy(),
             Some(Proxy::Url(url)) => {
-                let proxy =
-                    reqwest::Proxy::all(url).map_err(|e| FetchError::BadUrl(format!("proxy {url}: {e}")))?;
+                let proxy = reqwest::Proxy::all(url).map_err(|e| {
+                    warn!(proxy = %url, error = %chain(&e), "unusable proxy");
+                    FetchError::BadUrl(format!("the proxy {url} is not usable: {}", root_message(&e)))
+                })?;
                 builder = builder.proxy(proxy);
             }
             None => {}
         }
-        let client = builder.build().map_err(|e| FetchError::Network(describe(&e)))?;
+        let client = builder.build().map_err(|e| {
+            warn!(error = %chain(&e), "cannot build the HTTP client");
+            FetchError::Network { host: "any host".into(), detail: root_message(&e) }
+        })?;
         Ok(Self {
             client,
             max_body: cfg.max_body,
             max_redirects: cfg.max_redirects,
+            connect_timeout: cfg.connect_timeout(),
             timeout: cfg.timeout(),
             budget: Arc::new(tokio::sync::Semaphore::new(BODY_BUDGET_KIB as usize)),
             buffers: BufferPool::new(2 * cfg.concurrency.get(), 4 << 20),
@@ -201,7 +282,7 @@ impl Fetcher {
         if let Some(lm) = validators.last_modified.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
             req = req.header(header::IF_MODIFIED_SINCE, lm);
         }
-        req.send().await.map_err(|e| self.classify(&e))
+        req.send().await.map_err(|e| self.classify(&e, url))
     }
 
     async fn finish(
@@ -242,7 +323,7 @@ impl Fetcher {
             let kib = (expected / 1024).clamp(64, u64::from(BODY_SHARE_MAX_KIB)) as u32;
             budget = Arc::clone(&self.budget).acquire_many_owned(kib).await.ok();
             body = self.buffers.take(expected as usize);
-            while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(&e))? {
+            while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(&e, &url))? {
                 if body.len() as u64 + chunk.len() as u64 > cap {
                     return Err(FetchError::TooLarge(self.max_body));
                 }
@@ -260,27 +341,145 @@ impl Fetcher {
         })
     }
 
-    fn classify(&self, e: &reqwest::Error) -> FetchError {
-        let text = describe(e);
-        if e.is_timeout() {
-            FetchError::Timeout(format!("no complete answer within {} s", self.timeout.as_secs()))
-        } else if e.is_connect() {
-            FetchError::Connect(text)
-        } else {
-            FetchError::Network(text)
-        }
+    /// One sentence for a failed request; the whole chain goes to the log.
+    fn classify(&self, e: &reqwest::Error, url: &Url) -> FetchError {
+        let host = host_label(url);
+        let connecting = e.is_connect();
+        let error = match cause(e, connecting) {
+            Cause::Timeout => {
+                let limit = if connecting { self.connect_timeout } else { self.timeout };
+                FetchError::Timeout { host, secs: limit.as_secs() }
+            }
+            Cause::NoSuchHost => FetchError::Unreachable { host, why: ConnectFailure::NoSuchHost },
+            Cause::Refused => FetchError::Unreachable { host, why: ConnectFailure::Refused },
+            Cause::Tls(reason) => FetchError::Tls { host, reason },
+            Cause::Other(detail) if connecting => {
+                FetchError::Unreachable { host, why: ConnectFailure::Other(detail) }
+            }
+            Cause::Other(detail) => FetchError::Network { host, detail },
+        };
+        warn!(url = %url, error = %chain(e), "fetch failed: {error}");
+        error
     }
 }
 
-/// Parses a URL we are willing to fetch: absolute http or https.
+/// How a URL's server is named in messages: the host, with the port when the URL gives one.
+fn host_label(url: &Url) -> String {
+    let host = url.host_str().unwrap_or("the server");
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    }
+}
+
+/// What a network error comes down to, read from its source chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Cause {
+    /// The name did not resolve.
+    NoSuchHost,
+    /// The connection was refused.
+    Refused,
+    /// A time limit ran out.
+    Timeout,
+    /// TLS failed (only while connecting), with a short reason.
+    Tls(String),
+    /// Anything else: the innermost message.
+    Other(String),
+}
+
+/// Classifies an error by walking its source chain (and the errors wrapped inside `io::Error`s,
+/// whose `source()` skips them). `connecting` says the failure happened before any HTTP
+/// exchange; only then can invalid data mean a failed TLS handshake.
+fn cause(err: &(dyn std::error::Error + 'static), connecting: bool) -> Cause {
+    let links = links(err);
+    let kinds: Vec<std::io::ErrorKind> =
+        links.iter().filter_map(|e| e.downcast_ref::<std::io::Error>()).map(std::io::Error::kind).collect();
+    let texts: Vec<String> = links.iter().map(|e| e.to_string().to_lowercase()).collect();
+    let said = |words: &[&str]| texts.iter().any(|t| words.iter().any(|w| t.contains(w)));
+    if kinds.contains(&std::io::ErrorKind::ConnectionRefused) {
+        Cause::Refused
+    } else if kinds.contains(&std::io::ErrorKind::TimedOut) || said(&["timed out", "deadline has elapsed"]) {
+        Cause::Timeout
+    } else if said(&[
+        "dns error",
+        "error resolving dns",
+        "failed to lookup address",
+        "name or service not known",
+        "nodename nor servname",
+        "no address associated",
+        "temporary failure in name resolution",
+    ]) {
+        Cause::NoSuchHost
+    } else if connecting
+        && (kinds.contains(&std::io::ErrorKind::InvalidData) || said(&["tls", "certificate", "handshake"]))
+    {
+        let reason = root_message(err);
+        if reason.contains("InvalidContentType") || reason.contains("corrupt message") {
+            Cause::Tls("the server does not speak TLS on this port (try http://)".into())
+        } else {
+            Cause::Tls(reason)
+        }
+    } else {
+        Cause::Other(root_message(err))
+    }
+}
+
+/// Every error in the chain, outermost first. An `io::Error` that wraps another error is
+/// followed into the wrapped one (its own `source()` skips it, going to the wrapped one's
+/// source), so a TLS error inside two `io::Error`s is seen.
+fn links<'a>(err: &'a (dyn std::error::Error + 'static)) -> Vec<&'a (dyn std::error::Error + 'static)> {
+    let mut out = vec![err];
+    let mut current = err;
+    while out.len() < 32 {
+        let wrapped = current
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .map(|inner| inner as &(dyn std::error::Error + 'static));
+        match wrapped.or_else(|| current.source()) {
+            Some(next) => {
+                out.push(next);
+                current = next;
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// The innermost message of the chain, without the OS error number: usually the one that
+/// says what actually happened ("Connection reset by peer").
+fn root_message(err: &(dyn std::error::Error + 'static)) -> String {
+    let deepest = links(err).last().map_or_else(|| err.to_string(), ToString::to_string);
+    let text = match deepest.find(" (os error ") {
+        Some(at) => deepest[..at].to_string(),
+        None => deepest,
+    };
+    if text.is_empty() { err.to_string() } else { text }
+}
+
+/// The whole chain on one line, each message once: for the log.
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for link in links(err) {
+        let msg = link.to_string();
+        if !parts.iter().any(|p| p.contains(&msg)) {
+            parts.push(msg);
+        }
+    }
+    parts.join(": ")
+}
+
+/// Parses a URL we are willing to fetch: absolute http or https. The error does not repeat
+/// the URL; the caller names it.
 pub fn parse_http_url(url: &str) -> Result<Url, FetchError> {
-    let parsed = Url::parse(url.trim()).map_err(|e| FetchError::BadUrl(format!("{url}: {e}")))?;
+    let parsed =
+        Url::parse(url.trim()).map_err(|e| FetchError::BadUrl(format!("not a web address ({e})")))?;
     match parsed.scheme() {
         "http" | "https" if parsed.host().is_some() => Ok(parsed),
-        "http" | "https" => Err(FetchError::BadUrl(format!("{url}: no host"))),
-        other => {
-            Err(FetchError::BadUrl(format!("{url}: scheme `{other}` is not supported (use http or https)")))
-        }
+        "http" | "https" => Err(FetchError::BadUrl("the address has no host name".into())),
+        other => Err(FetchError::BadUrl(format!(
+            "only http:// and https:// addresses can be fetched, not `{other}:`"
+        ))),
     }
 }
 
@@ -301,24 +500,6 @@ fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<DateTime<Utc>>
     Some(at.min(now + chrono::Duration::days(7)))
 }
 
-/// The whole error chain in one line: reqwest's top message alone rarely says what happened.
-fn describe(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = cur {
-        let msg = err.to_string();
-        if !parts.iter().any(|p| p.contains(&msg)) {
-            parts.push(msg);
-        }
-        cur = err.source();
-    }
-    // The first part repeats the URL, which the caller already shows.
-    if parts.len() > 1 && parts[0].starts_with("error sending request") {
-        parts.remove(0);
-    }
-    parts.join(": ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,6 +514,123 @@ mod tests {
         assert_eq!(retry_after(&h, now).map(|t| t.timestamp()), Some(1_445_412_480));
         h.insert(header::RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&h, now), None);
+    }
+
+    /// A link of a hand-made error chain.
+    #[derive(Debug)]
+    struct Link(&'static str, Option<Box<dyn std::error::Error + Send + Sync>>);
+
+    impl std::fmt::Display for Link {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Link {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+        }
+    }
+
+    /// reqwest's shape: request error → client error (Connect) → `what` → `cause`.
+    fn connect_chain(what: &'static str, cause: std::io::Error) -> Link {
+        Link(
+            "error sending request for url (https://example.org/)",
+            Some(Box::new(Link("client error (Connect)", Some(Box::new(Link(what, Some(Box::new(cause)))))))),
+        )
+    }
+
+    #[test]
+    fn a_name_that_does_not_resolve_is_named_as_such() {
+        // As hyper-util and reqwest report a failed getaddrinfo.
+        let gai = std::io::Error::other("failed to lookup address information: Name or service not known");
+        let err = connect_chain("dns error", gai);
+        assert_eq!(cause(&err, true), Cause::NoSuchHost);
+        let shown =
+            FetchError::Unreachable { host: "nonexist.invalid".into(), why: ConnectFailure::NoSuchHost };
+        assert_eq!(
+            shown.to_string(),
+            "cannot reach nonexist.invalid: the name does not resolve (check the address or the network)"
+        );
+        assert!(!shown.could_not_connect(), "http:// would not resolve either");
+        // The message alone is enough, whatever wraps it.
+        let bare = Link(
+            "error resolving DNS",
+            Some(Box::new(std::io::Error::other("Temporary failure in name resolution"))),
+        );
+        assert_eq!(cause(&bare, true), Cause::NoSuchHost);
+    }
+
+    #[test]
+    fn refused_timed_out_and_reset_connections() {
+        let refused = connect_chain("tcp connect error", std::io::ErrorKind::ConnectionRefused.into());
+        assert_eq!(cause(&refused, true), Cause::Refused);
+        let timed_out = Link("error sending request", Some(Box::new(Link("operation timed out", None))));
+        assert_eq!(cause(&timed_out, false), Cause::Timeout);
+        let io_timeout = connect_chain("tcp connect error", std::io::ErrorKind::TimedOut.into());
+        assert_eq!(cause(&io_timeout, true), Cause::Timeout);
+        let reset = Link(
+            "error decoding response body",
+            Some(Box::new(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "Connection reset by peer (os error 104)",
+            ))),
+        );
+        assert_eq!(cause(&reset, false), Cause::Other("Connection reset by peer".into()));
+    }
+
+    #[test]
+    fn tls_failures_are_found_inside_wrapped_io_errors() {
+        // tokio-rustls wraps the rustls error in an io::Error, which hyper wraps in another;
+        // io::Error::source() skips the inner one.
+        let inner = std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            Link("received corrupt message of type InvalidContentType", None),
+        );
+        let err = Link("client error (Connect)", Some(Box::new(std::io::Error::other(inner))));
+        assert_eq!(
+            cause(&err, true),
+            Cause::Tls("the server does not speak TLS on this port (try http://)".into())
+        );
+        let cert = std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            Link("invalid peer certificate: UnknownIssuer", None),
+        );
+        let err = Link("client error (Connect)", Some(Box::new(cert)));
+        assert_eq!(cause(&err, true), Cause::Tls("invalid peer certificate: UnknownIssuer".into()));
+        // Bad data after the connection was made is no handshake failure.
+        let body = Link(
+            "error decoding response body",
+            Some(Box::new(std::io::Error::new(std::io::ErrorKind::InvalidData, "corrupt deflate stream"))),
+        );
+        assert_eq!(cause(&body, false), Cause::Other("corrupt deflate stream".into()));
+    }
+
+    #[test]
+    fn status_messages_are_one_sentence() {
+        let e = FetchError::Status { status: 404, reason: Some("Not Found".into()), retry_after: None };
+        assert_eq!(e.to_string(), "the server answered 404 Not Found");
+        assert!(!e.could_not_connect(), "an answer: another scheme is not tried");
+        let refused = FetchError::Unreachable { host: "127.0.0.1:9".into(), why: ConnectFailure::Refused };
+        assert_eq!(refused.to_string(), "cannot reach 127.0.0.1:9: connection refused");
+        assert!(refused.could_not_connect());
+        let now = chrono::Local::now();
+        let soon = now.with_timezone(&Utc) + chrono::Duration::seconds(1);
+        let e = FetchError::Status {
+            status: 503,
+            reason: Some("Service Unavailable".into()),
+            retry_after: Some(soon),
+        };
+        let expected = format!(
+            "the server answered 503 Service Unavailable; retrying after {}",
+            local_clock(soon, chrono::Local::now())
+        );
+        assert_eq!(e.to_string(), expected);
+        let noon = DateTime::parse_from_rfc3339("2026-11-28T12:00:00+00:00").unwrap().with_timezone(&Utc);
+        let same_day = noon.with_timezone(&chrono::Local);
+        assert_eq!(local_clock(noon, same_day), same_day.format("%H:%M").to_string());
+        let next_week = same_day + chrono::Duration::days(7);
+        assert_eq!(local_clock(noon, next_week), same_day.format("%Y-%m-%d %H:%M").to_string());
     }
 
     #[test]

@@ -65,6 +65,27 @@ pub struct Summary {
     pub unchanged: usize,
 }
 
+/// The totals line, shared by `tidings refresh` and the reader: `1 feed, 1 new article,
+/// 1 failed`, `2 feeds, 0 new articles, 0 failed, 1 skipped` (skipped only when some were).
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        write!(
+            f,
+            "{} feed{}, {} new article{}, {} failed",
+            self.feeds,
+            plural(self.feeds),
+            self.new,
+            plural(self.new),
+            self.failed
+        )?;
+        if self.skipped > 0 {
+            write!(f, ", {} skipped", self.skipped)?;
+        }
+        Ok(())
+    }
+}
+
 impl Summary {
     fn count(&mut self, outcome: &Outcome) {
         match outcome {
@@ -191,7 +212,7 @@ fn skip_reason(target: &FetchTarget, selection: Selection, now: DateTime<Utc>) -
     }
     match target.retry_after {
         Some(at) if at > now => {
-            Some(format!("server asked to wait until {}", at.format("%Y-%m-%d %H:%M UTC")))
+            Some(format!("the server asked to wait until {}", at.format("%Y-%m-%d %H:%M UTC")))
         }
         _ => None,
     }
@@ -263,4 +284,18 @@ async fn fail_all(
     })
     .await
     .map_err(|e| StoreError::Writer(e.to_string()))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Summary;
+
+    #[test]
+    fn totals_line_says_singular_and_plural() {
+        let one = Summary { feeds: 1, new: 1, failed: 1, skipped: 0, unchanged: 0 };
+        assert_eq!(one.to_string(), "1 feed, 1 new article, 1 failed");
+        let two = Summary { feeds: 2, new: 0, failed: 0, skipped: 1, unchanged: 1 };
+        assert_eq!(two.to_string(), "2 feeds, 0 new articles, 0 failed, 1 skipped");
+        assert_eq!(Summary::default().to_string(), "0 feeds, 0 new articles, 0 failed");
+    }
 }

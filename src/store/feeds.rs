@@ -57,6 +57,8 @@ fn feed_from_row(row: &Row<'_>) -> rusqlite::Result<Feed> {
 
 impl Store {
     /// Subscribes to `new.url`; an existing subscription keeps its title and gains the tags.
+    /// Tags match ignoring case ("Tech" is "tech"): a tag already in use anywhere keeps the
+    /// spelling it was first given.
     pub fn add_feed(&mut self, new: &NewFeed, now: DateTime<Utc>) -> Result<AddOutcome, StoreError> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let existing: Option<i64> =
@@ -70,8 +72,16 @@ impl Store {
             )?;
             (tx.last_insert_rowid(), true)
         };
-        for tag in &new.tags {
-            tx.execute("INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?1, ?2)", params![id, tag])?;
+        for tag in new.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+            let key = tag_key(tag);
+            // One spelling per tag across the database: the first one seen.
+            let shown: Option<String> = tx
+                .query_row("SELECT tag FROM feed_tags WHERE tag_key = ?1 LIMIT 1", [&key], |r| r.get(0))
+                .optional()?;
+            tx.execute(
+                "INSERT OR IGNORE INTO feed_tags (feed_id, tag, tag_key) VALUES (?1, ?2, ?3)",
+                params![id, shown.as_deref().unwrap_or(tag), key],
+            )?;
         }
         tx.commit()?;
         Ok(AddOutcome { id: FeedId(id), created })
@@ -150,11 +160,12 @@ impl Store {
         Ok(all)
     }
 
-    /// Every tag with the unread articles of its feeds, sorted by tag.
+    /// Every tag (one row per tag, ignoring case, in its first-seen spelling) with the unread
+    /// articles of its feeds, sorted by tag ignoring case.
     pub fn tag_counts(&self) -> Result<Vec<(String, u64)>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT t.tag, coalesce(sum(f.unread), 0) FROM feed_tags t JOIN feeds f ON f.id = t.feed_id
-             GROUP BY t.tag ORDER BY lower(t.tag)",
+            "SELECT min(t.tag), coalesce(sum(f.unread), 0) FROM feed_tags t JOIN feeds f ON f.id = t.feed_id
+             GROUP BY t.tag_key ORDER BY t.tag_key",
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -167,10 +178,29 @@ impl Store {
         Ok(n.max(0) as u64)
     }
 
-    /// Every tag in use, sorted.
+    /// Every tag in use, once each (ignoring case), sorted ignoring case.
     pub fn tags(&self) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.conn.prepare_cached("SELECT DISTINCT tag FROM feed_tags ORDER BY tag")?;
+        let mut stmt =
+            self.conn.prepare_cached("SELECT min(tag) FROM feed_tags GROUP BY tag_key ORDER BY tag_key")?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+
+    /// The stored spelling of `tag`, matched ignoring case (`TECH` finds `Tech`, `ÉTÉ` finds
+    /// `été`); `None` when no feed has it. Filters compare `tag` ignoring ASCII case only, so
+    /// callers with a tag typed by a user look its spelling up here first.
+    pub fn find_tag(&self, tag: &str) -> Result<Option<String>, StoreError> {
+        let found = self
+            .conn
+            .prepare_cached("SELECT tag FROM feed_tags WHERE tag_key = ?1 LIMIT 1")?
+            .query_row([tag_key(tag)], |r| r.get(0))
+            .optional()?;
+        Ok(found)
+    }
+}
+
+/// What makes two tags the same tag: the text trimmed and lowercased (Unicode lowercase, so
+/// `Été` and `été` are one tag, which SQLite's NOCASE alone would not see).
+pub(super) fn tag_key(tag: &str) -> String {
+    tag.trim().to_lowercase()
 }

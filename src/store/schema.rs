@@ -4,13 +4,23 @@ use rusqlite::Connection;
 
 use super::StoreError;
 
+/// One migration: SQL, or Rust for what SQL alone cannot do (SQLite's `lower()` folds only
+/// ASCII).
+enum Step {
+    /// Statements run as a batch.
+    Sql(&'static str),
+    /// A function run inside the migration's transaction.
+    Code(fn(&Connection) -> rusqlite::Result<()>),
+}
+
 /// Each entry moves the schema one version forward. Never edit a shipped entry: append.
-const MIGRATIONS: &[&str] = &[
+const MIGRATIONS: &[Step] = &[
     // 1: feeds, tags, articles, bodies. feeds.unread/total are kept so the sidebar and `feeds`
     //    never count a million rows: triggers follow deletions and read changes; inserts happen
     //    only in store/ingest.rs, which adds its count once per feed (a per-row trigger costs a
     //    feed-row update per article).
-    r"
+    Step::Sql(
+        r"
     CREATE TABLE feeds (
         id             INTEGER PRIMARY KEY,
         url            TEXT    NOT NULL UNIQUE,
@@ -75,10 +85,12 @@ const MIGRATIONS: &[&str] = &[
         UPDATE feeds SET unread = unread + (NEW.read = 0) - (OLD.read = 0) WHERE id = NEW.feed_id;
     END;
     ",
+    ),
     // 2: the full-text index for search and "read also" (contentless: the text lives in the
     //    articles; rowid = article id), and the indexer's progress: ids in [low, high] are
     //    indexed, stale ones are queued when an article changes.
-    r"
+    Step::Sql(
+        r"
     CREATE VIRTUAL TABLE article_index USING fts5(
         title, body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
     );
@@ -98,22 +110,73 @@ const MIGRATIONS: &[&str] = &[
         INSERT OR IGNORE INTO index_stale (article_id) VALUES (NEW.id);
     END;
     ",
+    ),
+    // 3: tags match case-insensitively: `tag_key` (the tag lowercased by Rust, so non-ASCII
+    //    letters fold too) is unique per feed, and `tag` (the spelling shown) compares NOCASE
+    //    so `WHERE tag = ?` ignores ASCII case. Case-duplicates are merged into the spelling
+    //    first seen (the oldest feed's).
+    Step::Code(tags_ignore_case),
 ];
+
+/// Migration 3: rebuilds `feed_tags` with `tag COLLATE NOCASE` and `tag_key`, merging tags that
+/// differ only in case into one spelling per key across the database.
+fn tags_ignore_case(conn: &Connection) -> rusqlite::Result<()> {
+    let old: Vec<(i64, String)> = conn
+        .prepare("SELECT feed_id, tag FROM feed_tags ORDER BY feed_id, tag")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    conn.execute_batch(
+        r"
+        CREATE TABLE feed_tags_v3 (
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            tag     TEXT    NOT NULL COLLATE NOCASE,
+            tag_key TEXT    NOT NULL,
+            PRIMARY KEY (feed_id, tag_key)
+        ) WITHOUT ROWID;
+        ",
+    )?;
+    let mut spelling: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    {
+        let mut insert =
+            conn.prepare("INSERT OR IGNORE INTO feed_tags_v3 (feed_id, tag, tag_key) VALUES (?1, ?2, ?3)")?;
+        for (feed, tag) in old {
+            let key = super::feeds::tag_key(&tag);
+            let shown = spelling.entry(key.clone()).or_insert(tag);
+            insert.execute(rusqlite::params![feed, shown.as_str(), key])?;
+        }
+    }
+    conn.execute_batch(
+        r"
+        DROP TABLE feed_tags;
+        ALTER TABLE feed_tags_v3 RENAME TO feed_tags;
+        CREATE INDEX feed_tags_by_tag ON feed_tags(tag, feed_id);
+        CREATE INDEX feed_tags_by_key ON feed_tags(tag_key);
+        ",
+    )
+}
 
 /// Brings the schema up to date, each step in its own transaction.
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    migrate_to(conn, MIGRATIONS.len())
+}
+
+/// Runs the migrations up to version `target`.
+fn migrate_to(conn: &mut Connection, target: usize) -> Result<(), StoreError> {
     let current: usize = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
     if current > MIGRATIONS.len() {
         return Err(StoreError::TooNew { found: current, known: MIGRATIONS.len() });
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+    for (index, step) in MIGRATIONS.iter().enumerate().take(target).skip(current) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         // Another process may have migrated while we waited for the lock.
         let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if now as usize > index {
             continue;
         }
-        tx.execute_batch(sql)?;
+        match step {
+            Step::Sql(sql) => tx.execute_batch(sql)?,
+            Step::Code(run) => run(&tx)?,
+        }
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
     }
@@ -122,3 +185,56 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 
 /// The schema version this build writes.
 pub const VERSION: usize = MIGRATIONS.len();
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_3_merges_tags_that_differ_only_in_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = Connection::open(dir.path().join("old.db")).unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        migrate_to(&mut conn, 2).unwrap();
+        // A version 2 database: tags compared byte for byte, so case-duplicates exist.
+        conn.execute_batch(
+            "INSERT INTO feeds (id, url, added) VALUES (1, 'https://a.example/', 0), (2, 'https://b.example/', 0);
+             INSERT INTO feed_tags (feed_id, tag) VALUES
+                 (1, 'tech'), (1, 'Tech'), (1, 'Été'), (2, 'TECH'), (2, 'été'), (2, 'news');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version as usize, VERSION);
+        let rows: Vec<(i64, String, String)> = conn
+            .prepare("SELECT feed_id, tag, tag_key FROM feed_tags ORDER BY feed_id, tag_key")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let row = |feed: i64, tag: &str, key: &str| (feed, tag.to_string(), key.to_string());
+        // The oldest feed's spelling wins ("Tech" sorts before "tech" byte for byte).
+        assert_eq!(
+            rows,
+            vec![
+                row(1, "Tech", "tech"),
+                row(1, "Été", "été"),
+                row(2, "news", "news"),
+                row(2, "Tech", "tech"),
+                row(2, "Été", "été"),
+            ]
+        );
+        // The column ignores ASCII case, and the key keeps one row per tag and feed.
+        let n: i64 =
+            conn.query_row("SELECT count(*) FROM feed_tags WHERE tag = 'TECH'", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 2);
+        let dup =
+            conn.execute("INSERT INTO feed_tags (feed_id, tag, tag_key) VALUES (1, 'TECH', 'tech')", []);
+        assert!(dup.is_err(), "one row per tag and feed");
+        // Cascades still work on the rebuilt table.
+        conn.execute("DELETE FROM feeds WHERE id = 1", []).unwrap();
+        let n: i64 = conn.query_row("SELECT count(*) FROM feed_tags", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 3);
+    }
+}

@@ -93,7 +93,9 @@ impl Theme {
 
     /// A theme by name: `<config_dir>/themes/<name>.toml` overrides the builtin of that name
     /// (a user file may omit slots: they come from the builtin of the same name, else
-    /// `default`; its palette entries also replace the builtin's).
+    /// `default`; its palette entries also replace the builtin's). Names match ignoring case:
+    /// `Gruvbox` is `gruvbox`, and `mytheme` selects `themes/MyTheme.toml` (a file spelled
+    /// exactly as asked wins over one that differs in case).
     pub fn load(
         name: &str,
         config_dir: &Path,
@@ -105,19 +107,28 @@ impl Theme {
         if !valid_name(name) {
             return Err(unknown());
         }
-        let user_file = themes_dir(config_dir).join(format!("{name}.toml"));
-        let user = match std::fs::read_to_string(&user_file) {
-            Ok(text) => Some(ThemeSource::parse(&text, &user_file)?),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(source) => return Err(ThemeError::Read { file: user_file, source }),
+        let builtin = builtin_name(name);
+        let user_file = user_file(config_dir, name);
+        let user = match user_file.as_ref().map(|f| (f, std::fs::read_to_string(f))) {
+            Some((file, Ok(text))) => Some(ThemeSource::parse(&text, file)?),
+            Some((_, Err(e))) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Some((file, Err(source))) => return Err(ThemeError::Read { file: file.clone(), source }),
+            None => None,
         };
-        let source = match (user, builtin_source(name)) {
+        // The name it is known by: the builtin's, else the file's stem, else as asked.
+        let canonical = builtin
+            .map(str::to_string)
+            .or_else(|| {
+                user_file.as_deref().and_then(Path::file_stem).map(|s| s.to_string_lossy().into_owned())
+            })
+            .unwrap_or_else(|| name.to_string());
+        let source = match (user, builtin.and_then(builtin_source)) {
             (Some(user), Some(builtin)) => builtin?.overlay(user),
             (Some(user), None) => default_source()?.overlay(user),
             (None, Some(builtin)) => builtin?,
             (None, None) => return Err(unknown()),
         };
-        Self::finish(&source, name, depth, no_color)
+        Self::finish(&source, &canonical, depth, no_color)
     }
 
     /// Like [`Theme::load`], but any error gives the `default` theme and the error message to show.
@@ -150,9 +161,12 @@ impl Theme {
                 let stem = path.file_stem()?.to_str()?.to_string();
                 (path.extension()? == "toml" && valid_name(&stem)).then_some(stem)
             })
-            .filter(|stem| !NAMES.contains(&stem.as_str()))
+            .filter(|stem| builtin_name(stem).is_none())
             .collect();
-        user.sort();
+        // Names match ignoring case: `MyTheme.toml` and `mytheme.toml` are one name, listed
+        // in the spelling that sorts first.
+        user.sort_by_cached_key(|stem| (stem.to_lowercase(), stem.clone()));
+        user.dedup_by(|later, first| later.to_lowercase() == first.to_lowercase());
         names.append(&mut user);
         names
     }
@@ -223,6 +237,35 @@ fn valid_name(name: &str) -> bool {
         && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
+/// The builtin called `name`, ignoring case (`SSH-16` is `ssh-16`).
+fn builtin_name(name: &str) -> Option<&'static str> {
+    NAMES.iter().copied().find(|n| n.eq_ignore_ascii_case(name))
+}
+
+/// The user's theme file for `name`: `themes/<name>.toml` if it exists, else a `.toml` file
+/// whose stem equals `name` ignoring case (the first in sorted order); `None` when the directory
+/// has no such file (an unreadable directory counts as none).
+fn user_file(config_dir: &Path, name: &str) -> Option<PathBuf> {
+    let dir = themes_dir(config_dir);
+    let exact = dir.join(format!("{name}.toml"));
+    if std::fs::symlink_metadata(&exact).is_ok() {
+        return Some(exact);
+    }
+    let wanted = name.to_lowercase();
+    let mut matches: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.extension().is_some_and(|e| e == "toml")
+                && path.file_stem().and_then(|s| s.to_str()).is_some_and(|s| s.to_lowercase() == wanted)
+        })
+        .collect();
+    matches.sort();
+    matches.into_iter().next()
+}
+
 /// The embedded file of a builtin, parsed; `None` when there is no builtin of that name.
 fn builtin_source(name: &str) -> Option<Result<ThemeSource, ThemeError>> {
     let (_, text) = BUILTINS.iter().find(|(n, _)| *n == name)?;
@@ -242,4 +285,56 @@ fn builtin_path(name: &str) -> PathBuf {
 /// The error for a builtin that does not exist.
 fn unknown_builtin(name: &str) -> ThemeError {
     ThemeError::UnknownTheme { name: name.to_string(), available: NAMES.join(", ") }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+
+    fn load(name: &str, dir: &Path) -> Result<Theme, ThemeError> {
+        Theme::load(name, dir, ColorDepth::TrueColor, false)
+    }
+
+    #[test]
+    fn builtin_names_ignore_case() {
+        let empty = tempfile::tempdir().expect("tempdir");
+        for (asked, known) in [("Gruvbox", "gruvbox"), ("SSH-16", "ssh-16"), ("DEFAULT", "default")] {
+            let theme = load(asked, empty.path()).expect(asked);
+            assert_eq!(theme.name(), known);
+            assert_eq!(theme, load(known, empty.path()).expect(known), "{asked} is {known}");
+        }
+        assert!(load("gruvbox2", empty.path()).is_err());
+    }
+
+    #[test]
+    fn user_files_are_found_ignoring_case() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let themes = dir.path().join("themes");
+        std::fs::create_dir_all(&themes).expect("mkdir");
+        let tinted = "[palette]\n[slots]\n\"status.error\" = { fg = \"#123456\" }\n";
+        std::fs::write(themes.join("MyTheme.toml"), tinted).expect("write");
+        let mine = load("mytheme", dir.path()).expect("mytheme selects MyTheme.toml");
+        assert_eq!(mine.name(), "MyTheme");
+        assert_eq!(mine.style(Slot::StatusError).fg, Some(ratatui::style::Color::Rgb(0x12, 0x34, 0x56)));
+        assert_eq!(load("MYTHEME", dir.path()).expect("any case"), mine);
+        // A file overriding a builtin is found whatever the case of either name.
+        std::fs::write(themes.join("Gruvbox.toml"), tinted).expect("write");
+        let gruvbox = load("GRUVBOX", dir.path()).expect("gruvbox");
+        assert_eq!(gruvbox.name(), "gruvbox");
+        assert_eq!(gruvbox.style(Slot::StatusError).fg, Some(ratatui::style::Color::Rgb(0x12, 0x34, 0x56)));
+        // Listed once each.
+        std::fs::write(themes.join("mytheme.toml"), tinted).expect("write");
+        std::fs::write(themes.join("Other.toml"), tinted).expect("write");
+        let available = Theme::available(dir.path());
+        assert_eq!(
+            available.iter().filter(|n| n.eq_ignore_ascii_case("mytheme")).count(),
+            1,
+            "{available:?}"
+        );
+        assert_eq!(
+            available.iter().filter(|n| n.eq_ignore_ascii_case("gruvbox")).count(),
+            1,
+            "{available:?}"
+        );
+    }
 }

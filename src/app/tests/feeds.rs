@@ -150,10 +150,12 @@ fn the_starter_set_with_no_network_subscribes_nothing_and_says_so() {
 fn one_subscription_says_what_came_of_it() {
     let mut s = state_with(3, (80, 24), false);
     let asked = NewFeed { url: "lwn.net".into(), ..NewFeed::default() };
-    let failed =
-        SubscribeOutcome::Failed { reason: "the server answered 404 Not Found".into(), unreachable: false };
+    let failed = SubscribeOutcome::Failed {
+        reason: "https://lwn.net/: the server answered 404 Not Found".into(),
+        unreachable: false,
+    };
     update(&mut s, Msg::Subscribed(vec![(asked.clone(), failed)]));
-    assert_eq!(status(&s), "Cannot subscribe to lwn.net: the server answered 404 Not Found");
+    assert_eq!(status(&s), "Cannot subscribe: https://lwn.net/: the server answered 404 Not Found");
     seen(&mut s);
     let others = vec!["https://lwn.net/comments/rss".to_string()];
     let ok = SubscribeOutcome::Subscribed {
