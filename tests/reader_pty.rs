@@ -596,3 +596,71 @@ fn terminate(reader: &mut Reader) {
     assert_clean_exit(&status, reader);
     assert_restored(reader);
 }
+
+/// A bad line in keys.toml at start: its warning stays on the status line when the refresh
+/// summary arrives a moment later (which waits behind it), and `M` shows both in full.
+#[test]
+fn a_start_up_warning_stays_readable() {
+    let server = TestServer::start();
+    let env = subscribed_env(&server);
+    env.config("[reader]\nrefresh_on_start = true\nmouse = false\n");
+    let keys = env.paths().config_dir.join("keys.toml");
+    std::fs::write(&keys, "[list]\n\"x\" = \"quitt\"\n").unwrap();
+    let mut reader = Reader::start(&env, 100, 30);
+    // The refresh ends (its summary waits behind the warning), the warning is still there.
+    let screen = reader
+        .wait_for("the warning with the summary behind it", WAIT, |s| s.contents().contains("(+1 more)"));
+    let status = screen.rows(0, 100).nth(29).unwrap();
+    assert!(status.contains("keys.toml:2") && status.contains("unknown action `quitt`"), "{}", show(&screen));
+    assert!(status.contains("M messages"), "the hint to read it all: {status}");
+    // M lists every message in full, newest first.
+    reader.press("M");
+    let screen = reader.wait_text("Messages, newest first");
+    let text = screen.contents();
+    assert!(text.contains("3 feeds, 0 new articles, 0 failed"), "{}", show(&screen));
+    assert!(text.contains("warning:") && text.contains("the default keys are used"), "{}", show(&screen));
+    reader.press("\x1b");
+    reader.wait_for("the popup closed", WAIT, |s| !s.contents().contains("Messages, newest first"));
+    reader.press("q");
+    let status = reader.wait_exit();
+    assert_clean_exit(&status, &reader);
+    assert_restored(&reader);
+}
+
+/// A feed that fails: `!` in the sidebar, its last error there in full, the reason above its
+/// articles in its view, and `r` retries it.
+#[test]
+fn a_failed_feed_says_why() {
+    let server = TestServer::start();
+    let env = subscribed_env(&server);
+    server.set("/orbital.xml", Route::status(500));
+    env.run_ok(&["refresh", "-q"]);
+    let mut reader = Reader::start(&env, 80, 24);
+    reader.wait_text("Beekeepers prep");
+    // The sidebar takes the screen at 80 columns; the failed feed is marked.
+    reader.press("b");
+    reader.wait_for("the failed feed marked", WAIT, |s| s.contents().contains("!Orbital Weekly"));
+    // Down to it (Views: 3 entries, Feeds: Garden, Harbour, Orbital): the detail says why.
+    reader.press("G");
+    let screen = reader.wait_for("the detail of the failed feed", WAIT, |s| {
+        s.contents().contains("500 Internal Server Error") && s.contents().contains("r retries now")
+    });
+    assert!(screen.contents().contains("Failed 1 time in a row"), "{}", show(&screen));
+    // Its view says it above its (still cached) articles.
+    reader.press("\r");
+    let screen = reader.wait_for("the feed's view with the notice", WAIT, |s| {
+        s.contents().contains("! the server answered 500 Internal Server Error")
+            && s.contents().contains("Comet flyby")
+    });
+    assert!(screen.contents().contains("r retries"), "{}", show(&screen));
+    // Fixed on the server, r retries: the notice goes.
+    server.set("/orbital.xml", Route::feed(rss("Orbital Weekly", ORBITAL)));
+    reader.press("r");
+    reader.wait_for("the notice gone after the retry", WAIT, |s| {
+        !s.contents().contains("! the server answered") && s.contents().contains("Comet flyby")
+    });
+    reader.press("\x03");
+    let status = reader.wait_exit();
+    assert_clean_exit(&status, &reader);
+    assert_restored(&reader);
+}

@@ -35,46 +35,56 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme, key
         ));
     }
     let waiting = state.messages.waiting();
-    match state.messages.current() {
+    let (message, message_style) = match state.messages.current() {
         Some(m) => {
             let style = match m.severity {
                 Severity::Info => base,
                 Severity::Warning | Severity::Error => patch(base, theme.style(Slot::StatusError)),
             };
-            left.push(Span::styled(format!(" {} ", crate::text::sanitize::single_line(&m.text)), style));
+            (crate::text::sanitize::single_line(&m.text), style)
         }
-        None if welcome_shown(state) => left.push(Span::styled(" No subscriptions yet ", base)),
-        None => left.push(Span::styled(format!(" {} unread ", state.overview.unread), base)),
-    }
+        None if welcome_shown(state) => ("No subscriptions yet".to_string(), base),
+        None => (format!("{} unread", state.overview.unread), base),
+    };
+    let mut after: Vec<Span<'_>> = Vec::new();
     if waiting > 0 {
-        left.push(Span::styled(format!("(+{waiting} more) "), base));
+        after.push(Span::styled(format!("(+{waiting} more) "), base));
     }
     if state.status.indexing > 0 && state.status.refresh.is_none() {
-        left.push(Span::styled(format!(" indexing: {} left ", state.status.indexing), base));
+        after.push(Span::styled(format!(" indexing: {} left ", state.status.indexing), base));
     }
-    let left_width: usize = left.iter().map(|s| s.content.width()).sum();
-    // Hints that fit beside the message; the message gets the room first, but when it is cut
-    // the hint for the message list stays, so the rest can be read.
-    let cut = left_width + 1 > width;
+    let spans_width = |spans: &[Span<'_>]| spans.iter().map(|s| s.content.width()).sum::<usize>();
+    let fixed = spans_width(&left) + spans_width(&after);
+    let message_width = message.width() + 2;
+    // The message gets the room first; hints go from the end when it needs theirs. When the
+    // message is cut (or others wait), the hint to the message list stays, so all can be read.
+    let cut = fixed + message_width > width;
     let mut hints = hints(state, keymap, cut || waiting > 0);
     let hint_text =
         |hints: &[String]| if hints.is_empty() { String::new() } else { format!(" {} ", hints.join("  ")) };
-    while !hints.is_empty() && left_width + hint_text(&hints).width() > width && !(cut && hints.len() == 1) {
+    let keep = usize::from(cut || waiting > 0);
+    while hints.len() > keep && fixed + message_width + hint_text(&hints).width() > width {
         hints.pop();
     }
-    let hint = hint_text(&hints);
-    let room = width.saturating_sub(hint.width());
+    let mut hint = hint_text(&hints);
+    if hint.width() + fixed + 8 > width {
+        hint.clear(); // a tiny terminal: the message before any hint
+    }
+    let room = width.saturating_sub(hint.width() + fixed);
+    let shown = if message_width > room { fit(&message, room.saturating_sub(2)) } else { message };
+    left.push(Span::styled(format!(" {shown} "), message_style));
+    left.extend(after);
+    let used = spans_width(&left);
     let mut spans = Vec::new();
-    if left_width > room {
-        // Too narrow for everything: the most important text, cut to fit.
+    if used + hint.width() > width {
+        // Too narrow for everything: the text, cut to fit.
         let text: String = left.iter().map(|s| s.content.as_ref()).collect();
-        let style = left.iter().find(|s| s.style != base).map_or(base, |s| s.style);
-        spans.push(Span::styled(fit(&text, room), style));
+        spans.push(Span::styled(fit(&text, width), message_style));
     } else {
         spans.extend(left);
-        spans.push(Span::styled(" ".repeat(room - left_width), base));
+        spans.push(Span::styled(" ".repeat(width - used - hint.width()), base));
+        spans.push(Span::styled(hint, patch(base, theme.style(Slot::StatusHint))));
     }
-    spans.push(Span::styled(hint, patch(base, theme.style(Slot::StatusHint))));
     frame.render_widget(Paragraph::new(Line::from(spans)).style(base), area);
 }
 

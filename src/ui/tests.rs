@@ -289,3 +289,49 @@ fn no_size_panics_or_draws_outside() {
         }
     }
 }
+
+/// The bottom row of the screen.
+fn status_row(buffer: &Buffer) -> String {
+    text(buffer).lines().last().unwrap_or_default().to_string()
+}
+
+#[test]
+fn a_long_message_is_cut_but_says_where_to_read_it_and_what_waits() {
+    let default = theme("default", ColorDepth::TrueColor);
+    let mut state = fixture((80, 24), false, false);
+    let long = "/home/someone/.config/tidings/keys.toml:12: list.\"ctrl-q\": unknown action `quitt` — the default keys are used";
+    update(&mut state, Msg::Warning(long.into()));
+    update(&mut state, Msg::RefreshFinished(crate::refresh::Summary { feeds: 3, ..Default::default() }));
+    let row = status_row(&render(&state, &default));
+    assert!(row.starts_with(" /home/someone/.config/tidings/keys.toml:12"), "{row}");
+    assert!(row.contains("…") && row.contains("(+1 more)") && row.ends_with("M messages"), "{row}");
+    // Read (a key a while later): the summary shows, with the usual hints.
+    state.now += Duration::seconds(5);
+    update(&mut state, Msg::Action(Action::Down));
+    let row = status_row(&render(&state, &default));
+    assert!(
+        row.starts_with(" 3 feeds, 0 new articles, 0 failed") && row.contains("? help  Enter read"),
+        "{row}"
+    );
+    // The message log shows it in full, wrapped.
+    update(&mut state, Msg::Action(Action::Messages));
+    insta::assert_snapshot!("messages_80x24", text(&render(&state, &default)));
+}
+
+#[test]
+fn questions_the_sidebar_detail_and_a_failed_feed() {
+    let default = theme("default", ColorDepth::TrueColor);
+    // 60 unread in the view: A asks.
+    let mut state = fixture((80, 24), false, false);
+    state.list.unread = 60;
+    update(&mut state, Msg::Action(Action::MarkViewRead));
+    insta::assert_snapshot!("confirm_80x24", text(&render(&state, &default)));
+    // The sidebar on the failed feed, with its detail; then its view with the notice.
+    let mut state = fixture((120, 40), true, false);
+    update(&mut state, Msg::Action(Action::ToggleSidebar));
+    update(&mut state, Msg::Action(Action::ToggleSidebar));
+    update(&mut state, Msg::Action(Action::Last));
+    insta::assert_snapshot!("sidebar_failed_120x40", text(&render(&state, &default)));
+    update(&mut state, Msg::Action(Action::Open));
+    insta::assert_snapshot!("feed_failed_120x40", text(&render(&state, &default)));
+}
