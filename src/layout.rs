@@ -55,6 +55,7 @@ pub fn mode(width: u16) -> Mode {
 }
 
 /// What decides the layout: the screen's size and a few facts of the reader's state.
+#[allow(clippy::struct_excessive_bools)] // independent facts, each deciding one part
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shape {
     /// Columns.
@@ -69,12 +70,22 @@ pub struct Shape {
     pub article: bool,
     /// The list starts with a notice (see [`NOTICE_HEIGHT`]).
     pub notice: bool,
+    /// The sidebar has the focus on a feed, which it describes under its entries.
+    pub feed_detail: bool,
 }
 
 impl Shape {
     /// A shape with only the list, focused.
     pub fn new(width: u16, height: u16) -> Self {
-        Self { width, height, focus: Pane::List, sidebar: false, article: false, notice: false }
+        Self {
+            width,
+            height,
+            focus: Pane::List,
+            sidebar: false,
+            article: false,
+            notice: false,
+            feed_detail: false,
+        }
     }
 
     /// The layout mode for this width.
@@ -219,12 +230,16 @@ pub fn list_height(shape: &Shape) -> usize {
         .map_or(1, |r| usize::from(r.height.saturating_sub(2)).saturating_sub(notice).max(1))
 }
 
-/// Rows at the bottom of the focused sidebar that describe the selected entry (a feed's
-/// address, counts, last check and last error), when the sidebar is tall enough.
+/// Rows at the bottom of the focused sidebar that describe the selected feed (its address,
+/// counts, last check and last error), when the sidebar is tall enough.
 pub const SIDEBAR_DETAIL: u16 = 9;
 
-/// Rows of the sidebar's detail (0 when it is not focused or too short to spare them).
+/// Rows of the sidebar's detail (0 when no feed is selected in the focused sidebar, or it is
+/// too short to spare them).
 pub fn sidebar_detail(shape: &Shape) -> u16 {
+    if !shape.feed_detail {
+        return 0;
+    }
     let inner = areas(&Shape { focus: Pane::Sidebar, sidebar: true, ..*shape })
         .sidebar
         .map_or(0, |r| r.height.saturating_sub(2));

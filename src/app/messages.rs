@@ -5,7 +5,8 @@
 //! information arrives, until the user has had it in front of them for [`READ_AFTER`] and
 //! pressed a key (or opened the message list). So a start-up warning is not replaced by the
 //! refresh summary a quarter of a second later; the status line says how many newer messages
-//! wait behind it.
+//! wait behind it. Other messages give way to the unread count at the first key pressed
+//! [`SHOWN_FOR`] after they came.
 
 use std::collections::VecDeque;
 
@@ -15,6 +16,8 @@ use chrono::{DateTime, Utc};
 pub const KEPT: usize = 50;
 /// A sticky message counts as read after it has been shown this long and a key was pressed.
 pub const READ_AFTER: chrono::TimeDelta = chrono::TimeDelta::seconds(1);
+/// Any other message leaves the status line at the first key pressed after this long.
+pub const SHOWN_FOR: chrono::TimeDelta = chrono::TimeDelta::seconds(5);
 
 /// How serious a message is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -49,6 +52,8 @@ pub struct Message {
 pub struct Messages {
     /// Oldest first, at most [`KEPT`].
     log: VecDeque<Message>,
+    /// Since when the status line shows what it shows.
+    since: Option<DateTime<Utc>>,
 }
 
 impl Messages {
@@ -71,20 +76,24 @@ impl Messages {
     }
 
     fn push(&mut self, message: Message) {
+        let before = self.current().cloned();
+        let at = message.at;
         if self.log.len() == KEPT {
             self.log.pop_front();
         }
         self.log.push_back(message);
+        if before.as_ref() != self.current() {
+            self.since = Some(at);
+        }
     }
 
     /// The message the status line shows: the oldest unread sticky one, else the newest that
-    /// is not detail (detail only when there is nothing else).
+    /// is not detail, unless it has been read (then none: the line shows the unread count).
     pub fn current(&self) -> Option<&Message> {
         self.log
             .iter()
             .find(|m| m.sticky && !m.read)
-            .or_else(|| self.log.iter().rev().find(|m| !m.detail))
-            .or_else(|| self.log.back())
+            .or_else(|| self.log.iter().rev().find(|m| !m.detail).filter(|m| !m.read))
     }
 
     /// Messages newer than the one shown (the status line says "+N more").
@@ -98,15 +107,23 @@ impl Messages {
     /// whether the status line changes.
     pub fn key_pressed(&mut self, now: DateTime<Utc>) -> bool {
         let before = self.current().cloned();
-        let mut changed = false;
         // Only the one on screen was shown; the others behind it were not.
-        if let Some(m) = self.log.iter_mut().find(|m| m.sticky && !m.read)
-            && now - m.at >= READ_AFTER
+        let shown = match self.log.iter().position(|m| m.sticky && !m.read) {
+            Some(sticky) => Some((sticky, READ_AFTER)),
+            None => self.log.iter().rposition(|m| !m.detail).map(|newest| (newest, SHOWN_FOR)),
+        };
+        let since = self.since;
+        if let Some((at, long_enough)) = shown
+            && let Some(m) = self.log.get_mut(at)
+            && now - since.map_or(m.at, |s| s.max(m.at)) >= long_enough
         {
             m.read = true;
-            changed = true;
         }
-        changed && before.as_ref() != self.current()
+        let changed = before.as_ref() != self.current();
+        if changed {
+            self.since = Some(now);
+        }
+        changed
     }
 
     /// The user opened the message list: everything is read.
@@ -186,8 +203,10 @@ mod tests {
         assert_eq!(m.current().map(|c| c.text.as_str()), Some("first"));
         m.key_pressed(t(5));
         assert_eq!(m.current().map(|c| c.text.as_str()), Some("second"));
-        m.key_pressed(t(6));
-        assert_eq!(m.current().map(|c| c.text.as_str()), Some("second"), "read, and still the newest");
+        m.key_pressed(t(5));
+        assert_eq!(m.current().map(|c| c.text.as_str()), Some("second"), "not shown for a second yet");
+        m.key_pressed(t(7));
+        assert_eq!(m.current(), None, "both read: the line shows the unread count");
     }
 
     #[test]
@@ -197,9 +216,10 @@ mod tests {
         m.detail(Severity::Warning, "Feed A: cannot reach a.example", t(1));
         assert_eq!(m.current().map(|c| c.text.as_str()), Some("Refreshing…"));
         assert_eq!(m.len(), 2);
-        let mut only_detail = Messages::default();
-        only_detail.detail(Severity::Warning, "Feed A failed", t(1));
-        assert_eq!(only_detail.current().map(|c| c.text.as_str()), Some("Feed A failed"));
+        // Information goes at the first key pressed a while later.
+        assert!(!m.key_pressed(t(2)));
+        assert!(m.key_pressed(t(6)));
+        assert_eq!(m.current(), None);
     }
 
     #[test]
@@ -213,7 +233,7 @@ mod tests {
         assert_eq!(m.newest_first().last().map(|c| c.text.as_str()), Some("error 10"));
         assert_eq!(m.current().map(|c| c.text.as_str()), Some("error 10"));
         m.read_all();
-        assert_eq!(m.current().map(|c| c.text.as_str()), Some("error 59"));
+        assert_eq!(m.current(), None);
         assert_eq!(m.waiting(), 0);
     }
 }

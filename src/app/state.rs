@@ -437,6 +437,7 @@ impl State {
             sidebar: self.sidebar.visible,
             article: self.article.is_some(),
             notice: self.failed_feed().is_some(),
+            feed_detail: self.focus == Pane::Sidebar && self.sidebar_feed().is_some(),
         }
     }
 

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::{ago, fit, focused, pad, pane_block, patch, plural, short_time};
-use crate::app::state::{Pane, SidebarEntry, State, ViewKind};
+use crate::app::state::{Pane, SidebarEntry, State};
 use crate::layout::{self, Shape};
 use crate::theme::{Slot, Theme};
 
@@ -72,48 +72,34 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     }
 }
 
-/// The selected entry in detail, at most `rows` lines of `width` columns.
+/// The selected feed in detail, at most `rows` lines of `width` columns.
 fn detail_lines<'a>(state: &State, width: usize, theme: &Theme, rows: usize) -> Vec<Line<'a>> {
+    let Some(feed) = state.sidebar_feed() else { return Vec::new() };
     let meta = theme.style(Slot::ArticleMeta);
     let error = patch(theme.style(Slot::SidebarItem), theme.style(Slot::StatusError));
+    let line = |s: &str, style| Line::styled(fit(s, width), style);
     let mut lines = vec![Line::styled("─".repeat(width), theme.style(Slot::Border))];
-    let text = |s: String| Line::styled(fit(&s, width), theme.style(Slot::SidebarItem));
-    match state.sidebar_feed() {
-        Some(feed) => {
-            lines.push(text(feed.title.clone()));
-            lines.push(Line::styled(fit(&feed.url, width), meta));
-            lines.push(Line::styled(fit(&format!("{} unread of {}", feed.unread, feed.total), width), meta));
-            match feed.last_fetch {
-                Some(at) => lines.push(Line::styled(
-                    fit(&format!("Checked {} ({})", short_time(state, at), ago(state, at)), width),
-                    meta,
-                )),
-                None => lines.push(Line::styled(fit("Not fetched yet", width), meta)),
-            }
-            if let Some(why) = &feed.last_error {
-                let times = plural(feed.failures, "time", "times");
-                let mut wrapped =
-                    crate::text::columns::wrap(&format!("! Failed {times} in a row: {why}"), width);
-                let room = rows.saturating_sub(lines.len() + 1);
-                if wrapped.len() > room {
-                    wrapped.truncate(room);
-                    if let Some(last) = wrapped.last_mut() {
-                        *last = fit(&format!("{last}…"), width);
-                    }
-                }
-                lines.extend(wrapped.into_iter().map(|l| Line::styled(l, error)));
-                lines.push(Line::styled(fit("r retries now", width), meta));
+    if feed.title != feed.url {
+        lines.push(line(&feed.title, theme.style(Slot::SidebarItem)));
+    }
+    lines.push(line(&feed.url, meta));
+    lines.push(line(&format!("{} unread of {}", feed.unread, feed.total), meta));
+    lines.push(match feed.last_fetch {
+        Some(at) => line(&format!("Checked {} ({})", short_time(state, at), ago(state, at)), meta),
+        None => line("Not fetched yet", meta),
+    });
+    if let Some(why) = &feed.last_error {
+        let times = plural(feed.failures, "time", "times");
+        let mut wrapped = crate::text::columns::wrap(&format!("! Failed {times} in a row: {why}"), width);
+        let room = rows.saturating_sub(lines.len() + 1);
+        if wrapped.len() > room {
+            wrapped.truncate(room);
+            if let Some(last) = wrapped.last_mut() {
+                *last = fit(&format!("{last}…"), width);
             }
         }
-        None => {
-            if let Some(SidebarEntry::View { kind, label, unread, .. }) =
-                state.sidebar.entries.get(state.sidebar.selected)
-            {
-                lines.push(text(label.clone()));
-                let what = if *kind == ViewKind::Starred { "starred" } else { "unread" };
-                lines.push(Line::styled(fit(&format!("{unread} {what}"), width), meta));
-            }
-        }
+        lines.extend(wrapped.into_iter().map(|l| Line::styled(l, error)));
+        lines.push(line("r retries now", meta));
     }
     lines.truncate(rows);
     lines
