@@ -507,3 +507,46 @@ fn index_loop(mut store: Store, wake: &Receiver<()>, ui: &MsgSender) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_thread_that_panics_says_so_before_it_ends() {
+        let (out, _tx, rx) = crate::app::events::channel_pair();
+        let handle = spawn("tidings-test", &out, || panic!("the index is on fire")).unwrap();
+        handle.join().unwrap();
+        let Ok(crate::app::events::Event::Msg(Msg::WorkerStopped { thread, reason })) = rx.try_recv() else {
+            panic!("no report")
+        };
+        assert_eq!((thread.as_str(), reason.as_str()), ("tidings-test", "the index is on fire"));
+        // A thread that ends normally says nothing.
+        spawn("tidings-test", &out, || {}).unwrap().join().unwrap();
+        assert!(rx.try_recv().is_err());
+    }
+
+    #[test]
+    fn later_loads_supersede_earlier_ones_of_their_kind_only() {
+        use crate::domain::ArticleId;
+        use crate::store::Mark;
+        let batch = vec![
+            Effect::LoadArticle { req: 1, id: ArticleId(1) },
+            Effect::Mark { ids: vec![ArticleId(1)], mark: Mark::Read },
+            Effect::LoadRelated { req: 2, id: ArticleId(1) },
+            Effect::LoadArticle { req: 3, id: ArticleId(2) },
+            Effect::Mark { ids: vec![ArticleId(2)], mark: Mark::Read },
+        ];
+        let kept = supersede(batch);
+        assert_eq!(
+            kept,
+            vec![
+                Effect::Mark { ids: vec![ArticleId(1)], mark: Mark::Read },
+                Effect::LoadRelated { req: 2, id: ArticleId(1) },
+                Effect::LoadArticle { req: 3, id: ArticleId(2) },
+                Effect::Mark { ids: vec![ArticleId(2)], mark: Mark::Read },
+            ],
+            "every mark is kept, in order"
+        );
+    }
+}
