@@ -254,6 +254,19 @@ pub fn sidebar_height(shape: &Shape) -> usize {
         .map_or(1, |r| usize::from(r.height.saturating_sub(2)).saturating_sub(detail).max(1))
 }
 
+/// The first row to draw of a scrolled list `rows` high, from the current one, so that the
+/// `selected` row is in view (moving as little as possible).
+pub fn scroll_to(selected: usize, offset: usize, rows: usize) -> usize {
+    let rows = rows.max(1);
+    if selected < offset {
+        selected
+    } else if selected >= offset + rows {
+        selected + 1 - rows
+    } else {
+        offset
+    }
+}
+
 fn split_h(r: Rect, left: u16) -> (Rect, Rect) {
     let left = left.min(r.width);
     (Rect { width: left, ..r }, Rect { x: r.x + left, width: r.width - left, ..r })
@@ -310,6 +323,14 @@ mod tests {
         assert_eq!(a.status, Rect::new(0, 23, 80, 1));
         assert_eq!(a.pane_at(5, 5), Some(Pane::List));
         assert_eq!(a.pane_at(5, 23), None, "the status line is no pane");
+    }
+
+    #[test]
+    fn scrolling_keeps_the_selection_in_view() {
+        assert_eq!(scroll_to(5, 0, 10), 0);
+        assert_eq!(scroll_to(12, 0, 10), 3);
+        assert_eq!(scroll_to(2, 3, 10), 2);
+        assert_eq!(scroll_to(7, 3, 0), 7, "a window of no rows still shows the selection");
     }
 
     #[test]

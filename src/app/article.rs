@@ -10,6 +10,13 @@ use crate::domain::{Article, ArticleSummary};
 use crate::layout;
 use crate::text::article::Prepared;
 
+impl RelatedState {
+    /// Moves the selection by `delta` items, within the list.
+    pub fn step(&mut self, delta: isize) {
+        self.selected = self.selected.saturating_add_signed(delta).min(self.items.len().saturating_sub(1));
+    }
+}
+
 /// The user opens an article: it takes the focus, its text and related articles are loaded
 /// (unless it is shown already), and it is marked read if so set.
 pub fn open(s: &mut State, summary: ArticleSummary, fx: &mut Vec<Effect>) {

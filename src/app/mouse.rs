@@ -22,10 +22,7 @@ pub fn scroll_at(s: &mut State, x: u16, y: u16, down: bool, fx: &mut Vec<Effect>
             list::keep_visible(s);
         }
         Some(Pane::Article) => article::scroll(s, delta),
-        Some(Pane::Related) => {
-            let len = s.related.items.len();
-            s.related.selected = s.related.selected.saturating_add_signed(delta).min(len.saturating_sub(1));
-        }
+        Some(Pane::Related) => s.related.step(delta),
         Some(Pane::Sidebar) => s.sidebar.step(delta),
         None => {}
     }

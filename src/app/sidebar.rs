@@ -35,12 +35,7 @@ impl SidebarState {
 
     /// Keeps the selection inside a window of `rows` rows.
     pub fn keep_visible(&mut self, rows: usize) {
-        let rows = rows.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + rows {
-            self.offset = self.selected + 1 - rows;
-        }
+        self.offset = layout::scroll_to(self.selected, self.offset, rows);
     }
 }
 

@@ -238,10 +238,7 @@ fn step(s: &mut State, delta: isize, fx: &mut Vec<Effect>) {
     match s.focus {
         Pane::List => list::step(s, delta, fx),
         Pane::Article => article::scroll(s, delta),
-        Pane::Related => {
-            let len = s.related.items.len();
-            s.related.selected = s.related.selected.saturating_add_signed(delta).min(len.saturating_sub(1));
-        }
+        Pane::Related => s.related.step(delta),
         Pane::Sidebar => s.sidebar.step(delta),
     }
 }
