@@ -343,9 +343,9 @@ fn net_loop(
                 report_panic(done, ui);
             }
         }
-        while let Some(done) = tasks.join_next().await {
-            report_panic(done, ui);
-        }
+        // The reader is closing: a refresh still running is dropped (each feed is written
+        // atomically, so what is not written is simply fetched again next time).
+        tasks.abort_all();
     });
 }
 

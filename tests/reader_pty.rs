@@ -664,3 +664,20 @@ fn a_failed_feed_says_why() {
     assert_clean_exit(&status, &reader);
     assert_restored(&reader);
 }
+
+/// Quitting while a refresh waits on slow servers does not wait for it.
+#[test]
+fn quitting_during_a_slow_refresh_is_prompt() {
+    let server = TestServer::start();
+    let env = subscribed_env(&server);
+    env.config("[reader]\nrefresh_on_start = true\nmouse = false\n");
+    server.set_latency(Duration::from_secs(20), 0.0);
+    let mut reader = Reader::start(&env, 80, 24);
+    reader.wait_text("refreshing 0/3");
+    let asked = Instant::now();
+    reader.press("q");
+    let status = reader.wait_exit();
+    assert!(asked.elapsed() < Duration::from_secs(3), "quitting took {:?}", asked.elapsed());
+    assert_clean_exit(&status, &reader);
+    assert_restored(&reader);
+}
