@@ -1,0 +1,143 @@
+//! The database thread: pages, articles (parsed here, off the UI thread), related articles,
+//! marks, imports, unsubscriptions; one connection, requests in order, superseded loads skipped.
+
+use std::sync::mpsc::Receiver;
+
+use tracing::{debug, warn};
+
+use crate::app::effect::Effect;
+use crate::app::events::MsgSender;
+use crate::app::msg::{Msg, PageKind, SidebarData, Task};
+use crate::domain::{ArticleFilter, NewFeed};
+use crate::store::{Store, StoreError};
+
+/// The database thread: effects in order; a load that a later one of the same kind supersedes
+/// is skipped.
+pub(super) fn run(mut store: Store, effects: &Receiver<Effect>, ui: &MsgSender) {
+    while let Ok(first) = effects.recv() {
+        let mut batch = vec![first];
+        batch.extend(effects.try_iter());
+        for effect in supersede(batch) {
+            if let Some(msg) = run_db(&mut store, effect)
+                && !ui.send(msg)
+            {
+                return;
+            }
+        }
+    }
+}
+
+/// Drops loads made pointless by a later load of the same kind in the same batch.
+pub(super) fn supersede(batch: Vec<Effect>) -> Vec<Effect> {
+    let same = |a: &Effect, b: &Effect| {
+        matches!(
+            (a, b),
+            (Effect::LoadArticle { .. }, Effect::LoadArticle { .. })
+                | (Effect::LoadRelated { .. }, Effect::LoadRelated { .. })
+                | (Effect::LoadSidebar, Effect::LoadSidebar)
+                | (Effect::LoadPage { .. }, Effect::LoadPage { kind: PageKind::Replace { .. }, .. })
+        )
+    };
+    let keep: Vec<bool> =
+        batch.iter().enumerate().map(|(i, e)| !batch[i + 1..].iter().any(|later| same(e, later))).collect();
+    batch.into_iter().zip(keep).filter_map(|(e, k)| k.then_some(e)).collect()
+}
+
+/// What the database thread was doing for an effect, for failure messages.
+fn task_of(effect: &Effect) -> Task {
+    match effect {
+        Effect::LoadPage { .. } => Task::LoadList,
+        Effect::LoadArticle { .. } => Task::LoadArticle,
+        Effect::LoadRelated { .. } => Task::LoadRelated,
+        Effect::LoadSidebar => Task::LoadSidebar,
+        Effect::Mark { .. } => Task::Mark,
+        Effect::MarkAllRead { .. } => Task::MarkAllRead,
+        Effect::Import { .. } => Task::Import,
+        Effect::Unsubscribe { .. } => Task::Unsubscribe,
+        Effect::Refresh { .. } | Effect::Subscribe { .. } => Task::Refresh,
+        Effect::OpenBrowser { .. } => Task::Browser,
+        Effect::CopyToClipboard { .. } => Task::Clipboard,
+    }
+}
+
+/// Runs one database effect; what happened comes back as a message.
+fn run_db(store: &mut Store, effect: Effect) -> Option<Msg> {
+    let task = task_of(&effect);
+    let result: Result<Option<Msg>, String> = (|| {
+        Ok(match effect {
+            Effect::LoadPage { req, filter, page, limit, kind } => {
+                let rows = store.page(&filter, page, limit).map_err(cache)?;
+                let counts = store.counts(&filter).map_err(cache)?;
+                Some(Msg::PageLoaded { req, kind, full: rows.len() == limit, rows, counts })
+            }
+            Effect::LoadArticle { req, id } => {
+                let article = store.article(id).map_err(cache)?.ok_or("it is no longer in the cache")?;
+                let prepared = crate::text::article::prepare(&article);
+                Some(Msg::ArticleLoaded { req, article: Box::new((article, prepared)) })
+            }
+            Effect::LoadRelated { req, id } => {
+                let items = match store.article(id).map_err(cache)? {
+                    Some(article) => store.related(&article, 6).map_err(cache)?,
+                    None => Vec::new(),
+                };
+                Some(Msg::RelatedLoaded { req, items })
+            }
+            Effect::LoadSidebar => Some(Msg::SidebarLoaded(Box::new(sidebar(store).map_err(cache)?))),
+            Effect::Mark { ids, mark } => {
+                store.mark(&ids, mark).map_err(cache)?;
+                None
+            }
+            Effect::MarkAllRead { filter } => {
+                Some(Msg::MarkedRead(store.mark_all_read(&filter).map_err(cache)?))
+            }
+            Effect::Import { path } => Some(import(store, &path)?),
+            Effect::Unsubscribe { feed } => {
+                let found = store.feed(feed).map_err(cache)?.ok_or("the feed is no longer subscribed")?;
+                store.remove_feed(feed).map_err(cache)?;
+                let new = NewFeed { url: found.url, title: None, tags: found.tags };
+                Some(Msg::Unsubscribed { id: feed, feed: new, title: found.title })
+            }
+            Effect::Refresh { .. }
+            | Effect::Subscribe { .. }
+            | Effect::OpenBrowser { .. }
+            | Effect::CopyToClipboard { .. } => None,
+        })
+    })();
+    result.unwrap_or_else(|error| {
+        warn!("{}: {error}", task.doing());
+        Some(Msg::Failed { task, error })
+    })
+}
+
+/// A cache error as the user sees it.
+#[allow(clippy::needless_pass_by_value)] // used as `map_err(cache)`
+fn cache(e: StoreError) -> String {
+    debug!("cache: {e:?}");
+    e.to_string()
+}
+
+/// Feeds, tags and totals.
+pub fn sidebar(store: &Store) -> Result<SidebarData, StoreError> {
+    let feeds = store.feeds()?;
+    let (total, unread) = store.counts(&ArticleFilter::default())?;
+    Ok(SidebarData { tags: store.tag_counts()?, starred: store.starred_count()?, feeds, unread, total })
+}
+
+fn import(store: &mut Store, path: &str) -> Result<Msg, String> {
+    let expanded = expand_home(path);
+    let bytes = std::fs::read(&expanded).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let done = crate::subscribe::import(store, &bytes).map_err(cache)?;
+    Ok(Msg::Imported {
+        path: path.to_string(),
+        added: done.added,
+        present: done.present,
+        rejected: done.rejected.into_iter().map(|r| (r.line, r.reason)).collect(),
+    })
+}
+
+fn expand_home(path: &str) -> std::path::PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::PathBuf::from(home).join(rest),
+        _ => std::path::PathBuf::from(path),
+    }
+}

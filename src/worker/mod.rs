@@ -1,0 +1,207 @@
+//! Runs the reader's effects off the UI thread and reports what happened as messages. It only
+//! executes: every decision about what to do next (a refresh after an import, "a refresh is
+//! running") is `update`'s.
+//!
+//! Three threads: the database thread (pages, articles, related, marks, imports: one
+//! connection, requests in order, superseded loads skipped), the network thread (refreshes, one
+//! at a time, and subscriptions on a tokio runtime), and the indexer (fills the search index in
+//! the background, at low priority). A thread that panics says so before it ends, so the reader
+//! can tell the user. None of them touches the UI state.
+
+mod db;
+mod index;
+mod net;
+
+use std::panic::AssertUnwindSafe;
+use std::sync::mpsc::{Sender, channel};
+
+use tracing::warn;
+
+use crate::app::effect::{Effect, Target};
+use crate::app::events::MsgSender;
+use crate::app::msg::{Msg, Task};
+use crate::config::Config;
+use crate::domain::{FeedId, NewFeed};
+use crate::paths::Paths;
+use crate::store::{Store, StoreError};
+
+pub use db::sidebar;
+
+/// Work for the network thread.
+enum NetJob {
+    Refresh(Option<Vec<FeedId>>),
+    Subscribe(Vec<NewFeed>),
+}
+
+/// A worker thread is gone: what was sent to it will not happen.
+#[derive(Debug, thiserror::Error)]
+#[error("the {0} thread has stopped")]
+pub struct Stopped(pub &'static str);
+
+/// The running worker; dropping it stops its threads.
+pub struct Worker {
+    db: Option<Sender<Effect>>,
+    net: Option<tokio::sync::mpsc::UnboundedSender<NetJob>>,
+    index_wake: Option<Sender<()>>,
+    out: MsgSender,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Worker {
+    /// Starts the threads. `out` receives every result.
+    pub fn start(paths: &Paths, config: &Config, out: &MsgSender) -> Result<Self, StoreError> {
+        let db_store = Store::open(&paths.database())?;
+        let index_store = Store::open(&paths.database())?;
+        let (db_tx, db_rx) = channel::<Effect>();
+        let (net_tx, net_rx) = tokio::sync::mpsc::unbounded_channel::<NetJob>();
+        let (wake_tx, wake_rx) = channel::<()>();
+        let mut threads = Vec::new();
+        let to_ui = out.clone();
+        threads.push(spawn("tidings-db", out, move || db::run(db_store, &db_rx, &to_ui))?);
+        let (to_ui, wake) = (out.clone(), wake_tx.clone());
+        let (config, db_path) = (config.clone(), paths.database());
+        threads.push(spawn("tidings-net", out, move || net::run(net_rx, &config, &db_path, &to_ui, &wake))?);
+        let to_ui = out.clone();
+        threads.push(spawn("tidings-index", out, move || index::run(index_store, &wake_rx, &to_ui))?);
+        Ok(Self { db: Some(db_tx), net: Some(net_tx), index_wake: Some(wake_tx), out: out.clone(), threads })
+    }
+
+    /// Runs an effect on the thread its [`Effect::target`] names (terminal effects belong to
+    /// the loop and are ignored here). Fails when that thread has stopped.
+    pub fn run(&self, effect: Effect) -> Result<(), Stopped> {
+        match effect.target() {
+            Target::Database => {
+                let sent = self.db.as_ref().is_some_and(|db| db.send(effect).is_ok());
+                if sent { Ok(()) } else { Err(Stopped("tidings-db")) }
+            }
+            Target::Network => {
+                let job = match effect {
+                    Effect::Refresh { feeds } => NetJob::Refresh(feeds),
+                    Effect::Subscribe { feeds } => NetJob::Subscribe(feeds),
+                    _ => return Ok(()),
+                };
+                let sent = self.net.as_ref().is_some_and(|net| net.send(job).is_ok());
+                if sent { Ok(()) } else { Err(Stopped("tidings-net")) }
+            }
+            Target::Process => {
+                if let Effect::OpenBrowser { argv, .. } = effect {
+                    start_browser(&argv, self.out.clone());
+                }
+                Ok(())
+            }
+            Target::Terminal => {
+                warn!("a terminal effect reached the worker: {effect:?}");
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.db.take();
+        self.net.take();
+        self.index_wake.take();
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Starts a named thread that reports a panic to the loop before it ends.
+fn spawn(
+    name: &'static str,
+    out: &MsgSender,
+    body: impl FnOnce() + Send + 'static,
+) -> Result<std::thread::JoinHandle<()>, StoreError> {
+    let out = out.clone();
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(move || {
+            if let Err(panic) = std::panic::catch_unwind(AssertUnwindSafe(body)) {
+                let reason = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic".to_string());
+                tracing::error!("the {name} thread stopped: {reason}");
+                out.send(Msg::WorkerStopped { thread: name.to_string(), reason });
+            }
+        })
+        .map_err(|e| StoreError::Writer(format!("cannot start the {name} thread: {e}")))
+}
+
+/// Starts a browser that runs outside the terminal and lets it run; a browser that cannot be
+/// started, or exits at once with a failure, is reported.
+fn start_browser(argv: &[String], out: MsgSender) {
+    let Some((program, args)) = argv.split_first() else { return };
+    let mut command = std::process::Command::new(program);
+    command
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    // Its own process group: a Ctrl-c in the reader's terminal is not the browser's.
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    match command.spawn() {
+        Ok(mut child) => {
+            let program = program.clone();
+            // Waited for on a thread of its own (no zombie, no wait in the reader).
+            let _ = std::thread::Builder::new().name("tidings-browser".into()).spawn(move || {
+                if let Ok(status) = child.wait()
+                    && !status.success()
+                {
+                    let error = format!("{program} exited with {status}");
+                    out.send(Msg::Failed { task: Task::Browser, error });
+                }
+            });
+        }
+        Err(e) => {
+            out.send(Msg::Failed { task: Task::Browser, error: format!("cannot run {program}: {e}") });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::db::supersede;
+    use super::*;
+
+    #[test]
+    fn a_thread_that_panics_says_so_before_it_ends() {
+        let (out, _tx, rx) = crate::app::events::channel_pair();
+        let handle = spawn("tidings-test", &out, || panic!("the index is on fire")).unwrap();
+        handle.join().unwrap();
+        let Ok(crate::app::events::Event::Msg(Msg::WorkerStopped { thread, reason })) = rx.try_recv() else {
+            panic!("no report")
+        };
+        assert_eq!((thread.as_str(), reason.as_str()), ("tidings-test", "the index is on fire"));
+        // A thread that ends normally says nothing.
+        spawn("tidings-test", &out, || {}).unwrap().join().unwrap();
+        assert!(rx.try_recv().is_err());
+    }
+
+    #[test]
+    fn later_loads_supersede_earlier_ones_of_their_kind_only() {
+        use crate::domain::ArticleId;
+        use crate::store::Mark;
+        let batch = vec![
+            Effect::LoadArticle { req: 1, id: ArticleId(1) },
+            Effect::Mark { ids: vec![ArticleId(1)], mark: Mark::Read },
+            Effect::LoadRelated { req: 2, id: ArticleId(1) },
+            Effect::LoadArticle { req: 3, id: ArticleId(2) },
+            Effect::Mark { ids: vec![ArticleId(2)], mark: Mark::Read },
+        ];
+        let kept = supersede(batch);
+        assert_eq!(
+            kept,
+            vec![
+                Effect::Mark { ids: vec![ArticleId(1)], mark: Mark::Read },
+                Effect::LoadRelated { req: 2, id: ArticleId(1) },
+                Effect::LoadArticle { req: 3, id: ArticleId(2) },
+                Effect::Mark { ids: vec![ArticleId(2)], mark: Mark::Read },
+            ],
+            "every mark is kept, in order"
+        );
+    }
+}

@@ -1,0 +1,200 @@
+//! The network thread: refreshes, one after another, and subscriptions alongside, on a tokio
+//! runtime of its own.
+
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+
+use tracing::debug;
+
+use super::NetJob;
+use crate::app::events::MsgSender;
+use crate::app::msg::{Msg, SubscribeOutcome, Task};
+use crate::config::Config;
+use crate::domain::{FeedId, NewFeed};
+use crate::refresh::Selection;
+use crate::store::{Store, StoreError};
+use crate::subscribe::SubscribeError;
+
+/// Feeds fetched at once when subscribing to several.
+const SUBSCRIBE_CONCURRENCY: usize = 8;
+
+/// The network thread: refreshes one after another, subscriptions alongside.
+pub(super) fn run(
+    mut jobs: tokio::sync::mpsc::UnboundedReceiver<NetJob>,
+    config: &Config,
+    db_path: &std::path::Path,
+    ui: &MsgSender,
+    index_wake: &Sender<()>,
+) {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            ui.send(Msg::Failed {
+                task: Task::Refresh,
+                error: format!("cannot start the network runtime: {e}"),
+            });
+            return;
+        }
+    };
+    // One refresh at a time: a second one waits for the first.
+    let one_refresh = Arc::new(tokio::sync::Semaphore::new(1));
+    runtime.block_on(async {
+        let mut tasks = tokio::task::JoinSet::new();
+        while let Some(job) = jobs.recv().await {
+            let (config, path, to_ui, wake) =
+                (config.clone(), db_path.to_path_buf(), ui.clone(), index_wake.clone());
+            match job {
+                NetJob::Refresh(feeds) => {
+                    let gate = Arc::clone(&one_refresh);
+                    tasks.spawn(async move {
+                        let _turn = gate.acquire_owned().await;
+                        refresh(&config, &path, feeds, &to_ui).await;
+                        let _ = wake.send(());
+                    });
+                }
+                NetJob::Subscribe(feeds) => {
+                    tasks.spawn(async move {
+                        let results = subscribe(&config, &path, feeds).await;
+                        to_ui.send(Msg::Subscribed(results));
+                        let _ = wake.send(());
+                    });
+                }
+            }
+            // Reap finished tasks; a panic in one is reported like a stopped thread.
+            while let Some(done) = tasks.try_join_next() {
+                report_panic(done, ui);
+            }
+        }
+        // The reader is closing: a refresh still running is dropped (each feed is written
+        // atomically, so what is not written is simply fetched again next time).
+        tasks.abort_all();
+    });
+}
+
+fn report_panic(done: Result<(), tokio::task::JoinError>, ui: &MsgSender) {
+    if let Err(e) = done
+        && e.is_panic()
+    {
+        tracing::error!("a network task panicked: {e}");
+        ui.send(Msg::Failed {
+            task: Task::Refresh,
+            error: "an internal error stopped it (see the log)".into(),
+        });
+    }
+}
+
+async fn refresh(config: &Config, path: &std::path::Path, feeds: Option<Vec<FeedId>>, ui: &MsgSender) {
+    let fail = |e: StoreError| {
+        ui.send(Msg::Failed { task: Task::Refresh, error: e.to_string() });
+        ui.send(Msg::RefreshFinished(crate::refresh::Summary::default()));
+    };
+    let store = match Store::open(path) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let selection = if feeds.is_some() { Selection::Named } else { Selection::All };
+    let targets = match store.fetch_targets(feeds.as_deref()) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    ui.send(Msg::RefreshStarted { total: targets.len() });
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let forward = {
+        let ui = ui.clone();
+        tokio::spawn(async move {
+            while let Some(result) = rx.recv().await {
+                ui.send(Msg::FeedRefreshed(result));
+            }
+        })
+    };
+    let done = crate::refresh::run(store, config, targets, selection, tx).await;
+    let _ = forward.await;
+    match done {
+        Ok((_, summary)) => {
+            ui.send(Msg::RefreshFinished(summary));
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// Fetches each URL (a web page is searched for its feed) and subscribes to the ones that
+/// answer with a feed; one outcome per URL, in order.
+async fn subscribe(
+    config: &Config,
+    path: &std::path::Path,
+    feeds: Vec<NewFeed>,
+) -> Vec<(NewFeed, SubscribeOutcome)> {
+    use futures_util::StreamExt as _;
+    let failed = |reason: String, unreachable: bool| SubscribeOutcome::Failed { reason, unreachable };
+    let fetcher = match crate::feed::Fetcher::new(&config.refresh) {
+        Ok(f) => f,
+        Err(e) => return feeds.into_iter().map(|f| (f, failed(e.to_string(), false))).collect(),
+    };
+    let found: Vec<_> = futures_util::stream::iter(feeds.into_iter().map(|feed| {
+        let fetcher = fetcher.clone();
+        async move {
+            let found = crate::subscribe::find_feed(&fetcher, &feed.url).await;
+            (feed, found)
+        }
+    }))
+    .buffered(SUBSCRIBE_CONCURRENCY)
+    .collect()
+    .await;
+    let retention = config.retention.clone();
+    let path = path.to_path_buf();
+    let stored = tokio::task::spawn_blocking(move || {
+        let mut store = match Store::open(&path) {
+            Ok(s) => s,
+            Err(e) => {
+                let reason = e.to_string();
+                return found.into_iter().map(|(f, _)| (f, failed(reason.clone(), false))).collect();
+            }
+        };
+        found
+            .into_iter()
+            .map(|(feed, found)| {
+                let outcome = match found {
+                    Ok(found) => {
+                        let (url, others) =
+                            (found.url.clone(), found.others.iter().map(|o| o.url.clone()).collect());
+                        match crate::subscribe::store_found(
+                            &mut store,
+                            found,
+                            feed.title.clone(),
+                            feed.tags.clone(),
+                            &retention,
+                        ) {
+                            Ok(done) => SubscribeOutcome::Subscribed {
+                                title: done.title,
+                                url,
+                                created: done.created,
+                                new: done.new,
+                                others,
+                            },
+                            Err(e) => failed(e.to_string(), false),
+                        }
+                    }
+                    Err(e) => {
+                        debug!("subscribing to {}: {e:?}", feed.url);
+                        let unreachable = unreachable(&e);
+                        failed(e.to_string(), unreachable)
+                    }
+                };
+                (feed, outcome)
+            })
+            .collect()
+    })
+    .await;
+    stored.unwrap_or_default()
+}
+
+/// Whether a subscription failed because the server could not be reached at all.
+fn unreachable(e: &SubscribeError) -> bool {
+    use crate::feed::fetch::FetchError;
+    let offline =
+        |error: &FetchError| matches!(error, FetchError::Unreachable { .. } | FetchError::Timeout { .. });
+    match e {
+        SubscribeError::Fetch { error, .. } | SubscribeError::NoScheme { error, .. } => offline(error),
+        _ => false,
+    }
+}
