@@ -209,3 +209,17 @@ fn skip_columns(text: &str, columns: usize) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_help_is_as_long_as_the_state_is_told() {
+        let dir = tempfile::tempdir().unwrap();
+        let theme = Theme::load("default", dir.path(), crate::theme::ColorDepth::TrueColor, false).unwrap();
+        let help = crate::keymap::Keymap::defaults().help();
+        assert_eq!(help_lines(&help, 74, &theme).len(), help_len(&help));
+        assert_eq!(help_lines(&[], 74, &theme).len(), help_len(&[]));
+    }
+}
