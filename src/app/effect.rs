@@ -11,6 +11,9 @@ use crate::store::{Mark, Page};
 pub enum Target {
     /// The worker's database thread (in order; superseded loads skipped).
     Database,
+    /// The worker's thread for related articles: ranking takes longer than a page, so it has
+    /// a connection of its own and never holds up the list (only the latest request runs).
+    Related,
     /// The worker's network thread.
     Network,
     /// A child process started and watched by the worker (a GUI browser).
@@ -104,12 +107,12 @@ impl Effect {
         match self {
             Effect::LoadPage { .. }
             | Effect::LoadArticle { .. }
-            | Effect::LoadRelated { .. }
             | Effect::LoadSidebar
             | Effect::Mark { .. }
             | Effect::MarkAllRead { .. }
             | Effect::Import { .. }
             | Effect::Unsubscribe { .. } => Target::Database,
+            Effect::LoadRelated { .. } => Target::Related,
             Effect::Refresh { .. } | Effect::Subscribe { .. } => Target::Network,
             Effect::OpenBrowser { in_terminal: false, .. } => Target::Process,
             Effect::OpenBrowser { in_terminal: true, .. } | Effect::CopyToClipboard { .. } => {

@@ -120,6 +120,7 @@ fn handle(s: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> bool {
                 "tidings-db" => "the list and articles no longer load",
                 "tidings-net" => "refreshing and subscribing no longer work",
                 "tidings-index" => "search and read also no longer take in new articles",
+                "tidings-related" => "read also no longer loads",
                 _ => "some work no longer happens",
             };
             s.error(format!(

@@ -2,8 +2,10 @@
 //! executes: every decision about what to do next (a refresh after an import, "a refresh is
 //! running") is `update`'s.
 //!
-//! Three threads: the database thread (pages, articles, related, marks, imports: one
-//! connection, requests in order, superseded loads skipped), the network thread (refreshes, one
+//! Four threads: the database thread (pages, articles, marks, imports: one connection,
+//! requests in order, superseded loads skipped), the related thread (the "read also" ranking,
+//! on a connection of its own so it never holds up the list; only the latest request runs),
+//! the network thread (refreshes, one
 //! at a time, and subscriptions on a tokio runtime), and the indexer (fills the search index in
 //! the background, at low priority). A thread that panics says so before it ends, so the reader
 //! can tell the user. None of them touches the UI state.
@@ -41,6 +43,7 @@ pub struct Stopped(pub &'static str);
 /// The running worker; dropping it stops its threads.
 pub struct Worker {
     db: Option<Sender<Effect>>,
+    related: Option<Sender<Effect>>,
     net: Option<tokio::sync::mpsc::UnboundedSender<NetJob>>,
     index_wake: Option<Sender<()>>,
     out: MsgSender,
@@ -52,18 +55,29 @@ impl Worker {
     pub fn start(paths: &Paths, config: &Config, out: &MsgSender) -> Result<Self, StoreError> {
         let db_store = Store::open(&paths.database())?;
         let index_store = Store::open(&paths.database())?;
+        let related_store = Store::open(&paths.database())?;
         let (db_tx, db_rx) = channel::<Effect>();
+        let (related_tx, related_rx) = channel::<Effect>();
         let (net_tx, net_rx) = tokio::sync::mpsc::unbounded_channel::<NetJob>();
         let (wake_tx, wake_rx) = channel::<()>();
         let mut threads = Vec::new();
         let to_ui = out.clone();
         threads.push(spawn("tidings-db", out, move || db::run(db_store, &db_rx, &to_ui))?);
+        let to_ui = out.clone();
+        threads.push(spawn("tidings-related", out, move || db::run(related_store, &related_rx, &to_ui))?);
         let (to_ui, wake) = (out.clone(), wake_tx.clone());
         let (config, db_path) = (config.clone(), paths.database());
         threads.push(spawn("tidings-net", out, move || net::run(net_rx, &config, &db_path, &to_ui, &wake))?);
         let to_ui = out.clone();
         threads.push(spawn("tidings-index", out, move || index::run(index_store, &wake_rx, &to_ui))?);
-        Ok(Self { db: Some(db_tx), net: Some(net_tx), index_wake: Some(wake_tx), out: out.clone(), threads })
+        Ok(Self {
+            db: Some(db_tx),
+            related: Some(related_tx),
+            net: Some(net_tx),
+            index_wake: Some(wake_tx),
+            out: out.clone(),
+            threads,
+        })
     }
 
     /// Runs an effect on the thread its [`Effect::target`] names (terminal effects belong to
@@ -73,6 +87,10 @@ impl Worker {
             Target::Database => {
                 let sent = self.db.as_ref().is_some_and(|db| db.send(effect).is_ok());
                 if sent { Ok(()) } else { Err(Stopped("tidings-db")) }
+            }
+            Target::Related => {
+                let sent = self.related.as_ref().is_some_and(|r| r.send(effect).is_ok());
+                if sent { Ok(()) } else { Err(Stopped("tidings-related")) }
             }
             Target::Network => {
                 let job = match effect {
@@ -100,6 +118,7 @@ impl Worker {
 impl Drop for Worker {
     fn drop(&mut self) {
         self.db.take();
+        self.related.take();
         self.net.take();
         self.index_wake.take();
         for t in self.threads.drain(..) {
