@@ -144,17 +144,19 @@ pub fn page(s: &State) -> usize {
     layout::article_height(&s.shape()).saturating_sub(1).max(1)
 }
 
-/// Space in the article: a page down, focusing the article (and marking it read, since reading
-/// on is opening it). False when there is nothing further to read in it.
+/// Space in the article: an article only shown beside the list is opened first (reading on is
+/// opening it: it takes the focus and is marked read); an open one pages down. False when there
+/// is nothing further to read in it.
 pub fn read_on(s: &mut State, fx: &mut Vec<Effect>) -> bool {
     let Some(a) = &s.article else { return false };
-    let max = max_scroll(s);
-    if a.article.is_none() || a.scroll >= max {
-        return false;
-    }
     if !a.opened {
         let summary = a.summary.clone();
         open(s, summary, fx);
+        return true;
+    }
+    let max = max_scroll(s);
+    if a.article.is_none() || a.scroll >= max {
+        return false;
     }
     let page = page(s);
     scroll(s, page as isize);

@@ -204,12 +204,8 @@ pub fn settings(config: &Config) -> Settings {
         refresh_on_start: r.refresh_on_start,
         preview: r.preview,
         mark_read_on_preview: r.mark_read_on_preview,
-        browser: r.browser.clone().or_else(|| {
-            std::env::var("BROWSER")
-                .ok()
-                .filter(|b| !b.trim().is_empty())
-                .map(|b| b.split(':').next().unwrap_or(&b).to_string())
-        }),
+        browser: r.browser.clone(),
+        browser_env: std::env::var("BROWSER").ok(),
         browser_in_terminal: r.browser_in_terminal,
     }
 }
@@ -261,21 +257,17 @@ pub fn run(paths: &Paths, config: &Config, options: &Options) -> Result<()> {
 /// Loads the sidebar data and the first page synchronously, straight from the cache. Returns
 /// the other effects that asked for (the article shown beside the list), for the worker.
 pub fn first_screen(paths: &Paths, state: &mut State) -> Result<Vec<Effect>> {
-    let store = crate::store::Store::open(&paths.database())?;
-    let data = crate::worker::sidebar(&store)?;
-    update::update(state, Msg::SidebarLoaded(Box::new(data)));
+    let mut store = crate::store::Store::open(&paths.database())?;
     let mut effects = std::collections::VecDeque::from(update::start(state));
     let mut later = Vec::new();
     while let Some(effect) = effects.pop_front() {
-        match effect {
-            Effect::LoadPage { req, filter, page, limit, kind } => {
-                let rows = store.page(&filter, page, limit)?;
-                let counts = store.counts(&filter)?;
-                let msg = Msg::PageLoaded { req, kind, full: rows.len() == limit, rows, counts };
+        if matches!(effect, Effect::LoadPage { .. } | Effect::LoadSidebar) {
+            // Answered here, as the worker's database thread would answer them.
+            if let Some(msg) = crate::worker::answer(&mut store, effect) {
                 effects.extend(update::update(state, msg));
             }
-            Effect::LoadSidebar => {}
-            other => later.push(other),
+        } else {
+            later.push(effect);
         }
     }
     Ok(later)

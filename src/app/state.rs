@@ -294,8 +294,10 @@ pub struct Settings {
     pub preview: bool,
     /// Showing an article that way marks it read.
     pub mark_read_on_preview: bool,
-    /// The browser command (`reader.browser`, else `$BROWSER`).
+    /// The browser command from `reader.browser`.
     pub browser: Option<String>,
+    /// `$BROWSER`, used when `reader.browser` is not set.
+    pub browser_env: Option<String>,
     /// Whether the browser runs in the terminal (`None`: decided by its name).
     pub browser_in_terminal: Option<bool>,
 }
@@ -310,6 +312,7 @@ impl Default for Settings {
             preview: true,
             mark_read_on_preview: false,
             browser: None,
+            browser_env: None,
             browser_in_terminal: None,
         }
     }

@@ -303,7 +303,7 @@ fn open(s: &mut State, fx: &mut Vec<Effect>) {
 
 /// Hands a link to the browser: in the terminal for terminal browsers, left to run otherwise.
 fn open_url(s: &mut State, url: &str, fx: &mut Vec<Effect>) {
-    match browser::command(s.settings.browser.as_deref(), None, url) {
+    match browser::command(s.settings.browser.as_deref(), s.settings.browser_env.as_deref(), url) {
         Ok(argv) => {
             let in_terminal = browser::runs_in_terminal(&argv[0], s.settings.browser_in_terminal);
             if !in_terminal {

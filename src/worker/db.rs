@@ -18,7 +18,7 @@ pub(super) fn run(mut store: Store, effects: &Receiver<Effect>, ui: &MsgSender) 
         let mut batch = vec![first];
         batch.extend(effects.try_iter());
         for effect in supersede(batch) {
-            if let Some(msg) = run_db(&mut store, effect)
+            if let Some(msg) = answer(&mut store, effect)
                 && !ui.send(msg)
             {
                 return;
@@ -61,7 +61,7 @@ fn task_of(effect: &Effect) -> Task {
 }
 
 /// Runs one database effect; what happened comes back as a message.
-fn run_db(store: &mut Store, effect: Effect) -> Option<Msg> {
+pub fn answer(store: &mut Store, effect: Effect) -> Option<Msg> {
     let task = task_of(&effect);
     let result: Result<Option<Msg>, String> = (|| {
         Ok(match effect {
@@ -117,7 +117,7 @@ fn cache(e: StoreError) -> String {
 }
 
 /// Feeds, tags and totals.
-pub fn sidebar(store: &Store) -> Result<SidebarData, StoreError> {
+fn sidebar(store: &Store) -> Result<SidebarData, StoreError> {
     let feeds = store.feeds()?;
     let (total, unread) = store.counts(&ArticleFilter::default())?;
     Ok(SidebarData { tags: store.tag_counts()?, starred: store.starred_count()?, feeds, unread, total })

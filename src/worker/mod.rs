@@ -27,7 +27,7 @@ use crate::domain::{FeedId, NewFeed};
 use crate::paths::Paths;
 use crate::store::{Store, StoreError};
 
-pub use db::sidebar;
+pub use db::answer;
 
 /// Work for the network thread.
 enum NetJob {

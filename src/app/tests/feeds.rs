@@ -103,6 +103,14 @@ fn unsubscribing_asks_first_and_can_be_undone() {
     s.focus = Pane::List;
     act(&mut s, Action::Unsubscribe);
     assert!(s.popup.is_none() && status(&s).contains("Select a feed in the sidebar"));
+    let view = crate::app::state::View {
+        kind: ViewKind::Feed { id: FeedId(1), title: "Feed 1".into() },
+        unread_only: false,
+    };
+    crate::app::list::switch_view(&mut s, view, &mut Vec::new());
+    act(&mut s, Action::Unsubscribe);
+    let Some(Popup::Confirm(q)) = &s.popup else { panic!("{:?}", s.popup) };
+    assert!(q.question.contains("“Feed 1”"), "{}", q.question);
 }
 
 #[test]

@@ -109,7 +109,17 @@ fn a_terminal_browser_takes_the_terminal_and_a_gui_one_is_left_to_run() {
     s.settings.browser_in_terminal = Some(true);
     let fx = act(&mut s, Action::OpenInBrowser);
     assert_eq!(fx[0].target(), Target::Terminal, "the setting overrides the name");
-    s.settings.browser = None;
+    // $BROWSER when reader.browser is not set: its first command of a `:` list.
+    s.settings = crate::app::state::Settings { browser_env: Some("lynx:w3m".into()), ..Default::default() };
+    let fx = act(&mut s, Action::OpenInBrowser);
+    assert_eq!(
+        fx,
+        vec![Effect::OpenBrowser {
+            argv: vec!["lynx".into(), "https://example.org/1".into()],
+            in_terminal: true
+        }]
+    );
+    s.settings.browser_env = None;
     assert!(act(&mut s, Action::OpenInBrowser).is_empty());
     assert!(status(&s).contains("no browser"), "{}", status(&s));
 }
@@ -186,4 +196,19 @@ fn following_the_selection_can_mark_read_or_be_off() {
     // And in one-pane layouts nothing follows: the article is not on screen.
     let mut s = state_with(5, (80, 24), false);
     assert_eq!(loads_article(&act(&mut s, Action::Down)), None);
+}
+
+#[test]
+fn space_opens_an_article_shown_beside_the_list_even_when_it_fits_the_pane() {
+    let mut s = state_with(5, (200, 60), false);
+    // Article 1 is shown beside the list, not opened; it is short.
+    loaded(&mut s, 1);
+    assert!(s.article.as_ref().is_some_and(|a| !a.opened));
+    let fx = act(&mut s, Action::ReadOn);
+    assert_eq!(s.article.as_ref().map(|a| (a.id, a.opened)), Some((ArticleId(1), true)), "not skipped");
+    assert!(fx.contains(&Effect::Mark { ids: vec![ArticleId(1)], mark: Mark::Read }), "{fx:?}");
+    assert_eq!(s.focus, Pane::Article);
+    // Now at its end, Space moves on to the next unread.
+    act(&mut s, Action::ReadOn);
+    assert_eq!(s.article.as_ref().map(|a| a.id), Some(ArticleId(2)));
 }
