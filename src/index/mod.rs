@@ -2,9 +2,14 @@
 //! index query, and how related articles are chosen and ranked. The SQL is in
 //! `store/search.rs`; this module is the logic, with no database access.
 
-mod stopwords;
+pub mod analyze;
+pub mod links;
+pub mod related;
+pub mod vector;
 
-use std::collections::HashMap;
+pub use analyze::{Analysis, Lang, Weights};
+pub use related::RelatedConfig;
+pub use vector::TermVector;
 
 /// Text indexed per article, at most (title excluded).
 pub const INDEXED_TEXT_CHARS: usize = 4000;
@@ -64,99 +69,23 @@ pub fn index_text(html: &str) -> String {
     out
 }
 
-/// The user's words as an FTS5 query: every word must match, the last one as a prefix (so
-/// results appear while typing). Quotes keep FTS5 syntax characters literal.
-pub fn match_expression(query: &str) -> String {
-    let words: Vec<String> = tokens(query).collect();
+/// The user's words as an FTS5 query: every word must match in one of the forms the index may
+/// hold it in (see [`analyze::query_forms`]), the last one as a prefix (so results appear
+/// while typing). Quotes keep FTS5 syntax characters literal.
+pub fn match_expression(query: &str, languages: &[Lang]) -> String {
+    let words: Vec<&str> = query.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let last = words.len().saturating_sub(1);
     words
         .iter()
         .enumerate()
-        .map(|(i, w)| if i == last { format!("\"{w}\"*") } else { format!("\"{w}\"") })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Lower-case word tokens (letters and digits), as the index's tokenizer sees them, roughly.
-pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
-}
-
-/// Words worth matching on to find articles related to one with this title and text, best
-/// first: not stop words, at least three letters (or CJK), title words before text words, more
-/// frequent text words first.
-pub fn candidate_terms(title: &str, text: &str, limit: usize) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for w in tokens(title) {
-        if significant(&w) && !out.contains(&w) {
-            out.push(w);
-        }
-    }
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for w in tokens(text).filter(|w| significant(w)) {
-        *counts.entry(w).or_default() += 1;
-    }
-    let mut by_count: Vec<(String, usize)> = counts.into_iter().filter(|(w, _)| !out.contains(w)).collect();
-    by_count.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    out.extend(by_count.into_iter().map(|(w, _)| w));
-    out.truncate(limit);
-    out
-}
-
-fn significant(word: &str) -> bool {
-    let long_enough = word.chars().count() >= 3 || word.chars().any(|c| c as u32 >= 0x2E80);
-    long_enough && !word.chars().all(|c| c.is_ascii_digit()) && !stopwords::is_stopword(word)
-}
-
-/// One candidate for "read also".
-#[derive(Clone, Debug, PartialEq)]
-pub struct Candidate {
-    /// The article.
-    pub id: i64,
-    /// Its feed.
-    pub feed_id: i64,
-    /// Its sort time, Unix seconds.
-    pub published: i64,
-    /// The index's relevance (FTS5 bm25: more negative is better).
-    pub bm25: f64,
-    /// Its title, to drop copies of the same story under the same title.
-    pub title: String,
-}
-
-/// The first ranking: relevance from shared significant words, articles from other feeds
-/// first, then recent ones first. Returns up to `limit` ids, best first.
-pub fn rank_related(
-    candidates: &[Candidate],
-    this_feed: i64,
-    this_title: &str,
-    now: i64,
-    limit: usize,
-) -> Vec<i64> {
-    let mut scored: Vec<(f64, &Candidate)> = candidates
-        .iter()
-        .filter(|c| !c.title.eq_ignore_ascii_case(this_title))
-        .map(|c| {
-            let relevance = (-c.bm25).max(0.0);
-            let other_feed = if c.feed_id == this_feed { 1.0 } else { 1.5 };
-            let age_days = ((now - c.published).max(0) as f64) / 86_400.0;
-            let recency = 1.0 / (1.0 + age_days / 14.0);
-            (relevance * other_feed * (0.5 + recency), c)
+        .map(|(i, w)| {
+            let star = if i == last { "*" } else { "" };
+            let forms: Vec<String> =
+                analyze::query_forms(w, languages).iter().map(|f| format!("\"{f}\"{star}")).collect();
+            if forms.len() == 1 { forms.concat() } else { format!("({})", forms.join(" OR ")) }
         })
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| b.1.published.cmp(&a.1.published)));
-    let mut titles: Vec<&str> = Vec::new();
-    let mut out = Vec::new();
-    for (_, c) in scored {
-        if titles.iter().any(|t| t.eq_ignore_ascii_case(&c.title)) {
-            continue;
-        }
-        titles.push(&c.title);
-        out.push(c.id);
-        if out.len() == limit {
-            break;
-        }
-    }
-    out
+        .collect::<Vec<_>>()
+        .join(" AND ")
 }
 
 #[cfg(test)]
@@ -171,41 +100,10 @@ mod tests {
     }
 
     #[test]
-    fn match_expressions_are_quoted_and_prefixed() {
-        assert_eq!(match_expression("Rust release"), "\"rust\" \"release\"*");
-        assert_eq!(match_expression("a\"b OR c*"), "\"a\" \"b\" \"or\" \"c\"*");
-        assert_eq!(match_expression("  "), "");
-    }
-
-    #[test]
-    fn candidate_terms_prefer_title_and_skip_stopwords() {
-        let terms = candidate_terms(
-            "The new Rust compiler is fast",
-            "compiler compiler speed speed speed the and of benchmarks",
-            5,
-        );
-        assert_eq!(terms, vec!["rust", "compiler", "fast", "speed", "benchmarks"]);
-    }
-
-    #[test]
-    fn ranking_prefers_relevance_other_feeds_and_recency() {
-        let day = 86_400;
-        let c = |id, feed, age_days: i64, bm25, title: &str| Candidate {
-            id,
-            feed_id: feed,
-            published: 100 * day - age_days * day,
-            bm25,
-            title: title.into(),
-        };
-        let candidates = vec![
-            c(1, 1, 0, -5.0, "Same feed, as relevant"),
-            c(2, 2, 0, -5.0, "Other feed, as relevant"),
-            c(3, 2, 60, -5.0, "Other feed, old"),
-            c(4, 3, 0, -1.0, "Weak match"),
-            c(5, 3, 0, -9.0, "The story itself"),
-            c(6, 4, 0, -5.0, "other feed, as relevant"),
-        ];
-        let ranked = rank_related(&candidates, 1, "The story itself", 100 * day, 4);
-        assert_eq!(ranked, vec![2, 1, 3, 4]);
+    fn match_expressions_use_every_form_and_a_prefix_last() {
+        let langs = [Lang::from_code("en"), Lang::from_code("de")];
+        assert_eq!(match_expression("Rust releases", &langs), "\"rust\" AND (\"releases\"* OR \"releas\"*)");
+        assert_eq!(match_expression("a\"b OR c*", &langs), "\"a\" AND \"b\" AND \"or\" AND \"c\"*");
+        assert_eq!(match_expression("  ", &langs), "");
     }
 }

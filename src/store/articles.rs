@@ -5,6 +5,7 @@ use rusqlite::{OptionalExtension, Row, ToSql, params};
 
 use super::{Store, StoreError, to_time, to_time_opt};
 use crate::domain::{Article, ArticleFilter, ArticleId, ArticleSummary, Cursor, Enclosure, FeedId};
+use crate::index::Lang;
 
 /// Where a page starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,7 +21,7 @@ pub enum Page {
 }
 
 /// Appends the filter's conditions (on an `articles a` row) to `sql`.
-fn filter_sql(filter: &ArticleFilter, sql: &mut String, args: &mut Vec<Box<dyn ToSql>>) {
+fn filter_sql(filter: &ArticleFilter, langs: &[Lang], sql: &mut String, args: &mut Vec<Box<dyn ToSql>>) {
     if let Some(feed) = filter.feed {
         sql.push_str(" AND a.feed_id = ?");
         args.push(Box::new(feed.0));
@@ -38,7 +39,7 @@ fn filter_sql(filter: &ArticleFilter, sql: &mut String, args: &mut Vec<Box<dyn T
     }
     if let Some(query) = &filter.search {
         sql.push_str(" AND a.id IN (SELECT rowid FROM article_index WHERE article_index MATCH ?)");
-        args.push(Box::new(crate::index::match_expression(query)));
+        args.push(Box::new(crate::index::match_expression(query, langs)));
     }
 }
 
@@ -73,6 +74,11 @@ pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleSummary
 }
 
 impl Store {
+    /// The languages a search looks its words up in: none without a search.
+    fn search_languages(&self, filter: &ArticleFilter) -> Result<Vec<Lang>, StoreError> {
+        if filter.search.is_some() { self.index_languages() } else { Ok(Vec::new()) }
+    }
+
     /// A page of articles, newest first, strictly after `after` when given.
     pub fn articles(
         &self,
@@ -95,7 +101,7 @@ impl Store {
         let mut sql =
             format!("SELECT {SUMMARY_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE 1");
         let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-        filter_sql(filter, &mut sql, &mut args);
+        filter_sql(filter, &self.search_languages(filter)?, &mut sql, &mut args);
         let ascending = matches!(page, Page::Newer(_) | Page::Oldest);
         if let Page::Older(c) | Page::Newer(c) = page {
             sql.push_str(if ascending {
@@ -140,7 +146,12 @@ impl Store {
         } else {
             let mut sql = "SELECT count(*), coalesce(sum(a.read = 0), 0) FROM articles a WHERE 1".to_string();
             let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-            filter_sql(&ArticleFilter { unread: false, ..filter.clone() }, &mut sql, &mut args);
+            filter_sql(
+                &ArticleFilter { unread: false, ..filter.clone() },
+                &self.search_languages(filter)?,
+                &mut sql,
+                &mut args,
+            );
             (sql, args)
         };
         let (total, unread): (i64, i64) = self
@@ -157,7 +168,12 @@ impl Store {
     pub fn mark_all_read(&mut self, filter: &ArticleFilter) -> Result<Vec<ArticleId>, StoreError> {
         let mut select = "SELECT a.id FROM articles a WHERE a.read = 0".to_string();
         let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-        filter_sql(&ArticleFilter { unread: false, ..filter.clone() }, &mut select, &mut args);
+        filter_sql(
+            &ArticleFilter { unread: false, ..filter.clone() },
+            &self.search_languages(filter)?,
+            &mut select,
+            &mut args,
+        );
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         // Inside one write transaction the two statements see the same rows.
         let ids: Vec<ArticleId> = {

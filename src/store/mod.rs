@@ -65,11 +65,13 @@ pub enum StoreError {
 /// The cache.
 pub struct Store {
     conn: Connection,
+    /// How the indexer weighs an article's parts (the default unless an evaluation changes it).
+    weights: crate::index::Weights,
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.conn.path()).finish()
+        f.debug_struct("Store").field("path", &self.conn.path()).field("weights", &self.weights).finish()
     }
 }
 
@@ -106,7 +108,7 @@ impl Store {
         };
         let mut conn = open(path).map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
         schema::migrate(&mut conn)?;
-        Ok(Self { conn })
+        Ok(Self { conn, weights: crate::index::Weights::default() })
     }
 
     /// The file behind this store.

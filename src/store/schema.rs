@@ -116,6 +116,42 @@ const MIGRATIONS: &[Step] = &[
     //    so `WHERE tag = ?` ignores ASCII case. Case-duplicates are merged into the spelling
     //    first seen (the oldest feed's).
     Step::Code(tags_ignore_case),
+    // 4: the index holds analysed text (stemmed per article language, diacritics folded by
+    //    the analyzer, CJK as character pairs), and every article gets a term vector for
+    //    "read also"; `term_df` counts the articles each term occurs in (keyed by the term's
+    //    64-bit hash), `index_state.docs` how many were counted, `index_langs` which languages
+    //    the cache holds (a query word is looked up in each one's stemmed form). The old index is
+    //    dropped and rebuilt in the background.
+    Step::Sql(
+        r"
+    DROP TABLE article_terms;
+    DROP TRIGGER articles_unindexed;
+    DROP TABLE article_index;
+    CREATE VIRTUAL TABLE article_index USING fts5(
+        title, body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0'
+    );
+    CREATE TABLE article_vectors (
+        article_id INTEGER PRIMARY KEY,
+        terms      BLOB NOT NULL
+    );
+    CREATE TABLE term_df (
+        term INTEGER PRIMARY KEY,
+        df   INTEGER NOT NULL
+    );
+    CREATE TABLE index_langs (
+        lang TEXT PRIMARY KEY,
+        docs INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    ALTER TABLE index_state ADD COLUMN docs INTEGER NOT NULL DEFAULT 0;
+    UPDATE index_state SET low = NULL, high = NULL, docs = 0;
+    DELETE FROM index_stale;
+    CREATE TRIGGER articles_unindexed AFTER DELETE ON articles BEGIN
+        DELETE FROM article_index WHERE rowid = OLD.id;
+        DELETE FROM article_vectors WHERE article_id = OLD.id;
+        DELETE FROM index_stale WHERE article_id = OLD.id;
+    END;
+    ",
+    ),
 ];
 
 /// Migration 3: rebuilds `feed_tags` with `tag COLLATE NOCASE` and `tag_key`, merging tags that

@@ -1,11 +1,16 @@
-//! The full-text index (SQLite FTS5) behind search and "read also": filled incrementally in the
-//! background, queried by term. Ranking logic lives in `crate::index`.
+//! The full-text index (SQLite FTS5) and term vectors behind search and "read also": filled
+//! incrementally in the background, queried by term. Analysis and ranking live in
+//! `crate::index`.
 
-use rusqlite::{OptionalExtension, params};
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Store, StoreError};
 use crate::domain::{Article, ArticleId, ArticleSummary};
-use crate::index::{self, Candidate};
+use crate::index::related::{self, Candidate, RelatedConfig, Subject};
+use crate::index::vector::term_hash;
+use crate::index::{self, Analysis, Lang, TermVector, Weights};
 
 /// How far the background indexer has got.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -16,43 +21,81 @@ pub struct IndexProgress {
     pub remaining: u64,
 }
 
-/// Terms used to look for related articles, at most.
-const RELATED_TERMS: usize = 8;
-/// Candidates the index returns for ranking.
-const RELATED_CANDIDATES: usize = 150;
+/// An article's terms looked up in the index to find candidates, at most.
+const QUERY_TERMS: usize = 12;
+/// Articles taken per term, newest first: all of them for a rare term, the latest for a common
+/// one. Bounds the work on a large cache.
+const PER_TERM: i64 = 1500;
+/// Candidates scored in full.
+const CANDIDATES: usize = 250;
+
+/// An article's title and encoded bodies (content, summary), as stored.
+type StoredRow = (String, Option<Vec<u8>>, Option<Vec<u8>>);
+
+/// An article as the indexer reads it: id, title, body text.
+type Pending = (i64, String, String);
 
 impl Store {
-    /// Indexes up to `batch` articles not yet in the index, in one transaction: new articles
-    /// first, then older ones going back in time. Cheap when there is nothing to do.
+    /// Changes how the indexer weighs titles, leads and names from now on (for evaluations;
+    /// articles already indexed keep their vectors).
+    pub fn set_index_weights(&mut self, weights: Weights) {
+        self.weights = weights;
+    }
+
+    /// Indexes up to `batch` articles not yet in the index: new articles first, then older ones
+    /// going back in time. Articles are read and analysed outside any write transaction; the
+    /// writes happen in one short transaction, which re-checks that no other process indexed
+    /// the same articles meanwhile. Cheap when there is nothing to do.
     pub fn index_some(&mut self, batch: usize) -> Result<IndexProgress, StoreError> {
+        let plan = self.index_plan(batch)?;
+        let mut analysed: Vec<(i64, Analysis)> = Vec::with_capacity(plan.ids.len());
+        for (id, title, text) in self.index_rows(&plan.ids)? {
+            analysed.push((id, index::analyze::analyze(&title, &text, &self.weights)));
+        }
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let (mut low, mut high): (Option<i64>, Option<i64>) =
+        let state: (Option<i64>, Option<i64>) =
             tx.query_row("SELECT low, high FROM index_state WHERE id = 1", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?;
-        let max_id: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM articles", [], |r| r.get(0))?;
-        if high.is_none() {
-            // An empty index starts from the newest article and works back.
-            high = Some(max_id);
-            low = Some(max_id + 1);
+        if state != plan.state {
+            // Another process indexed meanwhile; the next call plans again.
+            return Ok(IndexProgress { indexed: 0, remaining: plan.remaining });
         }
-        let (mut lo, mut hi) = (low.unwrap_or(max_id + 1), high.unwrap_or(max_id));
-        let mut ids: Vec<i64> = tx
-            .prepare_cached("SELECT article_id FROM index_stale LIMIT ?1")?
-            .query_map([batch as i64], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        for id in &ids {
+        for id in &plan.stale {
             tx.execute("DELETE FROM index_stale WHERE article_id = ?1", [id])?;
             tx.execute("DELETE FROM article_index WHERE rowid = ?1", [id])?;
         }
-        let room = batch.saturating_sub(ids.len()) as i64;
-        let newer: Vec<i64> = tx
+        write_batch(&tx, &analysed)?;
+        tx.execute("UPDATE index_state SET low = ?1, high = ?2 WHERE id = 1", params![plan.low, plan.high])?;
+        tx.commit()?;
+        Ok(IndexProgress { indexed: plan.ids.len(), remaining: plan.remaining })
+    }
+
+    /// Which articles the next batch indexes, and the queue's state after it.
+    fn index_plan(&self, batch: usize) -> Result<IndexPlan, StoreError> {
+        let conn = &self.conn;
+        let state: (Option<i64>, Option<i64>) =
+            conn.query_row("SELECT low, high FROM index_state WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        let max_id: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM articles", [], |r| r.get(0))?;
+        // An empty index starts from the newest article and works back.
+        let (mut lo, mut hi) = match state {
+            (Some(lo), Some(hi)) => (lo, hi),
+            _ => (max_id + 1, max_id),
+        };
+        let stale: Vec<i64> = conn
+            .prepare_cached("SELECT article_id FROM index_stale LIMIT ?1")?
+            .query_map([batch as i64], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let room = batch.saturating_sub(stale.len()) as i64;
+        let newer: Vec<i64> = conn
             .prepare_cached("SELECT id FROM articles WHERE id > ?1 ORDER BY id LIMIT ?2")?
             .query_map(params![hi, room], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         hi = newer.last().copied().unwrap_or(hi);
         let room = room - newer.len() as i64;
-        let older: Vec<i64> = tx
+        let older: Vec<i64> = conn
             .prepare_cached("SELECT id FROM articles WHERE id < ?1 ORDER BY id DESC LIMIT ?2")?
             .query_map(params![lo, room], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
@@ -61,66 +104,170 @@ impl Store {
         } else if let Some(&last) = older.last() {
             lo = last;
         }
-        ids.extend(newer);
-        ids.extend(older);
-        for &id in &ids {
-            index_one(&tx, id)?;
-        }
-        tx.execute("UPDATE index_state SET low = ?1, high = ?2 WHERE id = 1", params![lo, hi])?;
         // An estimate from the id ranges (counting rows would cost more than a batch on a
         // large cache): ids are handed out in order, so the gaps are few.
-        let min_id: i64 = tx.query_row("SELECT coalesce(min(id), 0) FROM articles", [], |r| r.get(0))?;
-        let stale: i64 = tx.query_row("SELECT count(*) FROM index_stale", [], |r| r.get(0))?;
-        let remaining = (max_id - hi).max(0) + (lo - min_id).max(0) + stale;
-        tx.commit()?;
-        Ok(IndexProgress { indexed: ids.len(), remaining: remaining.max(0) as u64 })
+        let min_id: i64 = conn.query_row("SELECT coalesce(min(id), 0) FROM articles", [], |r| r.get(0))?;
+        let stale_count: i64 = conn.query_row("SELECT count(*) FROM index_stale", [], |r| r.get(0))?;
+        let remaining = (max_id - hi).max(0) + (lo - min_id).max(0) + stale_count - stale.len() as i64;
+        let mut ids = stale.clone();
+        ids.extend(newer);
+        ids.extend(older);
+        Ok(IndexPlan { state, low: lo, high: hi, stale, ids, remaining: remaining.max(0) as u64 })
     }
 
-    /// Up to `limit` articles related to `article`, best first (see [`index::rank_related`]).
+    /// Titles and plain body texts of these articles (deleted ones are skipped).
+    fn index_rows(&self, ids: &[i64]) -> Result<Vec<Pending>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.title, b.content, b.summary FROM articles a LEFT JOIN bodies b ON b.article_id = a.id
+             WHERE a.id = ?1",
+        )?;
+        let mut out = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let row: Option<StoredRow> =
+                stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
+            let Some((title, content, summary)) = row else { continue };
+            let body =
+                content.or(summary).as_deref().map(super::body::decode).transpose()?.unwrap_or_default();
+            out.push((id, title, index::index_text(&body)));
+        }
+        Ok(out)
+    }
+
+    /// The languages of the indexed articles, most common first.
+    pub fn index_languages(&self) -> Result<Vec<Lang>, StoreError> {
+        let codes: Vec<String> = self
+            .conn
+            .prepare_cached("SELECT lang FROM index_langs ORDER BY docs DESC")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut langs: Vec<Lang> =
+            codes.iter().map(|c| Lang::from_code(c)).filter(|l| l.code().is_some()).collect();
+        if langs.is_empty() {
+            langs.push(Lang::from_code("en"));
+        }
+        Ok(langs)
+    }
+
+    /// Up to `limit` articles related to `article`, best first (see [`related::rank`]).
     pub fn related(&self, article: &Article, limit: usize) -> Result<Vec<ArticleSummary>, StoreError> {
+        let now = chrono::Utc::now().timestamp();
+        Ok(self
+            .related_scored(article, limit, now, &RelatedConfig::default())?
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect())
+    }
+
+    /// Up to `limit` articles related to `article` with their scores, best first, ranked as of
+    /// `now` (Unix seconds).
+    pub fn related_scored(
+        &self,
+        article: &Article,
+        limit: usize,
+        now: i64,
+        config: &RelatedConfig,
+    ) -> Result<Vec<(ArticleSummary, f32)>, StoreError> {
         let s = &article.summary;
         let text = index::index_text(article.body_html());
-        let terms = self.informative_terms(&index::candidate_terms(&s.title, &text, 40))?;
-        if terms.is_empty() {
+        let analysis = index::analyze::analyze(&s.title, &text, &self.weights);
+        let vector = match self.stored_vector(s.id.0)? {
+            Some(v) => v,
+            None => self.vector_now(&analysis)?,
+        };
+        if vector.is_empty() {
             return Ok(Vec::new());
         }
-        let query = terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" OR ");
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT a.id, a.feed_id, a.published, x.score, a.title
-             FROM (SELECT rowid AS id, bm25(article_index, 4.0, 1.0) AS score FROM article_index
-                   WHERE article_index MATCH ?1 ORDER BY rank LIMIT ?2) x
-             JOIN articles a ON a.id = x.id
-             WHERE a.id != ?3",
-        )?;
-        let candidates: Vec<Candidate> = stmt
-            .query_map(params![query, RELATED_CANDIDATES as i64, s.id.0], |r| {
-                Ok(Candidate {
-                    id: r.get(0)?,
-                    feed_id: r.get(1)?,
-                    published: r.get(2)?,
-                    bm25: r.get(3)?,
-                    title: r.get(4)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
-        let now = chrono::Utc::now().timestamp();
-        let ranked = index::rank_related(&candidates, s.feed_id.0, &s.title, now, limit);
-        self.summaries(&ranked.into_iter().map(ArticleId).collect::<Vec<_>>())
+        let ids = self.candidate_ids(&analysis, &vector)?;
+        let candidates = self.candidates(&ids)?;
+        let subject = Subject {
+            id: s.id.0,
+            title: &s.title,
+            link: s.link.as_deref(),
+            published: s.published.timestamp(),
+            vector: &vector,
+        };
+        let ranked = related::rank(subject, &candidates, now, config, limit);
+        let scores: HashMap<i64, f32> = ranked.iter().copied().collect();
+        let summaries = self.summaries(&ranked.iter().map(|(id, _)| ArticleId(*id)).collect::<Vec<_>>())?;
+        Ok(summaries
+            .into_iter()
+            .map(|s| (scores.get(&s.id.0).copied().unwrap_or(0.0), s))
+            .map(|(x, s)| (s, x))
+            .collect())
     }
 
-    /// The rarest terms that still occur in more than one article: the ones that say most
-    /// about what an article shares with others.
-    fn informative_terms(&self, terms: &[String]) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.conn.prepare_cached("SELECT doc FROM article_terms WHERE term = ?1")?;
-        let mut with_df: Vec<(i64, &String)> = Vec::new();
-        for term in terms {
-            let df: Option<i64> = stmt.query_row([term], |r| r.get(0)).optional()?;
-            if let Some(df) = df.filter(|&d| d >= 2) {
-                with_df.push((df, term));
+    /// The vector stored for an article when it was indexed.
+    fn stored_vector(&self, id: i64) -> Result<Option<TermVector>, StoreError> {
+        let blob: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT terms FROM article_vectors WHERE article_id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        Ok(blob.map(|b| TermVector::decode(&b)))
+    }
+
+    /// The vector of an article not indexed yet, from the index's current counts.
+    fn vector_now(&self, analysis: &Analysis) -> Result<TermVector, StoreError> {
+        let docs: i64 = self.conn.query_row("SELECT docs FROM index_state WHERE id = 1", [], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare_cached("SELECT df FROM term_df WHERE term = ?1")?;
+        let mut df: HashMap<&str, u64> = HashMap::new();
+        for (term, _) in &analysis.terms {
+            let n: Option<i64> = stmt.query_row([term_hash(term)], |r| r.get(0)).optional()?;
+            df.insert(term, n.unwrap_or(0) as u64 + 1);
+        }
+        Ok(TermVector::build(&analysis.terms, |t| df.get(t).copied().unwrap_or(1), docs.max(0) as u64 + 1))
+    }
+
+    /// Articles sharing the article's heaviest terms, the ones sharing most weight first.
+    fn candidate_ids(&self, analysis: &Analysis, vector: &TermVector) -> Result<Vec<i64>, StoreError> {
+        let mut terms: Vec<(&str, f32)> = analysis
+            .terms
+            .iter()
+            .map(|(t, _)| (t.as_str(), vector.weight(term_hash(t))))
+            .filter(|(_, w)| *w > 0.0)
+            .collect();
+        terms.sort_by(|a, b| b.1.total_cmp(&a.1));
+        terms.truncate(QUERY_TERMS);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT rowid FROM article_index WHERE article_index MATCH ?1 ORDER BY rowid DESC LIMIT ?2",
+        )?;
+        let mut weight: HashMap<i64, f32> = HashMap::new();
+        for (term, w) in terms {
+            // Quoted: a name of several words is a phrase, and FTS5 syntax stays literal.
+            let query = format!("\"{}\"", term.replace('"', ""));
+            let rows = stmt.query_map(params![query, PER_TERM], |r| r.get::<_, i64>(0))?;
+            for id in rows {
+                *weight.entry(id?).or_default() += w;
             }
         }
-        with_df.sort();
-        Ok(with_df.into_iter().take(RELATED_TERMS).map(|(_, t)| t.clone()).collect())
+        let mut ids: Vec<(i64, f32)> = weight.into_iter().collect();
+        ids.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+        ids.truncate(CANDIDATES);
+        Ok(ids.into_iter().map(|(id, _)| id).collect())
+    }
+
+    /// The candidates' dates, titles, links and vectors.
+    fn candidates(&self, ids: &[i64]) -> Result<Vec<Candidate>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.published, a.title, a.link, v.terms FROM articles a
+             JOIN article_vectors v ON v.article_id = a.id WHERE a.id = ?1",
+        )?;
+        let mut out = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let row = stmt
+                .query_row([id], |r| {
+                    Ok(Candidate {
+                        id,
+                        published: r.get(0)?,
+                        title: r.get(1)?,
+                        link: r.get(2)?,
+                        vector: TermVector::decode(&r.get::<_, Vec<u8>>(3)?),
+                    })
+                })
+                .optional()?;
+            out.extend(row);
+        }
+        Ok(out)
     }
 
     /// Summaries of these articles, in the order given (unknown ids are skipped).
@@ -140,21 +287,67 @@ impl Store {
     }
 }
 
-/// An article's title and encoded bodies (content, summary).
-type IndexRow = (String, Option<Vec<u8>>, Option<Vec<u8>>);
+/// The next indexing batch.
+struct IndexPlan {
+    /// `index_state` as read when planning.
+    state: (Option<i64>, Option<i64>),
+    /// The state after this batch.
+    low: i64,
+    high: i64,
+    /// Changed articles to re-index.
+    stale: Vec<i64>,
+    /// Every article of the batch.
+    ids: Vec<i64>,
+    /// Articles left after it (an estimate).
+    remaining: u64,
+}
 
-/// Adds one article to the index.
-fn index_one(tx: &rusqlite::Transaction<'_>, id: i64) -> Result<(), StoreError> {
-    let row: Option<IndexRow> = tx
-        .prepare_cached(
-            "SELECT a.title, b.content, b.summary FROM articles a LEFT JOIN bodies b ON b.article_id = a.id
-             WHERE a.id = ?1",
+/// Writes analysed articles: document frequencies first (so the batch's own articles count
+/// towards each other's idf), then each article's index entry and vector.
+fn write_batch(tx: &Connection, analysed: &[(i64, Analysis)]) -> Result<(), StoreError> {
+    if analysed.is_empty() {
+        return Ok(());
+    }
+    let mut added: HashMap<i64, i64> = HashMap::new();
+    let mut langs: HashMap<&'static str, i64> = HashMap::new();
+    for (_, a) in analysed {
+        for (term, _) in &a.terms {
+            *added.entry(term_hash(term)).or_default() += 1;
+        }
+        *langs.entry(a.lang.code().unwrap_or("")).or_default() += 1;
+    }
+    let mut df: HashMap<i64, u64> = HashMap::with_capacity(added.len());
+    {
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO term_df (term, df) VALUES (?1, ?2)
+             ON CONFLICT(term) DO UPDATE SET df = df + excluded.df RETURNING df",
+        )?;
+        for (&term, &n) in &added {
+            let total: i64 = upsert.query_row(params![term, n], |r| r.get(0))?;
+            df.insert(term, total.max(1) as u64);
+        }
+    }
+    let docs: i64 = tx.query_row(
+        "UPDATE index_state SET docs = docs + ?1 WHERE id = 1 RETURNING docs",
+        [analysed.len() as i64],
+        |r| r.get(0),
+    )?;
+    for (code, n) in langs {
+        tx.prepare_cached(
+            "INSERT INTO index_langs (lang, docs) VALUES (?1, ?2)
+             ON CONFLICT(lang) DO UPDATE SET docs = docs + excluded.docs",
         )?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
-    let Some((title, content, summary)) = row else { return Ok(()) };
-    let body = content.or(summary).as_deref().map(super::body::decode).transpose()?.unwrap_or_default();
-    tx.prepare_cached("INSERT INTO article_index (rowid, title, body) VALUES (?1, ?2, ?3)")?
-        .execute(params![id, title, index::index_text(&body)])?;
+        .execute(params![code, n])?;
+    }
+    let mut insert =
+        tx.prepare_cached("INSERT INTO article_index (rowid, title, body) VALUES (?1, ?2, ?3)")?;
+    let mut vectors =
+        tx.prepare_cached("INSERT OR REPLACE INTO article_vectors (article_id, terms) VALUES (?1, ?2)")?;
+    for (id, a) in analysed {
+        insert.execute(params![id, a.title, a.body])?;
+        let vector =
+            TermVector::build(&a.terms, |t| df.get(&term_hash(t)).copied().unwrap_or(1), docs.max(1) as u64);
+        vectors.execute(params![id, vector.encode()])?;
+    }
     Ok(())
 }

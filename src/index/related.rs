@@ -1,0 +1,267 @@
+//! "Read also": ranking the candidates the index found by how much of the article they share,
+//! with a mild preference for recent ones, without copies, and without one story filling the
+//! list.
+
+use serde::Deserialize;
+
+use super::links::canonical_link;
+use super::vector::TermVector;
+
+/// How related articles are ranked; `[related]` in config.toml.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RelatedConfig {
+    /// How much recency counts, from 0 (not at all) to 1 (an old article scores nothing).
+    pub recency_weight: f32,
+    /// Age at which the recency part has halved, in days.
+    pub half_life_days: f32,
+    /// How much closeness in time to the article counts, from 0 to 1: a story published the
+    /// same day is more likely the same event or its sequel than one from months apart.
+    pub proximity_weight: f32,
+    /// Distance in time at which the closeness part has halved, in days.
+    pub proximity_half_life_days: f32,
+    /// Pseudo-relevance feedback: the query moves this far towards the best few candidates
+    /// before the final scoring (0 turns it off).
+    pub feedback: f32,
+    /// Similarity at and above which a candidate is a copy of the article (or of one already
+    /// listed) and is left out.
+    pub duplicate: f32,
+    /// Similarity at and above which two candidates tell the same story.
+    pub same_story: f32,
+    /// Articles of one story listed before other stories get their turn.
+    pub per_story: usize,
+}
+
+impl Default for RelatedConfig {
+    fn default() -> Self {
+        Self {
+            recency_weight: 0.2,
+            half_life_days: 30.0,
+            proximity_weight: 0.3,
+            proximity_half_life_days: 3.0,
+            feedback: 0.3,
+            duplicate: 0.9,
+            same_story: 0.5,
+            per_story: 2,
+        }
+    }
+}
+
+/// The article the list is for.
+#[derive(Clone, Copy, Debug)]
+pub struct Subject<'a> {
+    /// Its id.
+    pub id: i64,
+    /// Its title.
+    pub title: &'a str,
+    /// Its link.
+    pub link: Option<&'a str>,
+    /// Its sort time, Unix seconds.
+    pub published: i64,
+    /// Its vector.
+    pub vector: &'a TermVector,
+}
+
+/// An article the index found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    /// The article.
+    pub id: i64,
+    /// Its sort time, Unix seconds.
+    pub published: i64,
+    /// Its title.
+    pub title: String,
+    /// Its link.
+    pub link: Option<String>,
+    /// Its vector.
+    pub vector: TermVector,
+}
+
+/// Candidates fed back into the query.
+const FEEDBACK_DOCS: usize = 3;
+
+/// Up to `limit` candidates by relevance to `subject`, best first, with their scores.
+pub fn rank(
+    subject: Subject<'_>,
+    candidates: &[Candidate],
+    now: i64,
+    config: &RelatedConfig,
+    limit: usize,
+) -> Vec<(i64, f32)> {
+    let own_link = subject.link.and_then(canonical_link);
+    let title = subject.title.trim();
+    let eligible: Vec<&Candidate> = candidates
+        .iter()
+        .filter(|c| c.id != subject.id && !c.vector.is_empty())
+        .filter(|c| title.is_empty() || !c.title.trim().eq_ignore_ascii_case(title))
+        .filter(|c| own_link.is_none() || c.link.as_deref().and_then(canonical_link) != own_link)
+        .collect();
+    let mut scored: Vec<(f32, &Candidate)> = eligible
+        .iter()
+        .map(|c| (subject.vector.cosine(&c.vector), *c))
+        .filter(|(s, _)| *s > 0.0 && *s < config.duplicate)
+        .collect();
+    if config.feedback > 0.0 && scored.len() > FEEDBACK_DOCS {
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let best: Vec<&TermVector> = scored.iter().take(FEEDBACK_DOCS).map(|(_, c)| &c.vector).collect();
+        let query = subject.vector.expanded(&best, config.feedback);
+        for (s, c) in &mut scored {
+            *s = query.cosine(&c.vector);
+        }
+    }
+    for (s, c) in &mut scored {
+        *s *= decay(now - c.published, config.recency_weight, config.half_life_days)
+            * decay(
+                (subject.published - c.published).abs(),
+                config.proximity_weight,
+                config.proximity_half_life_days,
+            );
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.published.cmp(&a.1.published)));
+    diverse(&scored, config, limit)
+}
+
+/// A time factor: 1 for no distance in time, falling towards `1 - weight` with this half-life.
+fn decay(seconds: i64, weight: f32, half_life_days: f32) -> f32 {
+    let days = seconds.max(0) as f32 / 86_400.0;
+    let weight = weight.clamp(0.0, 1.0);
+    (1.0 - weight) + weight * 0.5f32.powf(days / half_life_days.max(0.1))
+}
+
+/// Picks from the sorted candidates: copies of one already picked are dropped, and a story
+/// already listed `per_story` times waits until the other stories have had their turn.
+fn diverse(sorted: &[(f32, &Candidate)], config: &RelatedConfig, limit: usize) -> Vec<(i64, f32)> {
+    let mut picked: Vec<(f32, &Candidate)> = Vec::new();
+    let mut waiting: Vec<(f32, &Candidate)> = Vec::new();
+    for &(score, c) in sorted {
+        if picked.len() == limit {
+            break;
+        }
+        let similar: Vec<f32> = picked.iter().map(|(_, p)| p.vector.cosine(&c.vector)).collect();
+        if similar.iter().any(|&s| s >= config.duplicate) {
+            continue;
+        }
+        if similar.iter().filter(|&&s| s >= config.same_story).count() >= config.per_story.max(1) {
+            waiting.push((score, c));
+            continue;
+        }
+        picked.push((score, c));
+    }
+    for w in waiting {
+        if picked.len() == limit {
+            break;
+        }
+        picked.push(w);
+    }
+    picked.into_iter().map(|(s, c)| (c.id, s)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::vector::TermVector;
+
+    const DAY: i64 = 86_400;
+
+    fn vector(terms: &[&str]) -> TermVector {
+        let terms: Vec<(String, f32)> = terms.iter().map(|t| ((*t).to_string(), 1.0)).collect();
+        TermVector::build(&terms, |_| 1, 100)
+    }
+
+    fn candidate(id: i64, age_days: i64, terms: &[&str]) -> Candidate {
+        Candidate {
+            id,
+            published: 100 * DAY - age_days * DAY,
+            title: format!("Article {id}"),
+            link: Some(format!("https://news.example/{id}")),
+            vector: vector(terms),
+        }
+    }
+
+    fn ids(ranked: &[(i64, f32)]) -> Vec<i64> {
+        ranked.iter().map(|(id, _)| *id).collect()
+    }
+
+    #[test]
+    fn shared_terms_rank_and_unrelated_ones_are_left_out() {
+        let q = vector(&["reef", "coral", "bleaching", "survey"]);
+        let subject = Subject { id: 1, title: "Reef", link: None, published: 100 * DAY, vector: &q };
+        let candidates = vec![
+            candidate(2, 0, &["reef", "coral", "tourism", "boats", "divers"]),
+            candidate(3, 0, &["reef", "coral", "bleaching", "ocean", "heat"]),
+            candidate(4, 0, &["bank", "rates"]),
+            candidate(1, 0, &["reef", "coral", "bleaching", "survey"]),
+        ];
+        let ranked = rank(subject, &candidates, 100 * DAY, &RelatedConfig::default(), 5);
+        assert_eq!(ids(&ranked), vec![3, 2], "the article itself and an unrelated one are not listed");
+        assert!(ranked[0].1 > ranked[1].1);
+    }
+
+    #[test]
+    fn recency_is_a_mild_preference() {
+        let q = vector(&["reef", "coral", "bleaching", "survey"]);
+        let subject = Subject { id: 1, title: "Reef", link: None, published: 100 * DAY, vector: &q };
+        let config = RelatedConfig::default();
+        // Equally related: the newer first.
+        let ranked = rank(
+            subject,
+            &[candidate(2, 90, &["reef", "coral", "ocean"]), candidate(3, 1, &["reef", "coral", "heat"])],
+            100 * DAY,
+            &config,
+            5,
+        );
+        assert_eq!(ids(&ranked), vec![3, 2]);
+        // Clearly more related but old: still first.
+        let ranked = rank(
+            subject,
+            &[
+                candidate(2, 90, &["reef", "coral", "bleaching", "heat"]),
+                candidate(3, 0, &["reef", "ocean", "heat", "boats"]),
+            ],
+            100 * DAY,
+            &config,
+            5,
+        );
+        assert_eq!(ids(&ranked), vec![2, 3]);
+        assert!((decay(0, 0.2, 30.0) - 1.0).abs() < 1e-6);
+        assert!((decay(30 * DAY, 0.2, 30.0) - 0.9).abs() < 1e-6);
+    }
+
+    #[test]
+    fn copies_are_excluded_by_text_link_or_title() {
+        let q = vector(&["reef", "coral", "bleaching", "survey"]);
+        let subject = Subject {
+            id: 1,
+            title: "Reef survey",
+            link: Some("https://a.example/reef"),
+            published: 100 * DAY,
+            vector: &q,
+        };
+        let mut same_link = candidate(2, 0, &["reef", "coral"]);
+        same_link.link = Some("https://a.example/reef?utm_source=rss".into());
+        let mut same_title = candidate(3, 0, &["reef", "coral"]);
+        same_title.title = "REEF SURVEY".into();
+        let copy = candidate(4, 0, &["reef", "coral", "bleaching", "survey"]);
+        let kept = candidate(5, 0, &["reef", "ocean"]);
+        let ranked =
+            rank(subject, &[same_link, same_title, copy, kept], 100 * DAY, &RelatedConfig::default(), 5);
+        assert_eq!(ids(&ranked), vec![5]);
+    }
+
+    #[test]
+    fn one_story_does_not_fill_the_list() {
+        let q = vector(&["reef", "coral", "bleaching", "survey", "queensland"]);
+        let subject = Subject { id: 1, title: "Reef", link: None, published: 100 * DAY, vector: &q };
+        let story = ["reef", "coral", "bleaching", "survey", "divers", "boats"];
+        let candidates = vec![
+            candidate(2, 0, &story),
+            candidate(3, 0, &["reef", "coral", "bleaching", "survey", "divers", "heat"]),
+            candidate(4, 0, &["reef", "coral", "bleaching", "survey", "divers", "ships"]),
+            candidate(5, 0, &["reef", "queensland", "tourism", "hotels", "flights", "beaches"]),
+        ];
+        let ranked = rank(subject, &candidates, 100 * DAY, &RelatedConfig::default(), 3);
+        assert_eq!(ids(&ranked), vec![2, 3, 5], "a third copy of the story waits for another story");
+        let ranked = rank(subject, &candidates, 100 * DAY, &RelatedConfig::default(), 5);
+        assert_eq!(ids(&ranked), vec![2, 3, 5, 4], "and comes back when there is room");
+    }
+}
