@@ -71,6 +71,37 @@ pub enum Command {
     Articles(ArticlesArgs),
     /// Mark articles read, unread, starred or unstarred
     Mark(MarkArgs),
+    /// Search cached articles, best match first
+    ///
+    /// Words must all match, in any form ("strikes" finds "striking"); "quoted words" match as
+    /// a phrase; word* matches as a prefix; -word excludes. Filters: feed:NAME (title, URL or
+    /// id; quote names with spaces), tag:TAG, author:NAME, is:unread, is:read, is:starred,
+    /// after:YYYY-MM-DD, before:YYYY-MM-DD.
+    Search {
+        /// The query (several arguments are joined with spaces)
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// At most this many
+        #[arg(long, short = 'n', default_value_t = 50)]
+        limit: usize,
+        /// Print a JSON array (the fields of `articles --json`, plus `score`)
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the articles most related to one ("read also")
+    Related {
+        /// Article id
+        id: i64,
+        /// At most this many
+        #[arg(long, short = 'n', default_value_t = 6)]
+        limit: usize,
+        /// Print a JSON array (the fields of `articles --json`, plus `score`)
+        #[arg(long)]
+        json: bool,
+        /// Rank as if it were this time (RFC 3339), instead of now: recency counts from it
+        #[arg(long, value_name = "TIME", env = "TIDINGS_NOW")]
+        now: Option<chrono::DateTime<chrono::FixedOffset>>,
+    },
     /// Print an article as text
     Show {
         /// Article id

@@ -363,3 +363,79 @@ fn tags_match_whatever_their_case() {
     assert_eq!(exported.matches("<outline text=\"Tech\"").count(), 1, "{exported}");
     assert!(!exported.contains("\"tech\""), "{exported}");
 }
+
+/// An RSS document with items `(guid, title, text, day of November 2026)`.
+fn news(title: &str, items: &[(&str, &str, &str, u32)]) -> String {
+    let mut s = format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{title}</title>\n");
+    for (guid, t, text, day) in items {
+        s.push_str(&format!(
+            "<item><guid>{guid}</guid><title>{t}</title><link>https://example.org/{guid}</link>\
+             <pubDate>{day:02} Nov 2026 09:00:00 GMT</pubDate><description>&lt;p&gt;{text}&lt;/p&gt;</description></item>\n"
+        ));
+    }
+    s + "</channel></rss>\n"
+}
+
+#[test]
+fn related_and_search_print_ranked_lists_with_scores() {
+    let server = TestServer::start();
+    let env = Env::new();
+    server.set(
+        "/port.xml",
+        Route::feed(news(
+            "Port News",
+            &[
+                ("p1", "Rotterdam dockworkers strike over automation", "Dockworkers at the port of Rotterdam walked out on Monday over automated cranes; container ships queue offshore.", 2),
+                ("p2", "Gardening: planting tulip bulbs before frost", "Plant tulip bulbs in October, before the first frost hardens the soil.", 2),
+                ("p3", "Rotterdam strike talks resume", "Union leaders and port operators resumed talks on automated cranes as the dockworkers strike entered its third day.", 4),
+            ],
+        )),
+    );
+    server.set(
+        "/world.xml",
+        Route::feed(news(
+            "World Wire",
+            &[
+                ("w1", "Dutch port strike strands container ships", "Container ships are stranded as the Rotterdam dockworkers strike against automation continues.", 3),
+                ("w2", "Central bank holds rates", "The central bank left interest rates unchanged, citing inflation.", 3),
+            ],
+        )),
+    );
+    env.run_ok(&["add", "--no-fetch", &server.url("/port.xml")]);
+    env.run_ok(&["add", "--no-fetch", &server.url("/world.xml")]);
+    env.run_ok(&["refresh"]);
+    let all = json(&env.run_ok(&["articles", "--json"]));
+    let id_of = |title: &str| {
+        all.iter().find(|a| a["title"].as_str().unwrap().starts_with(title)).unwrap()["id"].as_i64().unwrap()
+    };
+    let strike = id_of("Rotterdam dockworkers strike").to_string();
+
+    let related = json(&env.run_ok(&["related", &strike, "--json", "--now", "2026-11-05T00:00:00Z"]));
+    let titles: Vec<&str> = related.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert_eq!(titles.len(), 2, "only articles sharing its subject: {titles:?}");
+    assert!(titles.iter().all(|t| t.contains("strike")), "{titles:?}");
+    for key in all[0].as_object().unwrap().keys() {
+        assert!(related[0].get(key).is_some(), "`related --json` has the fields of `articles --json`: {key}");
+    }
+    let scores: Vec<f64> = related.iter().map(|a| a["score"].as_f64().unwrap()).collect();
+    assert!(scores[0] >= scores[1] && scores[1] > 0.0, "{scores:?}");
+    // The clock is injectable: a year later the same articles score less (recency).
+    let later = json(&env.run_ok(&["related", &strike, "--json", "--now", "2027-11-05T00:00:00Z"]));
+    assert!(later[0]["score"].as_f64().unwrap() < scores[0]);
+    let text = env.run_ok(&["related", &id_of("Central bank").to_string()]);
+    assert!(text.contains("Nothing related"), "{text}");
+
+    let found = json(&env.run_ok(&["search", "strikes", "automated", "--json"]));
+    let titles: Vec<&str> = found.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert_eq!(titles.len(), 3, "every form of the words: {titles:?}");
+    assert!(found[0]["score"].as_f64().unwrap() >= found[2]["score"].as_f64().unwrap());
+    let in_feed = json(&env.run_ok(&["search", "strike feed:\"World Wire\"", "--json"]));
+    assert_eq!(in_feed.len(), 1);
+    assert_eq!(in_feed[0]["feed_title"], "World Wire");
+    let out = env.cmd().args(["search", "strike", "feed:nowhere"]).output().unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("feed:nowhere: no subscription"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No articles match"));
+    assert!(fails(&env, &["related", "999999"]).contains("no article with id 999999"));
+}

@@ -443,7 +443,7 @@ fn a_session_in_the_reader() {
     // Search, once the background indexer has taken everything in.
     wait_indexed(&env, &reader);
     reader.press("/");
-    reader.wait_text("Search titles and text");
+    reader.wait_text("Search — words");
     reader.press("winter\r");
     // Only the two titles with "winter" (Ferry is read, Beekeepers not).
     reader.wait_for("only the two matching titles", WAIT, |s| {

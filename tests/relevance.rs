@@ -27,7 +27,8 @@ fn read_also_precision_at_5_on_topic_labels() {
     let dir = tempfile::tempdir().unwrap();
     let mut l = relevance::load(&dir.path().join("a.db"), &docs);
     relevance::index_all(&mut l.store);
-    let topic: HashMap<&str, &str> = docs.iter().map(|d| (d.id.as_str(), d.topic.as_deref().unwrap())).collect();
+    let topic: HashMap<&str, &str> =
+        docs.iter().map(|d| (d.id.as_str(), d.topic.as_deref().unwrap())).collect();
     let mut total = 0.0;
     let mut worst: Vec<(usize, &str)> = Vec::new();
     for d in &docs {
@@ -55,4 +56,27 @@ fn read_also_beats_plain_tf_idf_on_hand_grades() {
     let ours = mean(&|q| related(&l, q, 5));
     let base = mean(&|q| baseline.related(q, 5));
     assert!(ours >= base + 0.03, "NDCG@5: tidings {ours:.3}, TF-IDF cosine {base:.3}");
+}
+
+#[test]
+fn search_finds_each_query_in_its_top_3() {
+    let mut docs = relevance::set_a();
+    docs.extend(relevance::set_b().0);
+    let queries = relevance::queries();
+    assert!(queries.len() >= 20, "{} queries", queries.len());
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = relevance::load(&dir.path().join("search.db"), &docs);
+    relevance::index_all(&mut l.store);
+    let mut misses = Vec::new();
+    for q in &queries {
+        let parsed = tidings::index::SearchQuery::parse(&q.query);
+        assert!(parsed.problems.is_empty(), "{}: {:?}", q.query, parsed.problems);
+        let found = l.store.search(&parsed, 3).unwrap();
+        assert!(found.problems.is_empty(), "{}: {:?}", q.query, found.problems);
+        let top: Vec<&str> = found.articles.iter().map(|(a, _)| l.labels[&a.id].as_str()).collect();
+        if !q.expect.iter().all(|e| top.contains(&e.as_str())) {
+            misses.push(format!("{:?}: expected {:?}, got {top:?}", q.query, q.expect));
+        }
+    }
+    assert!(misses.is_empty(), "{}", misses.join("\n"));
 }

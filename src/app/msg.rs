@@ -150,6 +150,8 @@ pub enum Msg {
         full: bool,
         /// (total, unread) of the view.
         counts: (u64, u64),
+        /// What the user should know about the view's query (a filter that matched nothing).
+        notes: Vec<String>,
     },
     /// An article was read and its body parsed.
     ArticleLoaded {

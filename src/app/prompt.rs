@@ -115,7 +115,7 @@ impl Prompt {
         match self.kind {
             PromptKind::AddFeed => "Subscribe: feed or web page URL (Tab: tags)",
             PromptKind::Import => "Import: path of an OPML or urls file",
-            PromptKind::Search => "Search titles and text",
+            PromptKind::Search => "Search — words \"phrase\" pre* -not feed: tag: author: is: after:",
         }
     }
 

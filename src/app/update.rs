@@ -76,17 +76,28 @@ fn handle(s: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> bool {
             s.messages.key_pressed(s.now);
             mouse::click_at(s, x, y, fx);
         }
-        Msg::PageLoaded { req, kind, rows, full, counts } => {
+        Msg::PageLoaded { req, kind, rows, full, counts, notes } => {
             let replaced = matches!(kind, PageKind::Replace { .. });
             if !list::page_loaded(s, req, kind, rows, full, counts, fx) {
                 return false;
             }
             if let ViewKind::Search(words) = &s.view.kind
                 && replaced
-                && s.list.rows.is_empty()
             {
-                let text = format!("No matches for “{words}”");
-                s.info(text);
+                let mut text = if s.list.rows.is_empty() {
+                    format!("No matches for “{words}”")
+                } else {
+                    String::new()
+                };
+                for note in notes {
+                    if !text.is_empty() {
+                        text.push_str(" — ");
+                    }
+                    text.push_str(&note);
+                }
+                if !text.is_empty() {
+                    s.info(text);
+                }
             }
         }
         Msg::ArticleLoaded { req, article } => return article::loaded(s, req, article),

@@ -1,5 +1,6 @@
 //! The subcommands, each a thin layer over the library: resolve arguments, call, print.
 
+mod find;
 mod output;
 mod read;
 mod refresh;
@@ -52,6 +53,10 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
         Some(Command::Articles(args)) => read::articles(ctx, &mut out, &args),
         Some(Command::Mark(args)) => read::mark(ctx, &mut out, &args),
         Some(Command::Show { id, width }) => read::show(ctx, &mut out, id, width),
+        Some(Command::Search { query, limit, json }) => {
+            find::search(ctx, &mut out, &query.join(" "), limit, json)
+        }
+        Some(Command::Related { id, limit, json, now }) => find::related(ctx, &mut out, id, limit, json, now),
     }?;
     out.flush()
 }

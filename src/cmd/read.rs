@@ -89,7 +89,7 @@ pub(super) fn articles(ctx: &Context, out: &mut Out, args: &ArticlesArgs) -> Res
     print_articles(out, &page)
 }
 
-fn print_articles(out: &mut Out, page: &[ArticleSummary]) -> Result<()> {
+pub(super) fn print_articles(out: &mut Out, page: &[ArticleSummary]) -> Result<()> {
     for a in page {
         let flags = format!("{}{}", if a.read { ' ' } else { 'N' }, if a.starred { '*' } else { ' ' });
         out.line(format!(

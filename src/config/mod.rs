@@ -12,7 +12,7 @@ use serde::Deserialize;
 pub use size::ByteSize;
 
 /// Everything `config.toml` can set.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// How feeds are fetched.
@@ -21,6 +21,8 @@ pub struct Config {
     pub retention: RetentionConfig,
     /// How the reader looks and behaves.
     pub reader: ReaderConfig,
+    /// How "read also" ranks related articles.
+    pub related: crate::index::RelatedConfig,
 }
 
 /// The `[reader]` table.

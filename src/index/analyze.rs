@@ -361,6 +361,13 @@ pub fn query_forms(word: &str, languages: &[Lang]) -> Vec<String> {
             out.push(t);
         }
     };
+    if word.chars().any(is_cjk) {
+        // Indexed as character pairs: the pairs in order, which FTS5 reads as a phrase.
+        let mut pairs: Vec<String> = Vec::new();
+        tokenize(word, Lang::default(), |t| pairs.push(t.term));
+        push(pairs.join(" "));
+        return out;
+    }
     let lower = word.to_lowercase();
     push(fold(lower.clone()));
     for lang in languages {
@@ -442,5 +449,6 @@ mod tests {
         assert_eq!(query_forms("Streiks", &langs), ["streiks", "streik"]);
         assert_eq!(query_forms("élections", &[Lang::from_code("fr")]), ["elections", "elect"]);
         assert!(is_stopword("The", &langs) && !is_stopword("reef", &langs));
+        assert_eq!(query_forms("米価格", &langs), ["米価 価格"], "CJK as the index holds it: pairs");
     }
 }

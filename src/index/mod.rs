@@ -4,10 +4,12 @@
 
 pub mod analyze;
 pub mod links;
+pub mod query;
 pub mod related;
 pub mod vector;
 
 pub use analyze::{Analysis, Lang, Weights};
+pub use query::SearchQuery;
 pub use related::RelatedConfig;
 pub use vector::TermVector;
 

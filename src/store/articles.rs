@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, Row, ToSql, params};
 
 use super::{Store, StoreError, to_time, to_time_opt};
 use crate::domain::{Article, ArticleFilter, ArticleId, ArticleSummary, Cursor, Enclosure, FeedId};
-use crate::index::Lang;
+use crate::index::SearchQuery;
 
 /// Where a page starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,29 +18,6 @@ pub enum Page {
     Newer(Cursor),
     /// The oldest articles.
     Oldest,
-}
-
-/// Appends the filter's conditions (on an `articles a` row) to `sql`.
-fn filter_sql(filter: &ArticleFilter, langs: &[Lang], sql: &mut String, args: &mut Vec<Box<dyn ToSql>>) {
-    if let Some(feed) = filter.feed {
-        sql.push_str(" AND a.feed_id = ?");
-        args.push(Box::new(feed.0));
-    }
-    if let Some(tag) = &filter.tag {
-        sql.push_str(" AND a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)");
-        args.push(Box::new(tag.clone()));
-    }
-    // Written as literals so SQLite picks the partial indexes.
-    if filter.unread {
-        sql.push_str(" AND a.read = 0");
-    }
-    if filter.starred {
-        sql.push_str(" AND a.starred = 1");
-    }
-    if let Some(query) = &filter.search {
-        sql.push_str(" AND a.id IN (SELECT rowid FROM article_index WHERE article_index MATCH ?)");
-        args.push(Box::new(crate::index::match_expression(query, langs)));
-    }
 }
 
 /// A change of state on articles.
@@ -74,9 +51,49 @@ pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleSummary
 }
 
 impl Store {
-    /// The languages a search looks its words up in: none without a search.
-    fn search_languages(&self, filter: &ArticleFilter) -> Result<Vec<Lang>, StoreError> {
-        if filter.search.is_some() { self.index_languages() } else { Ok(Vec::new()) }
+    /// Appends the filter's conditions (on an `articles a` row) to `sql`. A search is parsed
+    /// as [`SearchQuery`]: its text must match and its filters hold.
+    fn filter_sql(
+        &self,
+        filter: &ArticleFilter,
+        sql: &mut String,
+        args: &mut Vec<Box<dyn ToSql>>,
+    ) -> Result<(), StoreError> {
+        if let Some(feed) = filter.feed {
+            sql.push_str(" AND a.feed_id = ?");
+            args.push(Box::new(feed.0));
+        }
+        if let Some(tag) = &filter.tag {
+            sql.push_str(" AND a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)");
+            args.push(Box::new(tag.clone()));
+        }
+        // Written as literals so SQLite picks the partial indexes.
+        if filter.unread {
+            sql.push_str(" AND a.read = 0");
+        }
+        if filter.starred {
+            sql.push_str(" AND a.starred = 1");
+        }
+        if let Some(text) = &filter.search {
+            let query = SearchQuery::parse(text);
+            let conditions = self.conditions(&query)?;
+            for c in &conditions.sql {
+                sql.push_str(" AND ");
+                sql.push_str(c);
+            }
+            args.extend(conditions.args.into_iter().map(|v| Box::new(v) as Box<dyn ToSql>));
+            match query.match_expression(&self.index_languages()?) {
+                Some(expr) => {
+                    sql.push_str(
+                        " AND a.id IN (SELECT rowid FROM article_index WHERE article_index MATCH ?)",
+                    );
+                    args.push(Box::new(expr));
+                }
+                None if !query.excluded.is_empty() => sql.push_str(" AND 0"),
+                None => {}
+            }
+        }
+        Ok(())
     }
 
     /// A page of articles, newest first, strictly after `after` when given.
@@ -101,7 +118,7 @@ impl Store {
         let mut sql =
             format!("SELECT {SUMMARY_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE 1");
         let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-        filter_sql(filter, &self.search_languages(filter)?, &mut sql, &mut args);
+        self.filter_sql(filter, &mut sql, &mut args)?;
         let ascending = matches!(page, Page::Newer(_) | Page::Oldest);
         if let Page::Older(c) | Page::Newer(c) = page {
             sql.push_str(if ascending {
@@ -146,12 +163,7 @@ impl Store {
         } else {
             let mut sql = "SELECT count(*), coalesce(sum(a.read = 0), 0) FROM articles a WHERE 1".to_string();
             let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-            filter_sql(
-                &ArticleFilter { unread: false, ..filter.clone() },
-                &self.search_languages(filter)?,
-                &mut sql,
-                &mut args,
-            );
+            self.filter_sql(&ArticleFilter { unread: false, ..filter.clone() }, &mut sql, &mut args)?;
             (sql, args)
         };
         let (total, unread): (i64, i64) = self
@@ -168,12 +180,7 @@ impl Store {
     pub fn mark_all_read(&mut self, filter: &ArticleFilter) -> Result<Vec<ArticleId>, StoreError> {
         let mut select = "SELECT a.id FROM articles a WHERE a.read = 0".to_string();
         let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-        filter_sql(
-            &ArticleFilter { unread: false, ..filter.clone() },
-            &self.search_languages(filter)?,
-            &mut select,
-            &mut args,
-        );
+        self.filter_sql(&ArticleFilter { unread: false, ..filter.clone() }, &mut select, &mut args)?;
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         // Inside one write transaction the two statements see the same rows.
         let ids: Vec<ArticleId> = {

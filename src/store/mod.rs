@@ -4,6 +4,7 @@
 mod articles;
 mod body;
 mod feeds;
+mod find;
 mod ingest;
 mod prepare;
 mod schema;
@@ -17,6 +18,7 @@ use rusqlite::Connection;
 
 pub use articles::{Mark, Page};
 pub use feeds::{AddOutcome, FetchTarget};
+pub use find::SearchResults;
 pub use ingest::{Batch, Failure, FetchRecord, IngestOutcome};
 pub use prepare::{PreparedArticle, PreparedFeed};
 pub use schema::VERSION as SCHEMA_VERSION;
@@ -67,11 +69,17 @@ pub struct Store {
     conn: Connection,
     /// How the indexer weighs an article's parts (the default unless an evaluation changes it).
     weights: crate::index::Weights,
+    /// How [`Store::related`] ranks.
+    related: crate::index::RelatedConfig,
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.conn.path()).field("weights", &self.weights).finish()
+        f.debug_struct("Store")
+            .field("path", &self.conn.path())
+            .field("weights", &self.weights)
+            .field("related", &self.related)
+            .finish()
     }
 }
 
@@ -108,7 +116,11 @@ impl Store {
         };
         let mut conn = open(path).map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
         schema::migrate(&mut conn)?;
-        Ok(Self { conn, weights: crate::index::Weights::default() })
+        Ok(Self {
+            conn,
+            weights: crate::index::Weights::default(),
+            related: crate::index::RelatedConfig::default(),
+        })
     }
 
     /// The file behind this store.

@@ -148,14 +148,16 @@ impl Store {
         Ok(langs)
     }
 
-    /// Up to `limit` articles related to `article`, best first (see [`related::rank`]).
+    /// Sets how [`Store::related`] ranks (`[related]` in config.toml).
+    pub fn set_related_config(&mut self, config: RelatedConfig) {
+        self.related = config;
+    }
+
+    /// Up to `limit` articles related to `article`, best first, as of now (see
+    /// [`related::rank`]).
     pub fn related(&self, article: &Article, limit: usize) -> Result<Vec<ArticleSummary>, StoreError> {
         let now = chrono::Utc::now().timestamp();
-        Ok(self
-            .related_scored(article, limit, now, &RelatedConfig::default())?
-            .into_iter()
-            .map(|(s, _)| s)
-            .collect())
+        Ok(self.related_scored(article, limit, now, &self.related)?.into_iter().map(|(s, _)| s).collect())
     }
 
     /// Up to `limit` articles related to `article` with their scores, best first, ranked as of

@@ -135,7 +135,7 @@ fn first_page(state: &mut State, rows: Vec<ArticleSummary>, counts: (u64, u64)) 
         })
         .unwrap();
     let kind = PageKind::Replace { from_end: false };
-    update(state, Msg::PageLoaded { req, kind, rows, full: false, counts });
+    update(state, Msg::PageLoaded { req, kind, rows, full: false, counts, notes: Vec::new() });
 }
 
 fn render(state: &State, theme: &Theme) -> Buffer {

@@ -60,15 +60,54 @@ fn task_of(effect: &Effect) -> Task {
     }
 }
 
+/// Results a search view lists, at most.
+const SEARCH_RESULTS: usize = 500;
+
+/// A search view's list: its best results in order of relevance, in one page (a jump to
+/// either end gets them again; there is nothing beyond them to page to).
+fn search_page(
+    store: &Store,
+    req: u64,
+    filter: &crate::domain::ArticleFilter,
+    page: crate::store::Page,
+    kind: crate::app::msg::PageKind,
+) -> Result<Msg, crate::store::StoreError> {
+    use crate::store::Page;
+    let mut query = crate::index::SearchQuery::parse(filter.search.as_deref().unwrap_or_default());
+    if filter.unread {
+        query.unread = Some(true);
+    }
+    let (rows, notes) = match page {
+        Page::Newest | Page::Oldest => {
+            let found = store.search(&query, SEARCH_RESULTS)?;
+            (found.articles.into_iter().map(|(a, _)| a).collect::<Vec<_>>(), found.problems)
+        }
+        Page::Older(_) | Page::Newer(_) => (Vec::new(), Vec::new()),
+    };
+    let unread = rows.iter().filter(|r| !r.read).count() as u64;
+    let counts = if filter.unread { (unread, unread) } else { (rows.len() as u64, unread) };
+    Ok(Msg::PageLoaded { req, kind, full: false, rows, counts, notes })
+}
+
 /// Runs one database effect; what happened comes back as a message.
 pub fn answer(store: &mut Store, effect: Effect) -> Option<Msg> {
     let task = task_of(&effect);
     let result: Result<Option<Msg>, String> = (|| {
         Ok(match effect {
+            Effect::LoadPage { req, filter, page, limit: _, kind } if filter.search.is_some() => {
+                Some(search_page(store, req, &filter, page, kind).map_err(cache)?)
+            }
             Effect::LoadPage { req, filter, page, limit, kind } => {
                 let rows = store.page(&filter, page, limit).map_err(cache)?;
                 let counts = store.counts(&filter).map_err(cache)?;
-                Some(Msg::PageLoaded { req, kind, full: rows.len() == limit, rows, counts })
+                Some(Msg::PageLoaded {
+                    req,
+                    kind,
+                    full: rows.len() == limit,
+                    rows,
+                    counts,
+                    notes: Vec::new(),
+                })
             }
             Effect::LoadArticle { req, id } => {
                 let article = store.article(id).map_err(cache)?.ok_or("it is no longer in the cache")?;

@@ -55,7 +55,8 @@ impl Worker {
     pub fn start(paths: &Paths, config: &Config, out: &MsgSender) -> Result<Self, StoreError> {
         let db_store = Store::open(&paths.database())?;
         let index_store = Store::open(&paths.database())?;
-        let related_store = Store::open(&paths.database())?;
+        let mut related_store = Store::open(&paths.database())?;
+        related_store.set_related_config(config.related);
         let (db_tx, db_rx) = channel::<Effect>();
         let (related_tx, related_rx) = channel::<Effect>();
         let (net_tx, net_rx) = tokio::sync::mpsc::unbounded_channel::<NetJob>();

@@ -125,6 +125,7 @@ fn the_starter_set_with_no_network_subscribes_nothing_and_says_so() {
             rows: vec![],
             full: false,
             counts: (0, 0),
+            notes: Vec::new(),
         },
     );
     assert!(s.is_empty());

@@ -20,7 +20,10 @@ fn the_list_pages_in_as_the_selection_moves() {
     let last = s.list.rows.last().unwrap();
     assert_eq!(page, Page::Older(crate::domain::Cursor { time: last.published.timestamp(), id: last.id }));
     let more: Vec<ArticleSummary> = (1000..1050).map(|i| row(i, 1, false)).collect();
-    update(&mut s, Msg::PageLoaded { req, kind, rows: more, full: false, counts: (250, 200) });
+    update(
+        &mut s,
+        Msg::PageLoaded { req, kind, rows: more, full: false, counts: (250, 200), notes: Vec::new() },
+    );
     assert_eq!(s.list.rows.len(), PAGE_SIZE + 50);
     assert!(!s.list.more_older);
     // The selection can now go into the new rows.
@@ -48,7 +51,14 @@ fn new_articles_arrive_above_without_moving_the_selection() {
     let newer = vec![row(-2, 2, false), row(-1, 2, false)];
     update(
         &mut s,
-        Msg::PageLoaded { req, kind: PageKind::Prepend, rows: newer, full: false, counts: (12, 9) },
+        Msg::PageLoaded {
+            req,
+            kind: PageKind::Prepend,
+            rows: newer,
+            full: false,
+            counts: (12, 9),
+            notes: Vec::new(),
+        },
     );
     assert_eq!(s.list.rows.len(), 12);
     assert_eq!(s.list.current().unwrap().id, selected, "the same article stays selected");
@@ -77,7 +87,10 @@ fn jumping_to_the_end_of_a_long_list_loads_the_oldest_page() {
     assert_eq!(kind, PageKind::Replace { from_end: true });
     assert!(s.list.rows.is_empty() && s.list.selected == 0);
     let oldest: Vec<ArticleSummary> = (5000..5000 + PAGE_SIZE as i64).map(|i| row(i, 1, true)).collect();
-    update(&mut s, Msg::PageLoaded { req, kind, rows: oldest, full: true, counts: (9000, 10) });
+    update(
+        &mut s,
+        Msg::PageLoaded { req, kind, rows: oldest, full: true, counts: (9000, 10), notes: Vec::new() },
+    );
     assert_eq!(s.list.selected, PAGE_SIZE - 1, "the last row is selected");
     assert!(s.list.more_newer && !s.list.more_older);
     // Going back to the top reloads the newest page.
@@ -102,7 +115,17 @@ fn a_search_focuses_the_list_and_says_when_nothing_matches() {
     assert_eq!(filter.search.as_deref(), Some("rüst"));
     // Results arrive: Enter opens the selected one.
     let kind = PageKind::Replace { from_end: false };
-    update(&mut s, Msg::PageLoaded { req, kind, rows: vec![row(42, 1, false)], full: false, counts: (1, 1) });
+    update(
+        &mut s,
+        Msg::PageLoaded {
+            req,
+            kind,
+            rows: vec![row(42, 1, false)],
+            full: false,
+            counts: (1, 1),
+            notes: Vec::new(),
+        },
+    );
     let fx = act(&mut s, Action::Open);
     assert_eq!(s.article.as_ref().map(|a| a.id), Some(ArticleId(42)));
     assert!(fx.iter().any(|e| matches!(e, Effect::Mark { .. })), "opened, so read: {fx:?}");
@@ -111,7 +134,10 @@ fn a_search_focuses_the_list_and_says_when_nothing_matches() {
     update(&mut s, Msg::Text("zzz".into()));
     let fx = act(&mut s, Action::Submit);
     let req = page_req(&fx).unwrap();
-    update(&mut s, Msg::PageLoaded { req, kind, rows: vec![], full: false, counts: (0, 0) });
+    update(
+        &mut s,
+        Msg::PageLoaded { req, kind, rows: vec![], full: false, counts: (0, 0), notes: Vec::new() },
+    );
     assert_eq!(status(&s), "No matches for “zzz”");
     // q goes back to all articles, then quits.
     act(&mut s, Action::Back);

@@ -52,7 +52,7 @@ fn state_with_settings(n: i64, size: (u16, u16), full: bool, settings: Settings)
     let rows: Vec<ArticleSummary> = (1..=n).map(|i| row(i, 1 + i % 3, i % 3 == 0)).collect();
     let unread = rows.iter().filter(|r| !r.read).count() as u64;
     let kind = PageKind::Replace { from_end: false };
-    update(&mut s, Msg::PageLoaded { req, kind, rows, full, counts: (n as u64, unread) });
+    update(&mut s, Msg::PageLoaded { req, kind, rows, full, counts: (n as u64, unread), notes: Vec::new() });
     s
 }
 
