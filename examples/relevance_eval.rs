@@ -14,9 +14,10 @@
 #[path = "support/relevance.rs"]
 mod relevance;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use relevance::{Doc, Loaded, TfIdf};
+use tidings::index::story::StoryRule;
 use tidings::index::{RelatedConfig, Weights};
 
 /// One configuration to measure.
@@ -85,6 +86,19 @@ fn precision_at_5(docs: &[Doc], ranked: impl Fn(&str) -> Vec<String>) -> f64 {
 
 fn main() {
     let verbose = std::env::args().any(|a| a == "--verbose");
+    if std::env::args().any(|a| a == "--story-thresholds") {
+        let docs = relevance::set_a();
+        for hours in [12, 24, 36] {
+            for t in [0.1f32, 0.125, 0.15, 0.175, 0.2, 0.25] {
+                let rule = StoryRule { window: hours * 3600, threshold: t, days: 365 };
+                let (p, r, f, n) = story_f1(&docs, rule);
+                println!(
+                    "window {hours} h, cosine >= {t:.3}: precision {p:.3} recall {r:.3} F1 {f:.3} ({n} groups)"
+                );
+            }
+        }
+        return;
+    }
     let (b_docs, judged) = relevance::set_b();
     let a_docs = relevance::set_a();
     let b_base = TfIdf::new(&b_docs);
@@ -99,6 +113,14 @@ fn main() {
         judged.len(),
         a_docs.len(),
         a_docs.iter().filter_map(|d| d.topic.as_deref()).collect::<std::collections::HashSet<_>>().len()
+    );
+    let (precision, recall, f1, groups) = story_f1(&a_docs, StoryRule::default());
+    println!(
+        "Same-story groups on set (a) (default rule): {groups} groups, pairwise precision {precision:.3}, recall {recall:.3}, F1 {f1:.3}"
+    );
+    let (found, total, wrong) = story_check_b(&b_docs, &judged);
+    println!(
+        "Held-out check on set (b): {found} of {total} hand-marked same-story pairs grouped; {wrong} grouped pairs the hand grades call less than directly related\n"
     );
     println!("| ranking | NDCG@5 (b) | precision@5 (a) |");
     println!("|---|---|---|");
@@ -129,4 +151,53 @@ fn main() {
             }
         }
     }
+}
+
+/// Set (b) was graded by query, not labelled by story: its grade-3 pairs say what must be
+/// grouped, its grade 0–1 pairs what must not. Returns (grade-3 pairs grouped, grade-3 pairs,
+/// grouped pairs graded below 2).
+fn story_check_b(docs: &[Doc], judged: &[relevance::Judged]) -> (usize, usize, usize) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut l = relevance::load(&dir.path().join("cache.db"), docs);
+    relevance::index_all(&mut l.store);
+    let groups: Vec<HashSet<String>> = l
+        .store
+        .story_groups()
+        .expect("story groups")
+        .into_iter()
+        .map(|g| g.into_iter().map(|id| l.labels[&id].clone()).collect())
+        .collect();
+    let together = |a: &str, b: &str| groups.iter().any(|g| g.contains(a) && g.contains(b));
+    let (mut found, mut total, mut wrong) = (0, 0, 0);
+    for j in judged {
+        for (other, grade) in &j.grades {
+            if *grade == 3 {
+                total += 1;
+                found += usize::from(together(&j.query, other));
+            }
+        }
+        for d in docs {
+            if d.id != j.query && j.grades.get(&d.id).copied().unwrap_or(0) < 2 && together(&j.query, &d.id) {
+                wrong += 1;
+            }
+        }
+    }
+    (found, total, wrong)
+}
+
+/// Same-story groups the indexer finds on set (a), scored pairwise against the story labels.
+fn story_f1(docs: &[Doc], rule: StoryRule) -> (f64, f64, f64, usize) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut l = relevance::load(&dir.path().join("cache.db"), docs);
+    l.store.set_story_rule(rule);
+    relevance::index_all(&mut l.store);
+    let predicted: Vec<HashSet<String>> = l
+        .store
+        .story_groups()
+        .expect("story groups")
+        .into_iter()
+        .map(|g| g.into_iter().map(|id| l.labels[&id].clone()).collect())
+        .collect();
+    let (p, r, f) = relevance::pair_f1(&predicted, &relevance::story_labels(docs));
+    (p, r, f, predicted.len())
 }

@@ -80,3 +80,26 @@ fn search_finds_each_query_in_its_top_3() {
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
 }
+
+#[test]
+fn same_story_groups_match_the_labels() {
+    let docs = relevance::set_a();
+    let labels = relevance::story_labels(&docs);
+    assert!(labels.len() >= 30, "{} labelled stories", labels.len());
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = relevance::load(&dir.path().join("stories.db"), &docs);
+    relevance::index_all(&mut l.store);
+    let groups: Vec<std::collections::HashSet<String>> = l
+        .store
+        .story_groups()
+        .unwrap()
+        .into_iter()
+        .map(|g| g.into_iter().map(|id| l.labels[&id].clone()).collect())
+        .collect();
+    let (precision, recall, f1) = relevance::pair_f1(&groups, &labels);
+    assert!(f1 >= 0.9, "same-story F1 {f1:.3} (precision {precision:.3}, recall {recall:.3})");
+    // A syndicated copy (the same page with tracking parameters) is always in its story.
+    let copy = docs.iter().find(|d| d.link.contains("utm_source") || d.link.contains("?ref=")).unwrap();
+    let others = l.store.story_of(l.ids[&copy.id]).unwrap();
+    assert!(!others.is_empty(), "{} is grouped", copy.id);
+}

@@ -186,6 +186,17 @@ pub fn pair_f1(predicted: &[HashSet<String>], truth: &[HashSet<String>]) -> (f64
     (precision, recall, f1)
 }
 
+/// The labelled same-story groups of a set.
+pub fn story_labels(docs: &[Doc]) -> Vec<HashSet<String>> {
+    let mut by: HashMap<&str, HashSet<String>> = HashMap::new();
+    for d in docs {
+        if let Some(s) = &d.story {
+            by.entry(s).or_default().insert(d.id.clone());
+        }
+    }
+    by.into_values().collect()
+}
+
 /// The textbook baseline: bag of lower-case words of title and text, raw tf × ln(N/df), cosine.
 pub struct TfIdf {
     vectors: Vec<HashMap<String, f64>>,

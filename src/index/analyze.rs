@@ -347,7 +347,10 @@ fn meaningful(term: &str) -> bool {
     let mut chars = term.chars();
     let Some(first) = chars.next() else { return false };
     if term.chars().all(|c| c.is_ascii_digit()) {
-        return false;
+        // A figure can say which event it is (48 million, 3.5 per cent, game 12), but one
+        // digit, a year or a day of the month says nothing.
+        let year = term.len() == 4 && (term.starts_with("19") || term.starts_with("20"));
+        return term.len() >= 2 && !year && term.parse::<u32>().is_ok_and(|n| n > 31);
     }
     chars.next().is_some() || is_cjk(first)
 }

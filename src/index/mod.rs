@@ -6,6 +6,7 @@ pub mod analyze;
 pub mod links;
 pub mod query;
 pub mod related;
+pub mod story;
 pub mod vector;
 
 pub use analyze::{Analysis, Lang, Weights};

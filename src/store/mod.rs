@@ -9,6 +9,7 @@ mod ingest;
 mod prepare;
 mod schema;
 mod search;
+mod stories;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -71,6 +72,8 @@ pub struct Store {
     weights: crate::index::Weights,
     /// How [`Store::related`] ranks.
     related: crate::index::RelatedConfig,
+    /// When the indexer puts two articles in one story.
+    story_rule: crate::index::story::StoryRule,
 }
 
 impl std::fmt::Debug for Store {
@@ -79,6 +82,7 @@ impl std::fmt::Debug for Store {
             .field("path", &self.conn.path())
             .field("weights", &self.weights)
             .field("related", &self.related)
+            .field("story_rule", &self.story_rule)
             .finish()
     }
 }
@@ -120,6 +124,7 @@ impl Store {
             conn,
             weights: crate::index::Weights::default(),
             related: crate::index::RelatedConfig::default(),
+            story_rule: crate::index::story::StoryRule::default(),
         })
     }
 

@@ -120,8 +120,10 @@ const MIGRATIONS: &[Step] = &[
     //    the analyzer, CJK as character pairs), and every article gets a term vector for
     //    "read also"; `term_df` counts the articles each term occurs in (keyed by the term's
     //    64-bit hash), `index_state.docs` how many were counted, `index_langs` which languages
-    //    the cache holds (a query word is looked up in each one's stemmed form). The old index is
-    //    dropped and rebuilt in the background.
+    //    the cache holds (a query word is looked up in each one's stemmed form). `stories` maps
+    //    an article to its same-story group (the id of the group's first article; an article in
+    //    no group has no row), `article_links` the hash of each indexed article's canonical link
+    //    (other feeds' copies of one page). The old index is dropped and rebuilt in the background.
     Step::Sql(
         r"
     DROP TABLE article_terms;
@@ -145,10 +147,22 @@ const MIGRATIONS: &[Step] = &[
     ALTER TABLE index_state ADD COLUMN docs INTEGER NOT NULL DEFAULT 0;
     UPDATE index_state SET low = NULL, high = NULL, docs = 0;
     DELETE FROM index_stale;
+    CREATE TABLE stories (
+        article_id INTEGER PRIMARY KEY,
+        story      INTEGER NOT NULL
+    );
+    CREATE INDEX stories_by_story ON stories(story);
+    CREATE TABLE article_links (
+        hash       INTEGER NOT NULL,
+        article_id INTEGER NOT NULL,
+        PRIMARY KEY (hash, article_id)
+    ) WITHOUT ROWID;
     CREATE TRIGGER articles_unindexed AFTER DELETE ON articles BEGIN
         DELETE FROM article_index WHERE rowid = OLD.id;
         DELETE FROM article_vectors WHERE article_id = OLD.id;
         DELETE FROM index_stale WHERE article_id = OLD.id;
+        DELETE FROM stories WHERE article_id = OLD.id;
+        DELETE FROM article_links WHERE article_id = OLD.id;
     END;
     ",
     ),

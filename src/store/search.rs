@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::stories::Indexed;
 use super::{Store, StoreError};
 use crate::domain::{Article, ArticleId, ArticleSummary};
 use crate::index::related::{self, Candidate, RelatedConfig, Subject};
@@ -36,6 +37,11 @@ type StoredRow = (String, Option<Vec<u8>>, Option<Vec<u8>>);
 type Pending = (i64, String, String);
 
 impl Store {
+    /// Changes when the indexer puts two articles in one story (for evaluations).
+    pub fn set_story_rule(&mut self, rule: crate::index::story::StoryRule) {
+        self.story_rule = rule;
+    }
+
     /// Changes how the indexer weighs titles, leads and names from now on (for evaluations;
     /// articles already indexed keep their vectors).
     pub fn set_index_weights(&mut self, weights: Weights) {
@@ -65,9 +71,17 @@ impl Store {
             tx.execute("DELETE FROM index_stale WHERE article_id = ?1", [id])?;
             tx.execute("DELETE FROM article_index WHERE rowid = ?1", [id])?;
         }
-        write_batch(&tx, &analysed)?;
+        let vectors = write_batch(&tx, &analysed)?;
         tx.execute("UPDATE index_state SET low = ?1, high = ?2 WHERE id = 1", params![plan.low, plan.high])?;
         tx.commit()?;
+        // Grouping reads the index (batch-mates included) without holding the write lock.
+        let indexed: Vec<Indexed<'_>> = analysed
+            .iter()
+            .zip(vectors)
+            .map(|((id, analysis), vector)| Indexed { id: *id, analysis, vector })
+            .collect();
+        let links = self.find_stories(&indexed, &self.story_rule)?;
+        self.write_stories(&links)?;
         Ok(IndexProgress { indexed: plan.ids.len(), remaining: plan.remaining })
     }
 
@@ -199,7 +213,7 @@ impl Store {
     }
 
     /// The vector stored for an article when it was indexed.
-    fn stored_vector(&self, id: i64) -> Result<Option<TermVector>, StoreError> {
+    pub fn stored_vector(&self, id: i64) -> Result<Option<TermVector>, StoreError> {
         let blob: Option<Vec<u8>> = self
             .conn
             .prepare_cached("SELECT terms FROM article_vectors WHERE article_id = ?1")?
@@ -306,9 +320,9 @@ struct IndexPlan {
 
 /// Writes analysed articles: document frequencies first (so the batch's own articles count
 /// towards each other's idf), then each article's index entry and vector.
-fn write_batch(tx: &Connection, analysed: &[(i64, Analysis)]) -> Result<(), StoreError> {
+fn write_batch(tx: &Connection, analysed: &[(i64, Analysis)]) -> Result<Vec<TermVector>, StoreError> {
     if analysed.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let mut added: HashMap<i64, i64> = HashMap::new();
     let mut langs: HashMap<&'static str, i64> = HashMap::new();
@@ -345,11 +359,13 @@ fn write_batch(tx: &Connection, analysed: &[(i64, Analysis)]) -> Result<(), Stor
         tx.prepare_cached("INSERT INTO article_index (rowid, title, body) VALUES (?1, ?2, ?3)")?;
     let mut vectors =
         tx.prepare_cached("INSERT OR REPLACE INTO article_vectors (article_id, terms) VALUES (?1, ?2)")?;
+    let mut out = Vec::with_capacity(analysed.len());
     for (id, a) in analysed {
         insert.execute(params![id, a.title, a.body])?;
         let vector =
             TermVector::build(&a.terms, |t| df.get(&term_hash(t)).copied().unwrap_or(1), docs.max(1) as u64);
         vectors.execute(params![id, vector.encode()])?;
+        out.push(vector);
     }
-    Ok(())
+    Ok(out)
 }
