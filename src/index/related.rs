@@ -98,15 +98,15 @@ pub fn rank(
         .collect();
     let mut scored: Vec<(f32, &Candidate)> = eligible
         .iter()
-        .map(|c| (subject.vector.cosine(&c.vector), *c))
-        .filter(|(s, _)| *s > 0.0 && *s < config.duplicate)
+        .map(|c| (evidence(subject.vector.overlap(&c.vector)), *c))
+        .filter(|(s, c)| *s > 0.0 && subject.vector.cosine(&c.vector) < config.duplicate)
         .collect();
     if config.feedback > 0.0 && scored.len() > FEEDBACK_DOCS {
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
         let best: Vec<&TermVector> = scored.iter().take(FEEDBACK_DOCS).map(|(_, c)| &c.vector).collect();
         let query = subject.vector.expanded(&best, config.feedback);
         for (s, c) in &mut scored {
-            *s = query.cosine(&c.vector);
+            *s = evidence(query.overlap(&c.vector));
         }
     }
     for (s, c) in &mut scored {
@@ -119,6 +119,14 @@ pub fn rank(
     }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.published.cmp(&a.1.published)));
     diverse(&scored, config, limit)
+}
+
+/// Similarity discounted when it rests on few shared terms: a short text sharing one rare
+/// word ("secret") with the article scores as high a cosine as a report sharing ten, and is
+/// far less likely to be related.
+fn evidence((cosine, shared): (f32, usize)) -> f32 {
+    let shared = shared as f32;
+    cosine * shared / (shared + 1.0)
 }
 
 /// A time factor: 1 for no distance in time, falling towards `1 - weight` with this half-life.

@@ -72,19 +72,25 @@ impl TermVector {
 
     /// Cosine similarity with another unit vector.
     pub fn cosine(&self, other: &Self) -> f32 {
-        let (mut i, mut j, mut sum) = (0, 0, 0.0);
+        self.overlap(other).0
+    }
+
+    /// Cosine similarity with another unit vector, and how many terms they share.
+    pub fn overlap(&self, other: &Self) -> (f32, usize) {
+        let (mut i, mut j, mut sum, mut shared) = (0, 0, 0.0, 0);
         while i < self.0.len() && j < other.0.len() {
             match self.0[i].0.cmp(&other.0[j].0) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
                     sum += self.0[i].1 * other.0[j].1;
+                    shared += 1;
                     i += 1;
                     j += 1;
                 }
             }
         }
-        sum
+        (sum, shared)
     }
 
     /// This vector moved towards others (Rocchio feedback): `self + beta × mean(others)`,
