@@ -84,6 +84,10 @@ pub struct ArticleSummary {
     pub read: bool,
     /// Whether the user starred it.
     pub starred: bool,
+    /// Its same-story group (the id of the group's first article), if it is in one.
+    pub story: Option<i64>,
+    /// Other cached articles of its story (other sources).
+    pub sources: u32,
 }
 
 /// An enclosure (podcast audio, attached image …).
@@ -169,6 +173,9 @@ pub struct ArticleFilter {
     pub starred: bool,
     /// Only articles whose title or text matches these words.
     pub search: Option<String>,
+    /// One row per story: an article is left out when a newer article of its story is in the
+    /// same list (which shows how many other sources it has).
+    pub one_per_story: bool,
 }
 
 /// A position in the newest-first order, for keyset pagination.

@@ -98,6 +98,18 @@ fn same_story_groups_match_the_labels() {
         .collect();
     let (precision, recall, f1) = relevance::pair_f1(&groups, &labels);
     assert!(f1 >= 0.9, "same-story F1 {f1:.3} (precision {precision:.3}, recall {recall:.3})");
+    // One row per story: the newest source stands for the others.
+    let filter = tidings::domain::ArticleFilter { one_per_story: true, ..Default::default() };
+    let rows = l.store.articles(&filter, None, 1000).unwrap();
+    let grouped: usize = groups.iter().map(|g| g.len() - 1).sum();
+    assert_eq!(rows.len(), docs.len() - grouped);
+    let mut seen = std::collections::HashSet::new();
+    for r in &rows {
+        if let Some(story) = r.story {
+            assert!(seen.insert(story), "story {story} listed twice");
+            assert!(r.sources >= 1);
+        }
+    }
     // A syndicated copy (the same page with tracking parameters) is always in its story.
     let copy = docs.iter().find(|d| d.link.contains("utm_source") || d.link.contains("?ref=")).unwrap();
     let others = l.store.story_of(l.ids[&copy.id]).unwrap();

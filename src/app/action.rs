@@ -111,6 +111,8 @@ actions! {
     RefreshAll => "refresh_all", "Refresh all feeds", Scope::PANES;
     /// Search titles and text.
     Search => "search", "Search titles and text", Scope::PANES;
+    /// One row per story, or every source as its own row (per view).
+    ToggleStories => "toggle_stories", "One row per story / every source", Scope::PANES;
     /// Show only unread articles, or all again.
     ToggleUnreadOnly => "toggle_unread_only", "Unread only / all", Scope::PANES;
     /// Subscribe to a feed.

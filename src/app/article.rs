@@ -93,11 +93,29 @@ pub fn loaded(s: &mut State, req: u64, article: Box<(Article, Prepared)>) -> boo
 }
 
 /// The related articles arrived; used if they answer the latest request.
-pub fn related_loaded(s: &mut State, req: u64, items: Vec<ArticleSummary>) -> bool {
+pub fn related_loaded(
+    s: &mut State,
+    req: u64,
+    items: Vec<ArticleSummary>,
+    story: Vec<ArticleSummary>,
+    fx: &mut Vec<Effect>,
+) -> bool {
     if req != s.related_req {
         return false;
     }
-    s.related = RelatedState { items, selected: 0, loading: false };
+    let same_story = story.len();
+    let mut all = story;
+    all.extend(items);
+    s.related = RelatedState { items: all, same_story, selected: 0, loading: false };
+    // An opened article was marked read before its story was known: its other sources follow.
+    let opened_read = s.article.as_ref().is_some_and(|a| a.opened && a.summary.read);
+    if opened_read && s.settings.story_read && s.settings.mark_read_on_open {
+        let unread: Vec<crate::domain::ArticleId> =
+            s.related.items[..same_story].iter().filter(|r| !r.read).map(|r| r.id).collect();
+        for other in unread {
+            marks::set_read(s, other, true, fx);
+        }
+    }
     true
 }
 

@@ -4,8 +4,8 @@
 use super::article;
 use super::effect::Effect;
 use super::msg::PageKind;
-use super::state::{ListState, Pane, State, View};
-use crate::domain::{ArticleId, ArticleSummary, Cursor};
+use super::state::{ListState, Pane, State, View, ViewKind};
+use crate::domain::{ArticleFilter, ArticleId, ArticleSummary, Cursor};
 use crate::layout;
 use crate::store::Page;
 
@@ -150,7 +150,7 @@ fn newer(r: &ArticleSummary) -> Page {
 pub fn load(s: &mut State, page: Page, kind: PageKind, fx: &mut Vec<Effect>) {
     let req = s.next_req();
     s.list.loading = Some(req);
-    fx.push(Effect::LoadPage { req, filter: s.view.filter(), page, limit: PAGE_SIZE, kind });
+    fx.push(Effect::LoadPage { req, filter: view_filter(s), page, limit: PAGE_SIZE, kind });
 }
 
 /// Loads the view again from its newest article (keeping the selected article if it is there).
@@ -279,6 +279,33 @@ pub fn open_selected(s: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
+/// The store filter for the current view: one row per story unless the user asked for every
+/// source in this view (a feed's own list has one source anyway).
+pub fn view_filter(s: &State) -> ArticleFilter {
+    let mut filter = s.view.filter();
+    filter.one_per_story = !matches!(s.view.kind, ViewKind::Feed { .. } | ViewKind::Search(_))
+        && !s.every_source.contains(&s.view.kind);
+    filter
+}
+
+/// `c`: one row per story, or every source as its own row, in this view.
+pub fn toggle_stories(s: &mut State, fx: &mut Vec<Effect>) {
+    if matches!(s.view.kind, ViewKind::Feed { .. } | ViewKind::Search(_)) {
+        s.info("This list shows every article already: one feed's, or a search's results");
+        return;
+    }
+    let kind = s.view.kind.clone();
+    if let Some(i) = s.every_source.iter().position(|k| *k == kind) {
+        s.every_source.remove(i);
+        s.info("One row per story: other sources show as “+N”");
+    } else {
+        s.every_source.push(kind);
+        s.info("Every source of a story as its own row");
+    }
+    let view = s.view.clone();
+    switch_view(s, view, fx);
+}
+
 /// Focuses the list (a new search, a new view).
 pub fn focus(s: &mut State) {
     s.focus = Pane::List;
@@ -300,6 +327,8 @@ mod tests {
             published: Utc.timestamp_opt(1_800_000_000 - id, 0).single().unwrap_or_default(),
             read,
             starred: false,
+            story: None,
+            sources: 0,
         })
         .collect()
     }

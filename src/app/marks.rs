@@ -39,8 +39,40 @@ pub fn toggle_star(s: &mut State, fx: &mut Vec<Effect>) {
     fx.push(Effect::Mark { ids: vec![article.id], mark: if starred { Mark::Star } else { Mark::Unstar } });
 }
 
-/// Marks an article read or unread here (list, article, related, counts) and in the cache.
+/// Marks an article read or unread here (list, article, related, counts) and in the cache;
+/// with `story_read`, the other sources of its story the reader knows of too.
 pub fn set_read(s: &mut State, id: ArticleId, read: bool, fx: &mut Vec<Effect>) {
+    set_one_read(s, id, read, fx);
+    if s.settings.story_read {
+        for other in story_members(s, id) {
+            set_one_read(s, other, read, fx);
+        }
+    }
+}
+
+/// The other sources of an article's story among the list's rows and the open article's
+/// "Read also".
+pub fn story_members(s: &State, id: ArticleId) -> Vec<ArticleId> {
+    let story = s
+        .list
+        .rows
+        .iter()
+        .chain(s.related.items.iter())
+        .chain(s.article.as_ref().map(|a| &a.summary))
+        .find(|r| r.id == id)
+        .and_then(|r| r.story);
+    let Some(story) = story else { return Vec::new() };
+    let mut out: Vec<ArticleId> = Vec::new();
+    for r in s.list.rows.iter().chain(s.related.items.iter()) {
+        if r.story == Some(story) && r.id != id && !out.contains(&r.id) {
+            out.push(r.id);
+        }
+    }
+    out
+}
+
+/// Marks one article read or unread here and in the cache.
+fn set_one_read(s: &mut State, id: ArticleId, read: bool, fx: &mut Vec<Effect>) {
     let mut changed = false;
     let mut feed = None;
     for_each_copy(s, id, |r| {
@@ -83,7 +115,7 @@ pub fn mark_view_read(s: &mut State, fx: &mut Vec<Effect>) {
         s.info(format!("Nothing unread in “{title}”"));
         return;
     }
-    let filter = s.view.filter();
+    let filter = super::list::view_filter(s);
     if unread > layout::list_height(&s.shape()) as u64 {
         let question =
             format!("Mark {unread} unread article{} in “{title}” read?", if unread == 1 { "" } else { "s" });
@@ -96,7 +128,7 @@ pub fn mark_view_read(s: &mut State, fx: &mut Vec<Effect>) {
 
 /// Marks a view read (asked and answered yes, or small enough not to ask).
 pub fn confirmed_mark_view_read(s: &mut State, filter: ArticleFilter, title: &str, fx: &mut Vec<Effect>) {
-    if filter == s.view.filter() {
+    if filter == super::list::view_filter(s) {
         for r in &mut s.list.rows {
             r.read = true;
         }

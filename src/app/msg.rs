@@ -166,6 +166,8 @@ pub enum Msg {
         req: u64,
         /// Related articles, best first.
         items: Vec<ArticleSummary>,
+        /// The other sources of its story, newest first (not among `items`).
+        story: Vec<ArticleSummary>,
     },
     /// Feeds, tags and counts were read.
     SidebarLoaded(Box<SidebarData>),

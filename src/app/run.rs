@@ -200,6 +200,7 @@ pub fn settings(config: &Config) -> Settings {
     Settings {
         max_width: usize::from(r.max_width.get()),
         mark_read_on_open: r.mark_read_on_open,
+        story_read: r.story_read,
         refresh_interval: r.refresh_interval,
         refresh_on_start: r.refresh_on_start,
         preview: r.preview,

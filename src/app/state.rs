@@ -129,8 +129,10 @@ impl ArticleState {
 /// "Read also".
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RelatedState {
-    /// Related articles, best first.
+    /// The other sources of the article's story, then related articles, best first.
     pub items: Vec<ArticleSummary>,
+    /// How many of `items` (the first ones) are other sources of the same story.
+    pub same_story: usize,
     /// The selected one.
     pub selected: usize,
     /// A request is in flight.
@@ -286,6 +288,8 @@ pub struct Settings {
     pub max_width: usize,
     /// Opening an article marks it read.
     pub mark_read_on_open: bool,
+    /// Marking an article read or unread marks the other sources of its story too.
+    pub story_read: bool,
     /// Minutes between automatic refreshes (0: never).
     pub refresh_interval: u32,
     /// Refresh every feed once the reader has started.
@@ -307,6 +311,7 @@ impl Default for Settings {
         Self {
             max_width: 100,
             mark_read_on_open: true,
+            story_read: true,
             refresh_interval: 0,
             refresh_on_start: false,
             preview: true,
@@ -338,6 +343,9 @@ pub struct State {
     pub focus: Pane,
     /// The list's view.
     pub view: View,
+    /// Views whose list shows every source of a story as its own row (the `c` toggle); the
+    /// others show one row per story.
+    pub every_source: Vec<ViewKind>,
     /// The list.
     pub list: ListState,
     /// The article shown.
@@ -394,6 +402,7 @@ impl State {
             size,
             focus: Pane::List,
             view: View::ALL,
+            every_source: Vec::new(),
             list: ListState::default(),
             article: None,
             related: RelatedState::default(),

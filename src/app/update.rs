@@ -101,7 +101,7 @@ fn handle(s: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> bool {
             }
         }
         Msg::ArticleLoaded { req, article } => return article::loaded(s, req, article),
-        Msg::RelatedLoaded { req, items } => return article::related_loaded(s, req, items),
+        Msg::RelatedLoaded { req, items, story } => return article::related_loaded(s, req, items, story, fx),
         Msg::SidebarLoaded(data) => sidebar::loaded(s, *data),
         Msg::RefreshStarted { total } => feeds::started(s, total),
         Msg::FeedRefreshed(result) => feeds::feed_refreshed(s, &result, fx),
@@ -202,6 +202,7 @@ fn pane_action(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
         Action::Import => prompt::open(s, PromptKind::Import),
         Action::StarterFeeds => feeds::starter(s, fx),
         Action::Unsubscribe => unsubscribe(s),
+        Action::ToggleStories => list::toggle_stories(s, fx),
         Action::ToggleUnreadOnly => {
             let view = View { kind: s.view.kind.clone(), unread_only: !s.view.unread_only };
             list::switch_view(s, view, fx);

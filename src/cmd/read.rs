@@ -81,7 +81,14 @@ pub(super) fn articles(ctx: &Context, out: &mut Out, args: &ArticlesArgs) -> Res
         Some(t) => Some(store.find_tag(t)?.unwrap_or_else(|| t.clone())),
         None => None,
     };
-    let filter = ArticleFilter { feed, tag, unread: args.unread, starred: args.starred, search: None };
+    let filter = ArticleFilter {
+        feed,
+        tag,
+        unread: args.unread,
+        starred: args.starred,
+        search: None,
+        one_per_story: false,
+    };
     let page = store.articles(&filter, None, args.limit)?;
     if args.json {
         return out.json(&page);

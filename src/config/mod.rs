@@ -56,6 +56,8 @@ pub struct ReaderConfig {
     pub preview: bool,
     /// Showing an article that way marks it read (otherwise only opening it does).
     pub mark_read_on_preview: bool,
+    /// Marking an article read or unread marks the other sources of its story too.
+    pub story_read: bool,
 }
 
 impl Default for ReaderConfig {
@@ -64,6 +66,7 @@ impl Default for ReaderConfig {
             theme: "default".into(),
             max_width: std::num::NonZeroU16::new(100).unwrap_or(std::num::NonZeroU16::MIN),
             mark_read_on_open: true,
+            story_read: true,
             refresh_on_start: true,
             refresh_interval: 0,
             mouse: true,

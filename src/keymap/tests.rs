@@ -40,6 +40,7 @@ const DEFAULT_KEYS: &[(&str, Action)] = &[
     ("R", Action::RefreshAll),
     ("/", Action::Search),
     ("u", Action::ToggleUnreadOnly),
+    ("c", Action::ToggleStories),
     ("a", Action::AddFeed),
     ("i", Action::Import),
     ("S", Action::StarterFeeds),

@@ -34,7 +34,11 @@ pub enum Mark {
 }
 
 pub(super) const SUMMARY_COLUMNS: &str = "a.id, a.feed_id, coalesce(f.user_title, f.feed_title, f.url), a.title, a.link, \
-     a.author, a.published, a.read, a.starred";
+     a.author, a.published, a.read, a.starred, (SELECT story FROM stories WHERE article_id = a.id), \
+     (SELECT count(*) - 1 FROM stories s1 JOIN stories s2 ON s2.story = s1.story WHERE s1.article_id = a.id)";
+
+/// Columns in [`SUMMARY_COLUMNS`]: what a query selects after them starts at this index.
+const SUMMARY_WIDTH: usize = 11;
 
 pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
     Ok(ArticleSummary {
@@ -47,6 +51,8 @@ pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleSummary
         published: to_time(row.get(6)?),
         read: row.get(7)?,
         starred: row.get(8)?,
+        story: row.get(9)?,
+        sources: row.get::<_, i64>(10)?.max(0) as u32,
     })
 }
 
@@ -119,6 +125,23 @@ impl Store {
             format!("SELECT {SUMMARY_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE 1");
         let mut args: Vec<Box<dyn ToSql>> = Vec::new();
         self.filter_sql(filter, &mut sql, &mut args)?;
+        if filter.one_per_story {
+            // The same filter on the newer member `b`: the alias is the only difference.
+            let mut member = String::new();
+            let mut member_args: Vec<Box<dyn ToSql>> = Vec::new();
+            self.filter_sql(
+                &ArticleFilter { one_per_story: false, ..filter.clone() },
+                &mut member,
+                &mut member_args,
+            )?;
+            let member = member.replace("a.", "b.");
+            sql.push_str(&format!(
+                " AND NOT EXISTS (SELECT 1 FROM stories s1 JOIN stories s2 ON s2.story = s1.story AND s2.article_id != s1.article_id
+                   JOIN articles b ON b.id = s2.article_id
+                   WHERE s1.article_id = a.id AND (b.published, b.id) > (a.published, a.id){member})"
+            ));
+            args.extend(member_args);
+        }
         let ascending = matches!(page, Page::Newer(_) | Page::Oldest);
         if let Page::Older(c) | Page::Newer(c) = page {
             sql.push_str(if ascending {
@@ -207,11 +230,11 @@ impl Store {
             .query_row(&sql, [id.0], |r| {
                 Ok((
                     summary_from_row(r)?,
-                    r.get::<_, Option<i64>>(9)?,
-                    r.get::<_, Option<String>>(10)?,
-                    r.get::<_, Option<Vec<u8>>>(11)?,
-                    r.get::<_, Option<Vec<u8>>>(12)?,
-                    r.get::<_, Option<String>>(13)?,
+                    r.get::<_, Option<i64>>(SUMMARY_WIDTH)?,
+                    r.get::<_, Option<String>>(SUMMARY_WIDTH + 1)?,
+                    r.get::<_, Option<Vec<u8>>>(SUMMARY_WIDTH + 2)?,
+                    r.get::<_, Option<Vec<u8>>>(SUMMARY_WIDTH + 3)?,
+                    r.get::<_, Option<String>>(SUMMARY_WIDTH + 4)?,
                 ))
             })
             .optional()?;

@@ -201,6 +201,8 @@ mod tests {
                 published: Utc.with_ymd_and_hms(2026, 11, 2, 10, 30, 0).single().unwrap_or_default(),
                 read: false,
                 starred: false,
+                story: None,
+                sources: 0,
             },
             updated: None,
             categories: vec!["World".into(), "Politics".into()],

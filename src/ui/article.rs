@@ -35,6 +35,19 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         let percent = open.scroll.min(max) * 100 / max.max(1);
         block = block.title_bottom(Line::from(format!(" {percent}% ")).right_aligned());
     }
+    let sources = &state.related.items[..state.related.same_story.min(state.related.items.len())];
+    if !sources.is_empty() {
+        let mut names: Vec<&str> = Vec::new();
+        for a in sources {
+            if !names.contains(&a.feed_title.as_str()) {
+                names.push(&a.feed_title);
+            }
+        }
+        let text = format!(" Also covered by {} (in Read also) ", names.join(", "));
+        let room = usize::from(area.width.saturating_sub(12));
+        block =
+            block.title_bottom(Line::styled(fit(&text, room), theme.style(Slot::ArticleMeta)).left_aligned());
+    }
     frame.render_widget(block, area);
     let text_area = pad_left(inner);
     if text_area.width == 0 || text_area.height == 0 {

@@ -20,6 +20,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     let list = &state.list;
     let counts = format!("{} unread / {}", list.unread, list.total);
     let title = format!("{} · {counts}", state.view.title());
+    let grouped = crate::app::list::view_filter(state).one_per_story;
     let has_focus = focused(state, Pane::List);
     let block = pane_block(fit(&title, usize::from(area.width.saturating_sub(4))), has_focus, theme);
     let mut inner = block.inner(area);
@@ -105,7 +106,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
                     patch(style, theme.style(Slot::ListFeed)),
                 ));
             }
-            spans.push(Span::styled(pad(&r.title, columns.title), style));
+            // One row per story: how many other sources it has.
+            let badge = if grouped && r.sources > 0 { format!(" +{}", r.sources) } else { String::new() };
+            let badge_width = badge.chars().count().min(columns.title);
+            spans.push(Span::styled(pad(&r.title, columns.title - badge_width), style));
+            if badge_width > 0 {
+                spans.push(Span::styled(badge, patch(style, theme.style(Slot::ListFeed))));
+            }
             Line::from(spans)
         })
         .collect();

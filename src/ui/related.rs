@@ -47,7 +47,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         }
         let marker = if item.read { "  " } else { "● " };
         lines.push(Line::styled(pad(&format!("{marker}{}", item.title), width), title_style));
-        let meta = format!("  {} · {}", item.feed_title, short_time(state, item.published));
+        let meta = if i < related.same_story {
+            format!("  Same story · {} · {}", item.feed_title, short_time(state, item.published))
+        } else {
+            format!("  {} · {}", item.feed_title, short_time(state, item.published))
+        };
         lines.push(Line::styled(pad(&meta, width), meta_style));
         if spacious && i + 1 < related.items.len() {
             lines.push(Line::raw(""));

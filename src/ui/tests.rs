@@ -39,6 +39,8 @@ fn summary(
         published: clock() - Duration::minutes(age_minutes),
         read,
         starred,
+        story: None,
+        sources: 0,
     }
 }
 
@@ -120,7 +122,7 @@ fn fixture(size: (u16, u16), sidebar: bool, open: bool) -> State {
         update(&mut s, Msg::ArticleLoaded { req, article: Box::new((a, prepared)) });
         let req = s.related_req;
         let related = vec![rows()[4].clone(), rows()[0].clone()];
-        update(&mut s, Msg::RelatedLoaded { req, items: related });
+        update(&mut s, Msg::RelatedLoaded { req, items: related, story: Vec::new() });
     }
     s
 }

@@ -115,11 +115,15 @@ pub fn answer(store: &mut Store, effect: Effect) -> Option<Msg> {
                 Some(Msg::ArticleLoaded { req, article: Box::new((article, prepared)) })
             }
             Effect::LoadRelated { req, id } => {
+                let story = store.story_of(id).map_err(cache)?;
                 let items = match store.article(id).map_err(cache)? {
-                    Some(article) => store.related(&article, 6).map_err(cache)?,
+                    Some(article) => store.related(&article, 6 + story.len()).map_err(cache)?,
                     None => Vec::new(),
                 };
-                Some(Msg::RelatedLoaded { req, items })
+                let mut items: Vec<_> =
+                    items.into_iter().filter(|a| !story.iter().any(|s| s.id == a.id)).collect();
+                items.truncate(6);
+                Some(Msg::RelatedLoaded { req, items, story })
             }
             Effect::LoadSidebar => Some(Msg::SidebarLoaded(Box::new(sidebar(store).map_err(cache)?))),
             Effect::Mark { ids, mark } => {

@@ -59,3 +59,49 @@ fn marking_more_than_a_screen_asks_and_can_be_undone() {
     act(&mut s, Action::Undo);
     assert_eq!(status(&s), "Nothing to undo");
 }
+
+#[test]
+fn marking_read_follows_the_story_when_asked() {
+    let mut s = state_with(5, (80, 24), false);
+    // Rows 1 and 2 are one story (row 2 unread, from another feed).
+    for r in &mut s.list.rows[..2] {
+        r.story = Some(1);
+        r.sources = 1;
+    }
+    let fx = act(&mut s, Action::ToggleRead);
+    let marked: Vec<ArticleId> = fx
+        .iter()
+        .filter_map(|e| if let Effect::Mark { ids, mark: Mark::Read } = e { Some(ids[0]) } else { None })
+        .collect();
+    assert_eq!(marked, vec![ArticleId(1), ArticleId(2)]);
+    assert!(s.list.rows[1].read, "shown read at once");
+    act(&mut s, Action::ToggleRead);
+    assert!(!s.list.rows[0].read && !s.list.rows[1].read, "and back");
+    // Off: one article only.
+    s.settings.story_read = false;
+    let fx = act(&mut s, Action::ToggleRead);
+    assert_eq!(fx, vec![Effect::Mark { ids: vec![ArticleId(1)], mark: Mark::Read }]);
+}
+
+#[test]
+fn one_row_per_story_is_a_toggle_of_each_view() {
+    let mut s = state_with(5, (80, 24), false);
+    assert!(crate::app::list::view_filter(&s).one_per_story, "on by default");
+    let fx = act(&mut s, Action::ToggleStories);
+    let Some(Effect::LoadPage { filter, .. }) = fx.iter().find(|e| matches!(e, Effect::LoadPage { .. }))
+    else {
+        panic!("the list reloads: {fx:?}")
+    };
+    assert!(!filter.one_per_story);
+    assert!(status(&s).contains("Every source"), "{}", status(&s));
+    // Another view keeps its own setting; coming back finds this one's.
+    let all = s.view.clone();
+    crate::app::list::switch_view(
+        &mut s,
+        crate::app::state::View { kind: crate::app::state::ViewKind::Unread, unread_only: false },
+        &mut Vec::new(),
+    );
+    assert!(crate::app::list::view_filter(&s).one_per_story);
+    crate::app::list::switch_view(&mut s, all, &mut Vec::new());
+    assert!(!crate::app::list::view_filter(&s).one_per_story);
+}

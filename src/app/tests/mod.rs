@@ -32,6 +32,8 @@ fn row(id: i64, feed: i64, read: bool) -> ArticleSummary {
         published: now() - Duration::minutes(id),
         read,
         starred: false,
+        story: None,
+        sources: 0,
     }
 }
 
