@@ -113,6 +113,8 @@ actions! {
     Search => "search", "Search titles and text", Scope::PANES;
     /// One row per story, or every source as its own row (per view).
     ToggleStories => "toggle_stories", "One row per story / every source", Scope::PANES;
+    /// Keep the current search in the sidebar.
+    SaveSearch => "save_search", "Save this search in the sidebar", Scope::PANES;
     /// Show only unread articles, or all again.
     ToggleUnreadOnly => "toggle_unread_only", "Unread only / all", Scope::PANES;
     /// Subscribe to a feed.

@@ -5,7 +5,7 @@
 
 use super::effect::Effect;
 use super::marks;
-use super::state::{ArticleState, Pane, RelatedState, State};
+use super::state::{ArticleState, Pane, RelatedState, State, ViewKind};
 use crate::domain::{Article, ArticleSummary};
 use crate::layout;
 use crate::text::article::Prepared;
@@ -67,6 +67,7 @@ fn show(s: &mut State, summary: ArticleSummary, fx: &mut Vec<Effect>) {
         lines_width: 0,
         scroll: 0,
         opened: false,
+        highlight: crate::index::highlight::Highlighter::default(),
     });
     s.related = RelatedState { loading: true, ..RelatedState::default() };
     s.link_digits.clear();
@@ -78,10 +79,21 @@ pub fn loaded(s: &mut State, req: u64, article: Box<(Article, Prepared)>) -> boo
     if req != s.article_req {
         return false;
     }
+    // The search's words are marked in the text, in the article's own language's forms.
+    let highlight = match &s.view.kind {
+        ViewKind::Search(query) => {
+            let text =
+                format!("{}. {}", article.0.summary.title, crate::index::index_text(article.0.body_html()));
+            let lang = crate::index::analyze::detect(&text, crate::index::Lang::from_code("en"));
+            crate::index::highlight::Highlighter::new(query, lang)
+        }
+        _ => crate::index::highlight::Highlighter::default(),
+    };
     let Some(open) = &mut s.article else { return false };
     if open.id != article.0.summary.id {
         return false;
     }
+    open.highlight = highlight;
     // The list's copy knows the latest read and star marks; the loaded one may be older.
     let summary = open.summary.clone();
     let mut article = article;

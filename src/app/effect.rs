@@ -86,6 +86,16 @@ pub enum Effect {
         /// The feed.
         feed: FeedId,
     },
+    /// Keep a search in the sidebar; answered by `SidebarLoaded`.
+    SaveSearch {
+        /// The query.
+        query: String,
+    },
+    /// Remove a search saved in the reader; answered by `SidebarLoaded`.
+    ForgetSearch {
+        /// The query.
+        query: String,
+    },
     /// Run a browser command (an argument vector, never a shell).
     OpenBrowser {
         /// The command and its arguments.
@@ -111,7 +121,9 @@ impl Effect {
             | Effect::Mark { .. }
             | Effect::MarkAllRead { .. }
             | Effect::Import { .. }
-            | Effect::Unsubscribe { .. } => Target::Database,
+            | Effect::Unsubscribe { .. }
+            | Effect::SaveSearch { .. }
+            | Effect::ForgetSearch { .. } => Target::Database,
             Effect::LoadRelated { .. } => Target::Related,
             Effect::Refresh { .. } | Effect::Subscribe { .. } => Target::Network,
             Effect::OpenBrowser { in_terminal: false, .. } => Target::Process,

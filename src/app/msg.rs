@@ -36,6 +36,8 @@ pub struct SidebarData {
     pub total: u64,
     /// Starred articles.
     pub starred: u64,
+    /// Saved searches with their unread counts.
+    pub searches: Vec<(crate::store::SavedSearch, u64)>,
 }
 
 /// What the worker was doing when something failed: named in the message the user sees.
@@ -59,6 +61,8 @@ pub enum Task {
     Import,
     /// Unsubscribing.
     Unsubscribe,
+    /// Saving or removing a saved search.
+    Searches,
     /// Starting the browser.
     Browser,
     /// Writing to the terminal (the clipboard sequence).
@@ -78,6 +82,7 @@ impl Task {
             Task::Refresh => "The refresh",
             Task::Import => "The import",
             Task::Unsubscribe => "Unsubscribing",
+            Task::Searches => "Saving the sidebar's searches",
             Task::Browser => "Opening the browser",
             Task::Clipboard => "Copying the link",
         }

@@ -57,6 +57,12 @@ pub fn loaded(s: &mut State, data: SidebarData) {
         view(ViewKind::Unread, "Unread", data.unread),
         view(ViewKind::Starred, "Starred", data.starred),
     ];
+    if !data.searches.is_empty() {
+        entries.push(SidebarEntry::Heading("Searches"));
+        for (saved, unread) in &data.searches {
+            entries.push(view(ViewKind::Search(saved.query.clone()), &saved.name, *unread));
+        }
+    }
     if !data.tags.is_empty() {
         entries.push(SidebarEntry::Heading("Tags"));
         for (tag, unread) in &data.tags {
@@ -123,4 +129,42 @@ pub fn ask_unsubscribe(s: &mut State, id: FeedId) {
         if total == 1 { "" } else { "s" }
     );
     s.popup = Some(Popup::Confirm(Confirm { question, on_yes: Confirmed::Unsubscribe { feed: id, title } }));
+}
+
+/// `+`: keeps the current search in the sidebar.
+pub fn save_search(s: &mut State, fx: &mut Vec<Effect>) {
+    let ViewKind::Search(query) = &s.view.kind else {
+        s.info("Search first (/), then + keeps that search in the sidebar with its unread count");
+        return;
+    };
+    let query = query.clone();
+    let saved = s.overview.searches.iter().any(|(saved, _)| saved.query == query);
+    if saved {
+        s.info(format!("“{query}” is already in the sidebar (b)"));
+        return;
+    }
+    s.info(format!("Saved “{query}”: it is in the sidebar (b) with its unread count; d there removes it"));
+    fx.push(Effect::SaveSearch { query });
+}
+
+/// `d` on a saved search in the sidebar: removes it (saving it again is `+` on its results).
+/// Returns whether the selection was a saved search.
+pub fn forget_search(s: &mut State, fx: &mut Vec<Effect>) -> bool {
+    if s.focus != Pane::Sidebar {
+        return false;
+    }
+    let Some(SidebarEntry::View { kind: ViewKind::Search(query), .. }) =
+        s.sidebar.entries.get(s.sidebar.selected)
+    else {
+        return false;
+    };
+    let query = query.clone();
+    let from_config = s.overview.searches.iter().any(|(saved, _)| saved.query == query && saved.from_config);
+    if from_config {
+        s.info("This search is set in config.toml ([searches]): remove it there");
+    } else {
+        s.info(format!("Removed the saved search “{query}” (open it with / and press + to save it again)"));
+        fx.push(Effect::ForgetSearch { query });
+    }
+    true
 }

@@ -117,6 +117,8 @@ pub struct ArticleState {
     /// Opened by the user (Enter, n, Space …), not only shown because the list selection
     /// points at it in a side-by-side layout.
     pub opened: bool,
+    /// The search it was found by, to mark its words in the text.
+    pub highlight: crate::index::highlight::Highlighter,
 }
 
 impl ArticleState {

@@ -201,8 +201,9 @@ fn pane_action(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
         Action::AddFeed => prompt::open(s, PromptKind::AddFeed),
         Action::Import => prompt::open(s, PromptKind::Import),
         Action::StarterFeeds => feeds::starter(s, fx),
-        Action::Unsubscribe => unsubscribe(s),
+        Action::Unsubscribe => unsubscribe(s, fx),
         Action::ToggleStories => list::toggle_stories(s, fx),
+        Action::SaveSearch => sidebar::save_search(s, fx),
         Action::ToggleUnreadOnly => {
             let view = View { kind: s.view.kind.clone(), unread_only: !s.view.unread_only };
             list::switch_view(s, view, fx);
@@ -343,7 +344,10 @@ fn back(s: &mut State, fx: &mut Vec<Effect>) {
 }
 
 /// `d`: the feed selected in the sidebar, or the feed the list shows.
-fn unsubscribe(s: &mut State) {
+fn unsubscribe(s: &mut State, fx: &mut Vec<Effect>) {
+    if sidebar::forget_search(s, fx) {
+        return;
+    }
     let feed = if s.focus == Pane::Sidebar {
         s.sidebar_feed().map(|f| f.id)
     } else {

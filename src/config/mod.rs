@@ -23,6 +23,8 @@ pub struct Config {
     pub reader: ReaderConfig,
     /// How "read also" ranks related articles.
     pub related: crate::index::RelatedConfig,
+    /// Saved searches shown in the sidebar: name = query.
+    pub searches: std::collections::BTreeMap<String, String>,
 }
 
 /// The `[reader]` table.
@@ -282,6 +284,20 @@ mod tests {
         assert_eq!((r.theme.as_str(), r.max_width.get(), r.refresh_on_start), ("gruvbox", 72, false));
         assert!(parse("[reader]\nmax_width = 0\n").is_err());
         assert_eq!(parse("[refresh]\nproxy = \"none\"").unwrap().refresh.proxy, Some(Proxy::None));
+    }
+
+    #[test]
+    fn related_and_searches_are_read() {
+        let c = parse(
+            "[related]\nrecency_weight = 0.5\nfeedback = 0\n[reader]\nstory_read = false\n[searches]\n\"Rail\" = \"strike* tag:rail is:unread\"\n",
+        )
+        .unwrap();
+        assert!((c.related.recency_weight - 0.5).abs() < 1e-6 && c.related.feedback.abs() < 1e-6);
+        assert!((c.related.half_life_days - 30.0).abs() < 1e-6, "unset keys keep their defaults");
+        assert!(!c.reader.story_read);
+        assert_eq!(c.searches.get("Rail").map(String::as_str), Some("strike* tag:rail is:unread"));
+        let err = parse("[related]\nrecency = 1\n").unwrap_err().to_string();
+        assert!(err.contains("related.recency"), "{err}");
     }
 
     #[test]

@@ -129,7 +129,7 @@ pub fn detect(text: &str, fallback: Lang) -> Lang {
 }
 
 /// Characters written without spaces between words: indexed as overlapping pairs.
-fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF      // hiragana, katakana
         | 0x3400..=0x4DBF    // CJK extension A

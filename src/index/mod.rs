@@ -3,6 +3,7 @@
 //! `store/search.rs`; this module is the logic, with no database access.
 
 pub mod analyze;
+pub mod highlight;
 pub mod links;
 pub mod query;
 pub mod related;

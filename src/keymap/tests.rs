@@ -41,6 +41,7 @@ const DEFAULT_KEYS: &[(&str, Action)] = &[
     ("/", Action::Search),
     ("u", Action::ToggleUnreadOnly),
     ("c", Action::ToggleStories),
+    ("+", Action::SaveSearch),
     ("a", Action::AddFeed),
     ("i", Action::Import),
     ("S", Action::StarterFeeds),

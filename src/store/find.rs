@@ -156,3 +156,56 @@ pub(super) struct Conditions {
 fn placeholders(n: usize) -> String {
     if n == 0 { "NULL".into() } else { vec!["?"; n].join(", ") }
 }
+
+/// A search kept in the sidebar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedSearch {
+    /// Its name (the query itself when saved from the reader).
+    pub name: String,
+    /// The query.
+    pub query: String,
+    /// Set in config.toml (removed there, not in the reader).
+    pub from_config: bool,
+}
+
+impl Store {
+    /// Searches from `[searches]` in config.toml, listed before the ones saved in the reader.
+    pub fn set_config_searches(&mut self, searches: Vec<(String, String)>) {
+        self.config_searches = searches;
+    }
+
+    /// The saved searches: config.toml's, then the reader's in the order they were saved.
+    pub fn saved_searches(&self) -> Result<Vec<SavedSearch>, StoreError> {
+        let mut out: Vec<SavedSearch> = self
+            .config_searches
+            .iter()
+            .map(|(name, query)| SavedSearch { name: name.clone(), query: query.clone(), from_config: true })
+            .collect();
+        let mut stmt = self.conn.prepare_cached("SELECT query FROM saved_searches ORDER BY added, query")?;
+        for q in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let query = q?;
+            if !out.iter().any(|s| s.query == query) {
+                out.push(SavedSearch { name: query.clone(), query, from_config: false });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Keeps a search in the sidebar; false when it was already there.
+    pub fn save_search(
+        &mut self,
+        query: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, StoreError> {
+        let n = self.conn.execute(
+            "INSERT OR IGNORE INTO saved_searches (query, added) VALUES (?1, ?2)",
+            rusqlite::params![query, now.timestamp()],
+        )?;
+        Ok(n > 0)
+    }
+
+    /// Removes a search saved in the reader; false when there was none.
+    pub fn forget_search(&mut self, query: &str) -> Result<bool, StoreError> {
+        Ok(self.conn.execute("DELETE FROM saved_searches WHERE query = ?1", [query])? > 0)
+    }
+}

@@ -19,7 +19,7 @@ use rusqlite::Connection;
 
 pub use articles::{Mark, Page};
 pub use feeds::{AddOutcome, FetchTarget};
-pub use find::SearchResults;
+pub use find::{SavedSearch, SearchResults};
 pub use ingest::{Batch, Failure, FetchRecord, IngestOutcome};
 pub use prepare::{PreparedArticle, PreparedFeed};
 pub use schema::VERSION as SCHEMA_VERSION;
@@ -74,6 +74,8 @@ pub struct Store {
     related: crate::index::RelatedConfig,
     /// When the indexer puts two articles in one story.
     story_rule: crate::index::story::StoryRule,
+    /// Saved searches from config.toml (name, query).
+    config_searches: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for Store {
@@ -83,6 +85,7 @@ impl std::fmt::Debug for Store {
             .field("weights", &self.weights)
             .field("related", &self.related)
             .field("story_rule", &self.story_rule)
+            .field("config_searches", &self.config_searches)
             .finish()
     }
 }
@@ -125,6 +128,7 @@ impl Store {
             weights: crate::index::Weights::default(),
             related: crate::index::RelatedConfig::default(),
             story_rule: crate::index::story::StoryRule::default(),
+            config_searches: Vec::new(),
         })
     }
 

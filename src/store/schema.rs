@@ -123,7 +123,8 @@ const MIGRATIONS: &[Step] = &[
     //    the cache holds (a query word is looked up in each one's stemmed form). `stories` maps
     //    an article to its same-story group (the id of the group's first article; an article in
     //    no group has no row), `article_links` the hash of each indexed article's canonical link
-    //    (other feeds' copies of one page). The old index is dropped and rebuilt in the background.
+    //    (other feeds' copies of one page), `saved_searches` the searches saved from the reader.
+    //    The old index is dropped and rebuilt in the background.
     Step::Sql(
         r"
     DROP TABLE article_terms;
@@ -157,6 +158,10 @@ const MIGRATIONS: &[Step] = &[
         article_id INTEGER NOT NULL,
         PRIMARY KEY (hash, article_id)
     ) WITHOUT ROWID;
+    CREATE TABLE saved_searches (
+        query TEXT PRIMARY KEY,
+        added INTEGER NOT NULL
+    );
     CREATE TRIGGER articles_unindexed AFTER DELETE ON articles BEGIN
         DELETE FROM article_index WHERE rowid = OLD.id;
         DELETE FROM article_vectors WHERE article_id = OLD.id;

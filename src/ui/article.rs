@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -75,14 +75,23 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             let base = line_style(line.kind, i < header_end, theme);
             // Headings are bold by nature: their colour stays the heading's.
             let heading = matches!(line.kind, LineKind::Heading(_));
-            let spans: Vec<Span<'_>> = line
-                .spans
-                .iter()
-                .map(|s| {
-                    let inline = TextStyle { bold: s.style.bold && !heading, ..s.style };
-                    Span::styled(s.text.as_str(), span_style(base, inline, theme))
-                })
-                .collect();
+            let mut spans: Vec<Span<'_>> = Vec::with_capacity(line.spans.len());
+            for s in &line.spans {
+                let inline = TextStyle { bold: s.style.bold && !heading, ..s.style };
+                let style = span_style(base, inline, theme);
+                // A search's words, marked where the article was found by one.
+                let mut at = 0;
+                for mark in open.highlight.marks(&s.text) {
+                    if mark.start > at {
+                        spans.push(Span::styled(&s.text[at..mark.start], style));
+                    }
+                    spans.push(Span::styled(&s.text[mark.clone()], style.add_modifier(Modifier::REVERSED)));
+                    at = mark.end;
+                }
+                if at < s.text.len() {
+                    spans.push(Span::styled(&s.text[at..], style));
+                }
+            }
             Line::from(spans).style(base)
         })
         .collect();

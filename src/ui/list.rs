@@ -107,7 +107,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
                 ));
             }
             // One row per story: how many other sources it has.
-            let badge = if grouped && r.sources > 0 { format!(" +{}", r.sources) } else { String::new() };
+            let badge = match r.sources {
+                0 => String::new(),
+                _ if !grouped => String::new(),
+                1 if columns.title >= 48 => " +1 source".to_string(),
+                n if columns.title >= 48 => format!(" +{n} sources"),
+                n => format!(" +{n}"),
+            };
             let badge_width = badge.chars().count().min(columns.title);
             spans.push(Span::styled(pad(&r.title, columns.title - badge_width), style));
             if badge_width > 0 {

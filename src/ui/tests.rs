@@ -105,8 +105,14 @@ fn feeds() -> Vec<Feed> {
 /// The fixture: five rows, the second one open with its text and two related articles.
 fn fixture(size: (u16, u16), sidebar: bool, open: bool) -> State {
     let mut s = State::new(Settings::default(), size, clock(), FixedOffset::east_opt(0).unwrap());
-    let data =
-        SidebarData { feeds: feeds(), tags: vec![("tech".into(), 2)], unread: 3, total: 14, starred: 1 };
+    let data = SidebarData {
+        feeds: feeds(),
+        tags: vec![("tech".into(), 2)],
+        unread: 3,
+        total: 14,
+        starred: 1,
+        searches: vec![],
+    };
     update(&mut s, Msg::SidebarLoaded(Box::new(data)));
     first_page(&mut s, rows(), (5, 3));
     if sidebar {

@@ -54,6 +54,7 @@ fn task_of(effect: &Effect) -> Task {
         Effect::MarkAllRead { .. } => Task::MarkAllRead,
         Effect::Import { .. } => Task::Import,
         Effect::Unsubscribe { .. } => Task::Unsubscribe,
+        Effect::SaveSearch { .. } | Effect::ForgetSearch { .. } => Task::Searches,
         Effect::Refresh { .. } | Effect::Subscribe { .. } => Task::Refresh,
         Effect::OpenBrowser { .. } => Task::Browser,
         Effect::CopyToClipboard { .. } => Task::Clipboard,
@@ -126,6 +127,14 @@ pub fn answer(store: &mut Store, effect: Effect) -> Option<Msg> {
                 Some(Msg::RelatedLoaded { req, items, story })
             }
             Effect::LoadSidebar => Some(Msg::SidebarLoaded(Box::new(sidebar(store).map_err(cache)?))),
+            Effect::SaveSearch { query } => {
+                store.save_search(&query, chrono::Utc::now()).map_err(cache)?;
+                Some(Msg::SidebarLoaded(Box::new(sidebar(store).map_err(cache)?)))
+            }
+            Effect::ForgetSearch { query } => {
+                store.forget_search(&query).map_err(cache)?;
+                Some(Msg::SidebarLoaded(Box::new(sidebar(store).map_err(cache)?)))
+            }
             Effect::Mark { ids, mark } => {
                 store.mark(&ids, mark).map_err(cache)?;
                 None
@@ -163,7 +172,21 @@ fn cache(e: StoreError) -> String {
 fn sidebar(store: &Store) -> Result<SidebarData, StoreError> {
     let feeds = store.feeds()?;
     let (total, unread) = store.counts(&ArticleFilter::default())?;
-    Ok(SidebarData { tags: store.tag_counts()?, starred: store.starred_count()?, feeds, unread, total })
+    let mut searches = Vec::new();
+    for saved in store.saved_searches()? {
+        let filter =
+            ArticleFilter { search: Some(saved.query.clone()), unread: true, ..ArticleFilter::default() };
+        let (unread, _) = store.counts(&filter)?;
+        searches.push((saved, unread));
+    }
+    Ok(SidebarData {
+        tags: store.tag_counts()?,
+        starred: store.starred_count()?,
+        feeds,
+        unread,
+        total,
+        searches,
+    })
 }
 
 fn import(store: &mut Store, path: &str) -> Result<Msg, String> {

@@ -53,7 +53,8 @@ pub struct Worker {
 impl Worker {
     /// Starts the threads. `out` receives every result.
     pub fn start(paths: &Paths, config: &Config, out: &MsgSender) -> Result<Self, StoreError> {
-        let db_store = Store::open(&paths.database())?;
+        let mut db_store = Store::open(&paths.database())?;
+        db_store.set_config_searches(config.searches.iter().map(|(n, q)| (n.clone(), q.clone())).collect());
         let index_store = Store::open(&paths.database())?;
         let mut related_store = Store::open(&paths.database())?;
         related_store.set_related_config(config.related);

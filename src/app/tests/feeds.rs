@@ -208,3 +208,42 @@ fn failures_name_what_failed() {
     );
     assert_eq!(s.view.kind, ViewKind::All);
 }
+
+#[test]
+fn a_search_is_saved_to_the_sidebar_and_removed_from_it() {
+    use crate::app::state::{SidebarEntry, View};
+    use crate::store::SavedSearch;
+    let mut s = super::state_with(5, (100, 30), false);
+    let fx = act(&mut s, Action::SaveSearch);
+    assert!(fx.is_empty() && status(&s).contains("Search first"), "{}", status(&s));
+    crate::app::list::switch_view(
+        &mut s,
+        View { kind: ViewKind::Search("reef".into()), unread_only: false },
+        &mut Vec::new(),
+    );
+    let fx = act(&mut s, Action::SaveSearch);
+    assert_eq!(fx, vec![Effect::SaveSearch { query: "reef".into() }]);
+    // The worker answers with the sidebar: the search is a view with its unread count.
+    let mut data = super::sidebar_data(vec![super::feed(1, None)]);
+    let saved =
+        |query: &str, from_config| SavedSearch { name: query.into(), query: query.into(), from_config };
+    data.searches = vec![(saved("reef", false), 4), (saved("rust", true), 1)];
+    update(&mut s, Msg::SidebarLoaded(Box::new(data)));
+    let at = s
+        .sidebar
+        .entries
+        .iter()
+        .position(
+            |e| matches!(e, SidebarEntry::View { kind: ViewKind::Search(q), unread: 4, .. } if q == "reef"),
+        )
+        .expect("a view in the sidebar");
+    assert!(s.sidebar.entries[..at].contains(&SidebarEntry::Heading("Searches")));
+    // d on it removes it; a config search is removed in the config.
+    s.focus = Pane::Sidebar;
+    s.sidebar.selected = at;
+    let fx = act(&mut s, Action::Unsubscribe);
+    assert_eq!(fx, vec![Effect::ForgetSearch { query: "reef".into() }]);
+    s.sidebar.selected = at + 1;
+    let fx = act(&mut s, Action::Unsubscribe);
+    assert!(fx.is_empty() && status(&s).contains("config.toml"), "{}", status(&s));
+}

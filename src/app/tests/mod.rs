@@ -77,7 +77,7 @@ fn feed(id: i64, error: Option<&str>) -> Feed {
 fn sidebar_data(feeds: Vec<Feed>) -> SidebarData {
     let unread = feeds.iter().map(|f| f.unread).sum();
     let total = feeds.iter().map(|f| f.total).sum();
-    SidebarData { feeds, tags: vec![("news".into(), 2)], unread, total, starred: 0 }
+    SidebarData { feeds, tags: vec![("news".into(), 2)], unread, total, starred: 0, searches: vec![] }
 }
 
 /// The request number of the first page load among `fx`.
