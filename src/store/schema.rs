@@ -120,11 +120,8 @@ const MIGRATIONS: &[Step] = &[
     //    the analyzer, CJK as character pairs), and every article gets a term vector for
     //    "read also"; `term_df` counts the articles each term occurs in (keyed by the term's
     //    64-bit hash), `index_state.docs` how many were counted, `index_langs` which languages
-    //    the cache holds (a query word is looked up in each one's stemmed form). `stories` maps
-    //    an article to its same-story group (the id of the group's first article; an article in
-    //    no group has no row), `article_links` the hash of each indexed article's canonical link
-    //    (other feeds' copies of one page), `saved_searches` the searches saved from the reader.
-    //    The old index is dropped and rebuilt in the background.
+    //    the cache holds (a query word is looked up in each one's stemmed form). The old index is
+    //    dropped and rebuilt in the background.
     Step::Sql(
         r"
     DROP TABLE article_terms;
@@ -148,6 +145,20 @@ const MIGRATIONS: &[Step] = &[
     ALTER TABLE index_state ADD COLUMN docs INTEGER NOT NULL DEFAULT 0;
     UPDATE index_state SET low = NULL, high = NULL, docs = 0;
     DELETE FROM index_stale;
+    CREATE TRIGGER articles_unindexed AFTER DELETE ON articles BEGIN
+        DELETE FROM article_index WHERE rowid = OLD.id;
+        DELETE FROM article_vectors WHERE article_id = OLD.id;
+        DELETE FROM index_stale WHERE article_id = OLD.id;
+    END;
+    ",
+    ),
+    // 5: same-story groups and saved searches. `stories` maps an article to its group (the id
+    //    of the group's first article; an article in no group has no row), `article_links`
+    //    holds the hash of each indexed article's canonical link (other feeds' copies of one
+    //    page), `saved_searches` the searches kept in the reader's sidebar. The index is
+    //    rebuilt so that the articles already in it are grouped too.
+    Step::Sql(
+        r"
     CREATE TABLE stories (
         article_id INTEGER PRIMARY KEY,
         story      INTEGER NOT NULL
@@ -162,6 +173,7 @@ const MIGRATIONS: &[Step] = &[
         query TEXT PRIMARY KEY,
         added INTEGER NOT NULL
     );
+    DROP TRIGGER articles_unindexed;
     CREATE TRIGGER articles_unindexed AFTER DELETE ON articles BEGIN
         DELETE FROM article_index WHERE rowid = OLD.id;
         DELETE FROM article_vectors WHERE article_id = OLD.id;
@@ -169,6 +181,12 @@ const MIGRATIONS: &[Step] = &[
         DELETE FROM stories WHERE article_id = OLD.id;
         DELETE FROM article_links WHERE article_id = OLD.id;
     END;
+    DELETE FROM article_index;
+    DELETE FROM article_vectors;
+    DELETE FROM term_df;
+    DELETE FROM index_langs;
+    DELETE FROM index_stale;
+    UPDATE index_state SET low = NULL, high = NULL, docs = 0;
     ",
     ),
 ];
@@ -291,5 +309,50 @@ mod tests {
         conn.execute("DELETE FROM feeds WHERE id = 1", []).unwrap();
         let n: i64 = conn.query_row("SELECT count(*) FROM feed_tags", [], |r| r.get(0)).unwrap();
         assert_eq!(n, 3);
+    }
+
+    #[test]
+    fn versions_4_and_5_rebuild_the_index_in_the_new_form() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = Connection::open(dir.path().join("old.db")).unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        migrate_to(&mut conn, 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO feeds (id, url, added) VALUES (1, 'https://a.example/', 0);
+             INSERT INTO articles (id, feed_id, key_hash, key, fingerprint, title, published, first_seen)
+                 VALUES (7, 1, 1, 'k', 1, 'Harbour strike', 0, 0);
+             INSERT INTO article_index (rowid, title, body) VALUES (7, 'Harbour strike', 'Dock workers');
+             UPDATE index_state SET low = 0, high = 7;",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version as usize, VERSION);
+        let state: (Option<i64>, Option<i64>, i64) = conn
+            .query_row("SELECT low, high, docs FROM index_state", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!(state, (None, None, 0), "the indexer starts over");
+        let indexed: i64 = conn
+            .query_row("SELECT count(*) FROM article_index WHERE article_index MATCH 'harbour'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(indexed, 0);
+        // Deleting an article clears what the index and the stories hold of it.
+        conn.execute_batch(
+            "INSERT INTO stories (article_id, story) VALUES (7, 7); INSERT INTO article_vectors VALUES (7, x'00');
+             DELETE FROM articles WHERE id = 7;",
+        )
+        .unwrap();
+        let left: i64 = conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM stories) + (SELECT count(*) FROM article_vectors)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(left, 0);
     }
 }
