@@ -681,3 +681,92 @@ fn quitting_during_a_slow_refresh_is_prompt() {
     assert_clean_exit(&status, &reader);
     assert_restored(&reader);
 }
+
+/// Two feeds carry one story (one of them syndicates the other's page, with tracking
+/// parameters): the list shows it once with "+1", `c` shows both, the article says who else
+/// covered it, and Read also lists that source first.
+#[test]
+fn one_story_from_two_feeds() {
+    let server = TestServer::start();
+    let item = |guid: &str, title: &str, link: &str, hour: u32| {
+        let text = if guid == "p2" {
+            "Plant tulip bulbs in October, before the first frost hardens the soil."
+        } else {
+            "Dock workers in Rotterdam walked out over automated cranes."
+        };
+        format!(
+            "<item><guid>{guid}</guid><title>{title}</title><link>{link}</link>\
+             <pubDate>Mon, 02 Nov 2026 {hour:02}:00:00 GMT</pubDate>\
+             <description>&lt;p&gt;{text}&lt;/p&gt;</description></item>"
+        )
+    };
+    let feed = |title: &str, items: &[String]| {
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{title}</title>{}</channel></rss>",
+            items.concat()
+        )
+    };
+    let page = "https://port.example/2026/11/02/strike";
+    server.set(
+        "/port.xml",
+        Route::feed(feed(
+            "Port Daily",
+            &[
+                item("p1", "Rotterdam dockers strike", page, 9),
+                item("p2", "Tulip bulbs in autumn", "https://port.example/tulips", 8),
+            ],
+        )),
+    );
+    server.set(
+        "/wire.xml",
+        Route::feed(feed(
+            "Wire Service",
+            &[item(
+                "w1",
+                "Port strike halts Rotterdam",
+                &format!("{page}?utm_source=rss&utm_medium=feed"),
+                10,
+            )],
+        )),
+    );
+    let env = Env::new();
+    env.config(CONFIG);
+    env.run_ok(&["add", "--no-fetch", &server.url("/port.xml")]);
+    env.run_ok(&["add", "--no-fetch", &server.url("/wire.xml")]);
+    env.run_ok(&["refresh", "-q"]);
+    env.run_ok(&["search", "strike"]); // indexes (and groups) everything before the reader starts
+
+    let mut reader = Reader::start(&env, 120, 40);
+    let screen = reader.wait_for("one row for the story", WAIT, |s| {
+        let rows = list_rows(s);
+        row_with(&rows, "Port strike halts").is_some_and(|r| r.contains("+1"))
+            && row_with(&rows, "Tulip bulbs").is_some()
+    });
+    assert!(row_with(&list_rows(&screen), "Rotterdam dockers").is_none(), "{}", show(&screen));
+    reader.press("c");
+    reader.wait_for("both sources as rows", WAIT, |s| {
+        let rows = list_rows(s);
+        row_with(&rows, "Rotterdam dockers").is_some()
+            && row_with(&rows, "Port strike halts").is_some_and(|r| !r.contains("+1"))
+    });
+    reader.press("c");
+    reader.wait_for("one row again", WAIT, |s| row_with(&list_rows(s), "Rotterdam dockers").is_none());
+    reader.press("\r");
+    let screen = reader.wait_for("the article with its other source", WAIT, |s| {
+        s.contents().contains("Also covered by Port Daily")
+            && s.contents().contains("Same story · Port Daily")
+    });
+    // Opening it marked both sources read (reader.story_read is on by default).
+    drop(screen);
+    reader.press("q");
+    reader.press("c");
+    reader.wait_for("both read", WAIT, |s| {
+        let rows = list_rows(s);
+        ["Rotterdam dockers", "Port strike halts"]
+            .iter()
+            .all(|t| row_with(&rows, t).is_some_and(|r| r.starts_with("│  ")))
+    });
+    reader.press("Q");
+    let status = reader.wait_exit();
+    assert_clean_exit(&status, &reader);
+}
