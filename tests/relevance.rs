@@ -27,7 +27,8 @@ fn read_also_precision_at_5_on_topic_labels() {
     let dir = tempfile::tempdir().unwrap();
     let mut l = relevance::load(&dir.path().join("a.db"), &docs);
     relevance::index_all(&mut l.store);
-    let topic: HashMap<&str, &str> = docs.iter().map(|d| (d.id.as_str(), d.topic.as_deref().unwrap())).collect();
+    let topic: HashMap<&str, &str> =
+        docs.iter().map(|d| (d.id.as_str(), d.topic.as_deref().unwrap())).collect();
     let mut total = 0.0;
     let mut worst: Vec<(usize, &str)> = Vec::new();
     for d in &docs {
