@@ -16,6 +16,8 @@
 //!   --sizes 100000,1000000   cache sizes in articles
 //!   --runs 3                 refreshes of each kind per latency (medians are reported)
 //!   --latency-ms 0,100       server latencies for the refresh (± 50 %)
+//!   --indexer-batch 200      articles per `index_some` call of the indexer beside the refresh
+//!                            (200 is the reader's; a list compares sizes: `200,50`)
 //!   --related 500            "read also" calls per size
 //!   --queries 200            search queries per size
 //!   --seed 1                 the generated world (and the random choices of articles, queries)
@@ -58,6 +60,7 @@ struct Options {
     sizes: Vec<usize>,
     runs: usize,
     latencies: Vec<u64>,
+    batches: Vec<usize>,
     related: usize,
     queries: usize,
     seed: u64,
@@ -86,6 +89,7 @@ fn options(args: &[String]) -> Result<Options> {
         "--sizes",
         "--runs",
         "--latency-ms",
+        "--indexer-batch",
         "--related",
         "--queries",
         "--seed",
@@ -109,6 +113,7 @@ fn options(args: &[String]) -> Result<Options> {
         sizes: list("--sizes", &get("--sizes").unwrap_or_else(|| "100000,1000000".into()))?,
         runs: number("--runs", 3)?.max(1),
         latencies: list("--latency-ms", &get("--latency-ms").unwrap_or_else(|| "0,100".into()))?,
+        batches: list("--indexer-batch", &get("--indexer-batch").unwrap_or_else(|| "200".into()))?,
         related: number("--related", 500)?,
         queries: number("--queries", 200)?,
         seed: number("--seed", 1)? as u64,
@@ -165,7 +170,7 @@ fn main() -> Result<()> {
         };
         let refresh = if opts.wants("refresh") {
             eprintln!("  [{:.0} s] refresh…", phase.elapsed().as_secs_f64());
-            index_refresh::measure(&world, &filled.path, &dir, opts.runs, &opts.latencies)?
+            index_refresh::measure(&world, &filled.path, &dir, opts.runs, &opts.latencies, &opts.batches)?
         } else {
             Vec::new()
         };

@@ -274,13 +274,28 @@ pub struct Timed {
     pub results: usize,
 }
 
+/// A slow query replayed on a plain connection.
+pub struct Replayed {
+    /// The words.
+    pub query: String,
+    /// The FTS5 expression the library makes of them.
+    pub expression: String,
+    /// Milliseconds of the whole statement.
+    pub statement: f64,
+    /// Milliseconds of the FTS5 match alone (counting its rows).
+    pub fts: f64,
+    /// Articles the match yields.
+    pub matching: i64,
+    /// Milliseconds of `Store::counts` for the same view (the reader counts each view it shows).
+    pub counts: f64,
+}
+
 /// Search latency.
 pub struct Search {
     /// Every query.
     pub queries: Vec<Timed>,
-    /// The slowest queries replayed: text, ms of the whole statement, ms of the FTS5 match
-    /// alone, rows the match yields, ms of the reader's `counts` for the same view.
-    pub slowest: Vec<(String, f64, f64, i64, f64)>,
+    /// The slowest queries, replayed.
+    pub slowest: Vec<Replayed>,
     /// The query plan of the search statement.
     pub plan: Vec<String>,
 }
@@ -328,7 +343,14 @@ pub fn searches(db: &Path, world: &World, articles: usize, n: usize, seed: u64) 
         let started = Instant::now();
         store.counts(&filter)?;
         let counts = started.elapsed().as_secs_f64() * 1e3;
-        slowest.push((text.clone(), whole, fts, rows, counts));
+        slowest.push(Replayed {
+            query: text.clone(),
+            expression: expr,
+            statement: whole,
+            fts,
+            matching: rows,
+            counts,
+        });
     }
     Ok(Search { queries: out.into_iter().map(|(t, _)| t).collect(), slowest, plan })
 }

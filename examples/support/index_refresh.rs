@@ -1,9 +1,9 @@
 //! How much a running indexer slows a refresh: 200 feeds of 50 new generated articles each,
 //! served from 50 loopback addresses, refreshed through the library (`refresh::run`, as the
-//! reader's network thread does) into a copy of a filled, un-indexed cache. Each run is done
-//! twice on fresh copies: with nothing else running, and with the reader's indexer working
-//! through the backlog on its own connection and thread (lowest priority, `index_some(200)`,
-//! 2 ms between batches), started a moment before the refresh.
+//! reader's network thread does) into a copy of a filled, un-indexed cache. Each run refreshes
+//! fresh copies: with nothing else running, and with the reader's indexer working through the
+//! backlog on its own connection and thread (lowest priority, `index_some(200)`, 2 ms between
+//! calls), started a moment before the refresh; other batch sizes on request, for comparison.
 
 use std::net::IpAddr;
 use std::path::Path;
@@ -18,7 +18,7 @@ use tidings::domain::{FeedId, NewFeed};
 use tidings::refresh::{self, Selection};
 use tidings::store::Store;
 
-use crate::news_cache::{self, INDEX_BATCH, INDEX_PAUSE};
+use crate::news_cache::{self, INDEX_PAUSE};
 use crate::newsgen::{self, World};
 use crate::server::{Route, TestServer};
 
@@ -38,12 +38,22 @@ pub struct Refreshes {
     pub latency: Duration,
     /// Refresh times with no indexer.
     pub alone: Vec<Duration>,
-    /// Refresh times with the indexer running.
-    pub indexing: Vec<Duration>,
-    /// Articles the indexer indexed while each refresh ran.
-    pub indexed: Vec<usize>,
+    /// Refreshes with the indexer running, per batch size it was run with.
+    pub indexing: Vec<Indexing>,
     /// Megabytes of feeds served per refresh.
     pub megabytes: f64,
+}
+
+/// Refreshes with an indexer taking `batch` articles per call beside them.
+pub struct Indexing {
+    /// Articles per `index_some` call.
+    pub batch: usize,
+    /// Refresh times.
+    pub times: Vec<Duration>,
+    /// Articles indexed while each refresh ran.
+    pub indexed: Vec<usize>,
+    /// The longest `index_some` call that overlapped each refresh.
+    pub longest_call: Vec<Duration>,
 }
 
 /// Starts the server with the 200 feeds; returns it and the feed URLs.
@@ -71,13 +81,15 @@ fn serve(world: &World) -> (TestServer, Vec<String>, usize) {
     (server, urls, bytes)
 }
 
-/// `runs` pairs of refreshes of the served feeds into copies of `filled`, at each latency.
+/// `runs` rounds of refreshes of the served feeds into copies of `filled`, at each latency:
+/// alone, then with an indexer of each batch size in `batches`.
 pub fn measure(
     world: &World,
     filled: &Path,
     work: &Path,
     runs: usize,
     latencies: &[u64],
+    batches: &[usize],
 ) -> Result<Vec<Refreshes>> {
     let (server, urls, bytes) = serve(world);
     let copy = work.join("refresh-run.db");
@@ -85,33 +97,35 @@ pub fn measure(
     for &ms in latencies {
         let latency = Duration::from_millis(ms);
         server.set_latency(latency, 0.5);
-        let mut row = Refreshes {
-            latency,
-            alone: Vec::new(),
-            indexing: Vec::new(),
-            indexed: Vec::new(),
-            megabytes: bytes as f64 / 1e6,
-        };
-        for run in 0..runs {
-            for with_indexer in [false, true] {
+        let indexing = batches
+            .iter()
+            .map(|&batch| Indexing {
+                batch,
+                times: Vec::new(),
+                indexed: Vec::new(),
+                longest_call: Vec::new(),
+            })
+            .collect();
+        let mut row = Refreshes { latency, alone: Vec::new(), indexing, megabytes: bytes as f64 / 1e6 };
+        for run in 1..=runs {
+            news_cache::copy(filled, &copy)?;
+            let alone = refresh_once(&copy, &urls, None)?;
+            eprintln!("  refresh {run}/{runs} at {ms} ms, alone: {:.2} s", alone.took.as_secs_f64());
+            row.alone.push(alone.took);
+            for with in &mut row.indexing {
                 news_cache::copy(filled, &copy)?;
-                let (took, indexed) = refresh_once(&copy, &urls, with_indexer)?;
+                let r = refresh_once(&copy, &urls, Some(with.batch))?;
                 eprintln!(
-                    "  refresh {}/{runs} at {ms} ms, {}: {:.2} s",
-                    run + 1,
-                    if with_indexer {
-                        format!("indexer running ({indexed} indexed meanwhile)")
-                    } else {
-                        "alone".into()
-                    },
-                    took.as_secs_f64()
+                    "  refresh {run}/{runs} at {ms} ms, indexer of {} running: {:.2} s ({} indexed meanwhile, \
+                     longest call {:.0} ms)",
+                    with.batch,
+                    r.took.as_secs_f64(),
+                    r.indexed,
+                    r.longest_call.as_secs_f64() * 1e3
                 );
-                if with_indexer {
-                    row.indexing.push(took);
-                    row.indexed.push(indexed);
-                } else {
-                    row.alone.push(took);
-                }
+                with.times.push(r.took);
+                with.indexed.push(r.indexed);
+                with.longest_call.push(r.longest_call);
             }
         }
         out.push(row);
@@ -120,9 +134,16 @@ pub fn measure(
     Ok(out)
 }
 
-/// One refresh of `urls` into the cache at `db`; with the indexer running when asked. Returns
-/// the refresh's time and the articles indexed meanwhile.
-fn refresh_once(db: &Path, urls: &[String], with_indexer: bool) -> Result<(Duration, usize)> {
+/// One refresh, and what the indexer beside it did.
+struct Once {
+    took: Duration,
+    indexed: usize,
+    longest_call: Duration,
+}
+
+/// One refresh of `urls` into the cache at `db`, with an indexer of `batch` articles per call
+/// running when given.
+fn refresh_once(db: &Path, urls: &[String], batch: Option<usize>) -> Result<Once> {
     let ids: Vec<FeedId> = {
         let mut store = Store::open(db)?;
         urls.iter()
@@ -131,9 +152,9 @@ fn refresh_once(db: &Path, urls: &[String], with_indexer: bool) -> Result<(Durat
     };
     let stop = Arc::new(AtomicBool::new(false));
     let indexed = Arc::new(AtomicUsize::new(0));
-    let indexer = with_indexer.then(|| {
+    let indexer = batch.map(|batch| {
         let (stop, indexed, db) = (Arc::clone(&stop), Arc::clone(&indexed), db.to_path_buf());
-        std::thread::spawn(move || index_until(&db, &stop, &indexed))
+        std::thread::spawn(move || index_until(&db, batch, &stop, &indexed))
     });
     if indexer.is_some() {
         std::thread::sleep(HEAD_START);
@@ -149,28 +170,46 @@ fn refresh_once(db: &Path, urls: &[String], with_indexer: bool) -> Result<(Durat
     let took = started.elapsed();
     let during = indexed.load(Ordering::Relaxed) - before;
     stop.store(true, Ordering::Relaxed);
+    let mut longest_call = Duration::ZERO;
     if let Some(handle) = indexer {
-        match handle.join() {
+        let calls = match handle.join() {
             Ok(result) => result?,
             Err(_) => bail!("the indexer thread panicked"),
-        }
+        };
+        // The calls that overlapped the refresh.
+        let end = started + took;
+        longest_call = calls
+            .iter()
+            .filter(|(at, d)| *at + *d > started && *at < end)
+            .map(|(_, d)| *d)
+            .max()
+            .unwrap_or_default();
     }
     while rx.try_recv().is_ok() {}
     if summary.new != FEEDS * ITEMS || summary.failed > 0 {
         bail!("the refresh stored {summary}; expected {} new articles", FEEDS * ITEMS);
     }
-    Ok((took, during))
+    Ok(Once { took, indexed: during, longest_call })
 }
 
-/// The reader's indexer loop (src/worker/index.rs) until `stop`: lowest priority, a batch at a
-/// time, a short pause between batches.
-fn index_until(db: &Path, stop: &AtomicBool, indexed: &AtomicUsize) -> Result<()> {
+/// The reader's indexer loop (src/worker/index.rs) until `stop`: lowest priority, `batch`
+/// articles per call, a short pause between calls. Returns when each call started and how long
+/// it took.
+fn index_until(
+    db: &Path,
+    batch: usize,
+    stop: &AtomicBool,
+    indexed: &AtomicUsize,
+) -> Result<Vec<(Instant, Duration)>> {
     let _ = thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min);
     let mut store = Store::open(db)?;
+    let mut calls = Vec::new();
     while !stop.load(Ordering::Relaxed) {
-        let p = store.index_some(INDEX_BATCH)?;
+        let started = Instant::now();
+        let p = store.index_some(batch)?;
+        calls.push((started, started.elapsed()));
         indexed.fetch_add(p.indexed, Ordering::Relaxed);
         std::thread::sleep(if p.indexed > 0 { INDEX_PAUSE } else { Duration::from_millis(50) });
     }
-    Ok(())
+    Ok(calls)
 }
