@@ -41,8 +41,9 @@ pub struct Related {
     pub ms: Vec<f64>,
     /// Results per call.
     pub results: Vec<usize>,
-    /// Results telling the subject's own story, of all results.
-    pub same_story: f64,
+    /// Results telling the subject's own story, of all results: for subjects among the newest
+    /// tenth of the articles, and for the older ones.
+    pub same_story: (f64, f64),
     /// The slowest calls replayed: mean milliseconds per step.
     pub steps: Vec<(&'static str, f64)>,
     /// Index lookups of the replayed calls by the term's document frequency: (bucket, lookups,
@@ -83,7 +84,10 @@ pub fn related(db: &Path, world: &World, n: usize, seed: u64) -> Result<Related>
     }
     let config = RelatedConfig::default();
     let mut timed: Vec<(f64, usize)> = Vec::with_capacity(n);
-    let (mut results, mut same) = (Vec::with_capacity(n), 0usize);
+    let mut results = Vec::with_capacity(n);
+    // (same story, results) for the newest tenth of the subjects and for the others.
+    let mut same = [(0usize, 0usize); 2];
+    let newest_tenth = hi - (hi - lo) / 10;
     for (i, article) in articles.iter().enumerate() {
         let started = Instant::now();
         let list = store.related_scored(article, RELATED, now, &config)?;
@@ -94,7 +98,9 @@ pub fn related(db: &Path, world: &World, n: usize, seed: u64) -> Result<Related>
         timed.push((ms, i));
         results.push(list.len());
         let story = number(article).map(|k| world.story_of(k));
-        same += list
+        let group = &mut same[usize::from(article.summary.id.0 <= newest_tenth)];
+        group.1 += list.len();
+        group.0 += list
             .iter()
             .filter(|(s, _)| {
                 s.link.as_deref().and_then(|l| l.rsplit('/').next()?.parse().ok()).map(|k| world.story_of(k))
@@ -111,10 +117,10 @@ pub fn related(db: &Path, world: &World, n: usize, seed: u64) -> Result<Related>
     for &(_, i) in timed.iter().take(REPLAYED) {
         replay_related(&conn, &articles[i], now, &mut replay)?;
     }
-    let total: usize = results.iter().sum();
+    let share = |(s, n): (usize, usize)| s as f64 / n.max(1) as f64;
     Ok(Related {
         ms,
-        same_story: same as f64 / total.max(1) as f64,
+        same_story: (share(same[0]), share(same[1])),
         results,
         steps: replay.steps(),
         lookups: replay.lookups(),
@@ -282,6 +288,15 @@ pub struct Replayed {
     pub expression: String,
     /// Milliseconds of the whole statement.
     pub statement: f64,
+    /// Milliseconds of the statement with the last word's stemmed forms matched exactly rather
+    /// than as prefixes (see [`exact_stems`]).
+    pub exact_stems: f64,
+    /// Milliseconds of the newest 50 matches in the index's own order (`ORDER BY rowid DESC
+    /// LIMIT 50` on the FTS5 table: ids follow arrival), without sorting every match by date.
+    pub newest_by_rowid: f64,
+    /// The same with no prefix at all (every form a whole term): the reader searches when the
+    /// query is submitted, so its last word is complete.
+    pub whole_newest: f64,
     /// Milliseconds of the FTS5 match alone (counting its rows).
     pub fts: f64,
     /// Articles the match yields.
@@ -343,14 +358,57 @@ pub fn searches(db: &Path, world: &World, articles: usize, n: usize, seed: u64) 
         let started = Instant::now();
         store.counts(&filter)?;
         let counts = started.elapsed().as_secs_f64() * 1e3;
+        let exact = exact_stems(text, &langs);
+        let started = Instant::now();
+        conn.prepare_cached(sql)?.query_map([&exact], |r| r.get::<_, i64>(0))?.for_each(drop);
+        let exact_ms = started.elapsed().as_secs_f64() * 1e3;
+        let started = Instant::now();
+        conn.prepare_cached(
+            "SELECT rowid FROM article_index WHERE article_index MATCH ?1 ORDER BY rowid DESC LIMIT 50",
+        )?
+        .query_map([&expr], |r| r.get::<_, i64>(0))?
+        .for_each(drop);
+        let newest_by_rowid = started.elapsed().as_secs_f64() * 1e3;
+        let whole_expr = exact_stems(text, &langs).replace("\"*", "\"");
+        let started = Instant::now();
+        conn.prepare_cached(
+            "SELECT rowid FROM article_index WHERE article_index MATCH ?1 ORDER BY rowid DESC LIMIT 50",
+        )?
+        .query_map([&whole_expr], |r| r.get::<_, i64>(0))?
+        .for_each(drop);
+        let whole_newest = started.elapsed().as_secs_f64() * 1e3;
         slowest.push(Replayed {
             query: text.clone(),
             expression: expr,
             statement: whole,
+            exact_stems: exact_ms,
+            newest_by_rowid,
+            whole_newest,
             fts,
             matching: rows,
             counts,
         });
     }
     Ok(Search { queries: out.into_iter().map(|(t, _)| t).collect(), slowest, plan })
+}
+
+/// The library's match expression (`tidings::index::match_expression`) with one change: the
+/// last word is a prefix only as typed; its stemmed forms match whole terms. The stem of a cut
+/// word is shorter than the word and, as a prefix, matches far more (`thes` → `"the"*`).
+fn exact_stems(query: &str, languages: &[tidings::index::Lang]) -> String {
+    let words: Vec<&str> = query.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let last = words.len().saturating_sub(1);
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let forms: Vec<String> = tidings::index::analyze::query_forms(w, languages)
+                .iter()
+                .enumerate()
+                .map(|(j, f)| if i == last && j == 0 { format!("\"{f}\"*") } else { format!("\"{f}\"") })
+                .collect();
+            if forms.len() == 1 { forms.concat() } else { format!("({})", forms.join(" OR ")) }
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
 }

@@ -123,19 +123,21 @@ pub fn build(rows: &[SizeResult]) {
 pub fn related(rows: &[SizeResult]) {
     println!("## Read also: `related_scored(article, 6, now, default)` on random articles\n");
     println!(
-        "| articles | calls | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | target p99 | results per call | of the same story |"
+        "| articles | calls | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | target p99 | results per call | \
+         of the same story: newest tenth of subjects | older subjects |"
     );
-    println!("| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |");
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |");
     for r in rows {
         let Some(rel) = &r.related else { continue };
         let results = rel.results.iter().sum::<usize>() as f64 / rel.results.len().max(1) as f64;
         println!(
-            "| {} | {} | {} | {} | {results:.1} | {:.0} % |",
+            "| {} | {} | {} | {} | {results:.1} | {:.0} % | {:.0} % |",
             r.filled.articles,
             rel.ms.len(),
             spread(&rel.ms),
             verdict(r.filled.articles, percentile(&rel.ms, 99.0), RELATED_P99, "ms"),
-            rel.same_story * 100.0
+            rel.same_story.0 * 100.0,
+            rel.same_story.1 * 100.0
         );
     }
     println!("\nThe slowest 20 calls replayed step by step with the library's SQL (mean ms per call):\n");
@@ -212,15 +214,31 @@ pub fn search(rows: &[SizeResult]) {
         println!("\nThe 10 slowest queries at {} articles, replayed:\n", r.filled.articles);
         println!(
             "| query | FTS5 expression | statement (ms) | FTS5 match alone (ms) | articles matching | \
-             the reader's `counts` (ms) |"
+             the reader's `counts` (ms) | statement, last word's stems exact (ms) | newest 50 by FTS5 rowid (ms) | \
+             the same, no prefix (ms) |"
         );
-        println!("| --- | --- | ---: | ---: | ---: | ---: |");
+        println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for q in &s.slowest {
             println!(
-                "| `{}` | `{}` | {:.1} | {:.1} | {} | {:.1} |",
-                q.query, q.expression, q.statement, q.fts, q.matching, q.counts
+                "| `{}` | `{}` | {:.1} | {:.1} | {} | {:.1} | {:.1} | {:.1} | {:.1} |",
+                q.query,
+                q.expression,
+                q.statement,
+                q.fts,
+                q.matching,
+                q.counts,
+                q.exact_stems,
+                q.newest_by_rowid,
+                q.whole_newest
             );
         }
+        println!(
+            "\nReplayed on a plain connection: the statement `articles` runs; `count(*)` of the match alone; \
+             `Store::counts` for the same view; the statement with the last word's stemmed forms matched \
+             as whole terms (only the word as typed is a prefix); the newest 50 matches in the FTS5 \
+             table's rowid order (what a newest-first search could read instead of sorting every match); \
+             the same with every word whole (no prefix: the reader searches on Enter)."
+        );
         println!("\nQuery plan: {}\n", s.plan.join("; "));
     }
 }
