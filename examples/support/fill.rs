@@ -162,14 +162,14 @@ fn article(rng: &mut Rng, feeds: usize, feed: usize, item: usize, newest: DateTi
     }
 }
 
-/// One whole feed, prepared for writing (the CPU work refresh does on its parse workers).
-fn feed(feeds: usize, feed: usize, items: usize, newest: DateTime<Utc>) -> PreparedFeed {
+/// One whole feed, as a parser would have produced it.
+fn feed(feeds: usize, feed: usize, items: usize, newest: DateTime<Utc>) -> ParsedFeed {
     let mut rng = Rng::new(feed as u64 * 104_729 + 7);
-    PreparedFeed::from(ParsedFeed {
+    ParsedFeed {
         title: Some(format!("{} {feed}", OUTLETS[feed % OUTLETS.len()])),
         site_url: Some(format!("https://site{feed}.example.com/")),
         entries: (0..items).map(|item| article(&mut rng, feeds, feed, item, newest)).collect(),
-    })
+    }
 }
 
 /// Fills a new cache at `db` with `articles` articles over `feeds` feeds; then, when `index`,
@@ -180,22 +180,57 @@ pub fn fill(db: &Path, feeds: usize, articles: usize, index: bool) -> Result<Fil
     let newest = now - chrono::Duration::seconds(NEWEST_AGE);
     let started = Instant::now();
     let mut store = Store::open(db).context("cannot create the cache")?;
+    let mut newest_title = String::new();
+    let mut oldest_title = String::new();
+    write_feeds(
+        &mut store,
+        feeds,
+        feeds,
+        now,
+        |f| (f, PreparedFeed::from(feed(feeds, f, items, newest))),
+        |f, prepared| {
+            if f == 0 {
+                newest_title = prepared.articles.first().map(|a| a.title.clone()).unwrap_or_default();
+            }
+            if f == feeds - 1 {
+                oldest_title = prepared.articles.last().map(|a| a.title.clone()).unwrap_or_default();
+            }
+        },
+    )?;
+    let fill = started.elapsed();
+    let index = if index { Some(index_all(&mut store)?) } else { None };
+    drop(store);
+    let (db_bytes, wal_bytes) = sizes(db);
+    Ok(Filled { feeds, items, fill, index, newest: newest_title, oldest: oldest_title, db_bytes, wal_bytes })
+}
+
+/// Subscribes `feeds` feeds with `add_feed`, then stores `jobs` prepared feeds, written in
+/// batches as refresh does: job `j` is what `make(j)` returns, a feed (by number) and its
+/// articles (a whole feed, or one refresh's worth of it). `make` runs on producer threads
+/// (every core but one, taking jobs round-robin), so jobs are written roughly in order;
+/// `written` sees each job as it goes to the writer (this thread).
+pub fn write_feeds(
+    store: &mut Store,
+    feeds: usize,
+    jobs: usize,
+    now: DateTime<Utc>,
+    make: impl Fn(usize) -> (usize, PreparedFeed) + Sync,
+    mut written: impl FnMut(usize, &PreparedFeed),
+) -> Result<()> {
     let mut ids = Vec::with_capacity(feeds);
     for f in 0..feeds {
         let new = NewFeed { url: format!("http://127.0.0.1:9/feed{f}.xml"), title: None, tags: Vec::new() };
         ids.push(store.add_feed(&new, now)?.id);
     }
-    // Producers build and prepare feeds (round-robin); this thread writes them in batches.
     let producers = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
     let (tx, rx) = sync_channel::<(usize, PreparedFeed)>(2 * FEEDS_PER_BATCH);
-    let mut newest_title = String::new();
-    let mut oldest_title = String::new();
+    let make = &make;
     std::thread::scope(|scope| -> Result<()> {
         for p in 0..producers {
             let tx = tx.clone();
             scope.spawn(move || {
-                for f in (p..feeds).step_by(producers) {
-                    if tx.send((f, feed(feeds, f, items, newest))).is_err() {
+                for j in (p..jobs).step_by(producers) {
+                    if tx.send(make(j)).is_err() {
                         return;
                     }
                 }
@@ -213,24 +248,14 @@ pub fn fill(db: &Path, feeds: usize, articles: usize, index: bool) -> Result<Fil
             Ok(batch.commit()?)
         };
         for (f, prepared) in rx {
-            if f == 0 {
-                newest_title = prepared.articles.first().map(|a| a.title.clone()).unwrap_or_default();
-            }
-            if f == feeds - 1 {
-                oldest_title = prepared.articles.last().map(|a| a.title.clone()).unwrap_or_default();
-            }
+            written(f, &prepared);
             pending.push((f, prepared));
             if pending.len() == FEEDS_PER_BATCH {
-                write(&mut store, &mut pending)?;
+                write(store, &mut pending)?;
             }
         }
-        write(&mut store, &mut pending)
-    })?;
-    let fill = started.elapsed();
-    let index = if index { Some(index_all(&mut store)?) } else { None };
-    drop(store);
-    let (db_bytes, wal_bytes) = sizes(db);
-    Ok(Filled { feeds, items, fill, index, newest: newest_title, oldest: oldest_title, db_bytes, wal_bytes })
+        write(store, &mut pending)
+    })
 }
 
 /// Runs the reader's background indexer to the end, in larger transactions.
