@@ -126,7 +126,9 @@ impl Store {
         let mut args: Vec<Box<dyn ToSql>> = Vec::new();
         self.filter_sql(filter, &mut sql, &mut args)?;
         if filter.one_per_story {
-            // The same filter on the newer member `b`: the alias is the only difference.
+            // Left out when a newer member of its story is in the same list: found with one
+            // seek of `stories_newest`; the view's own conditions, if any, are checked on that
+            // member's article (the same filter on alias `b`).
             let mut member = String::new();
             let mut member_args: Vec<Box<dyn ToSql>> = Vec::new();
             self.filter_sql(
@@ -134,11 +136,14 @@ impl Store {
                 &mut member,
                 &mut member_args,
             )?;
-            let member = member.replace("a.", "b.");
+            let join = if member.is_empty() {
+                String::new()
+            } else {
+                format!(" JOIN articles b ON b.id = s2.article_id{}", member.replace("a.", "b."))
+            };
             sql.push_str(&format!(
-                " AND NOT EXISTS (SELECT 1 FROM stories s1 JOIN stories s2 ON s2.story = s1.story AND s2.article_id != s1.article_id
-                   JOIN articles b ON b.id = s2.article_id
-                   WHERE s1.article_id = a.id AND (b.published, b.id) > (a.published, a.id){member})"
+                " AND NOT EXISTS (SELECT 1 FROM stories s1 JOIN stories s2 ON s2.story = s1.story{join}
+                   WHERE s1.article_id = a.id AND (s2.published, s2.article_id) > (a.published, a.id))"
             ));
             args.extend(member_args);
         }

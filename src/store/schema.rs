@@ -189,6 +189,15 @@ const MIGRATIONS: &[Step] = &[
     UPDATE index_state SET low = NULL, high = NULL, docs = 0;
     ",
     ),
+    // 6: a story member's date beside it, so "one row per story" finds a newer member with one
+    //    index seek instead of reading every member's article.
+    Step::Sql(
+        r"
+    ALTER TABLE stories ADD COLUMN published INTEGER NOT NULL DEFAULT 0;
+    UPDATE stories SET published = coalesce((SELECT published FROM articles WHERE id = stories.article_id), 0);
+    CREATE INDEX stories_newest ON stories(story, published, article_id);
+    ",
+    ),
 ];
 
 /// Migration 3: rebuilds `feed_tags` with `tag COLLATE NOCASE` and `tag_key`, merging tags that

@@ -143,16 +143,16 @@ impl Store {
             };
             let (mine, theirs) = (story_of(l.id)?, story_of(other)?);
             let story = match (mine, theirs) {
+                // Two stories are never merged: a chain of best matches would otherwise join a
+                // story to its sequels one link at a time.
+                (Some(_), Some(_)) => continue,
                 (_, Some(s)) | (Some(s), None) => s,
                 (None, None) => other.min(l.id),
             };
-            if let Some(old) = mine.filter(|&m| m != story) {
-                // Two stories met: one id for both.
-                tx.prepare_cached("UPDATE stories SET story = ?1 WHERE story = ?2")?
-                    .execute(params![story, old])?;
-            }
-            let mut put =
-                tx.prepare_cached("INSERT OR REPLACE INTO stories (article_id, story) VALUES (?1, ?2)")?;
+            let mut put = tx.prepare_cached(
+                "INSERT OR REPLACE INTO stories (article_id, story, published)
+                 VALUES (?1, ?2, (SELECT published FROM articles WHERE id = ?1))",
+            )?;
             put.execute(params![l.id, story])?;
             put.execute(params![other, story])?;
         }
