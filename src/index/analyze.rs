@@ -375,7 +375,12 @@ pub fn query_forms(word: &str, languages: &[Lang]) -> Vec<String> {
     push(fold(lower.clone()));
     for lang in languages {
         if let Some(l) = lang.language() {
-            push(fold(l.stemmer.stem(&lower).into_owned()));
+            let stem = l.stemmer.stem(&lower);
+            // A stem that is a stop word ("thes" → "the") would match nearly every article.
+            if stem != lower && l.stopwords.contains(stem.as_ref()) {
+                continue;
+            }
+            push(fold(stem.into_owned()));
         }
     }
     out
@@ -453,5 +458,6 @@ mod tests {
         assert_eq!(query_forms("élections", &[Lang::from_code("fr")]), ["elections", "elect"]);
         assert!(is_stopword("The", &langs) && !is_stopword("reef", &langs));
         assert_eq!(query_forms("米価格", &langs), ["米価 価格"], "CJK as the index holds it: pairs");
+        assert_eq!(query_forms("thes", &langs), ["thes"], "not the stop word its stem would be");
     }
 }

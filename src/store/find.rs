@@ -11,7 +11,7 @@ use crate::index::SearchQuery;
 /// Matches ranked per search, newest first: BM25 is computed for these only, so a common word
 /// costs the same on a million articles as on fifty thousand. A search whose filters leave
 /// fewer results than asked is run again over every match.
-const SEARCH_WINDOW: i64 = 20_000;
+const SEARCH_WINDOW: i64 = 2_000;
 
 /// A search's results, best first, and what in the query could not be used.
 #[derive(Clone, Debug, Default, PartialEq)]
