@@ -2,7 +2,7 @@
 //! vocabulary of 60,000 words, stories told by several feeds over three days; see
 //! `support/newsgen.rs`), filled through the library. Prints Markdown tables:
 //!
-//! 1. index build: `index_some(200)` in a loop, as the reader's indexer thread calls it; time,
+//! 1. index build: `index_some(50)` in a loop, as the reader's indexer thread calls it; time,
 //!    articles per second, the database's size before and after, and per table (dbstat);
 //! 2. "read also": `related_scored(article, 6, now, default)` on random articles (p50, p95,
 //!    p99, max), and its slowest calls replayed step by step;
@@ -16,8 +16,8 @@
 //!   --sizes 100000,1000000   cache sizes in articles
 //!   --runs 3                 refreshes of each kind per latency (medians are reported)
 //!   --latency-ms 0,100       server latencies for the refresh (± 50 %)
-//!   --indexer-batch 200      articles per `index_some` call of the indexer beside the refresh
-//!                            (200 is the reader's; a list compares sizes: `200,50`)
+//!   --indexer-batch 50       articles per `index_some` call of the indexer beside the refresh
+//!                            (50 is the reader's; a list compares sizes: `200,50`)
 //!   --related 500            "read also" calls per size
 //!   --queries 200            search queries per size
 //!   --seed 1                 the generated world (and the random choices of articles, queries)
@@ -113,7 +113,7 @@ fn options(args: &[String]) -> Result<Options> {
         sizes: list("--sizes", &get("--sizes").unwrap_or_else(|| "100000,1000000".into()))?,
         runs: number("--runs", 3)?.max(1),
         latencies: list("--latency-ms", &get("--latency-ms").unwrap_or_else(|| "0,100".into()))?,
-        batches: list("--indexer-batch", &get("--indexer-batch").unwrap_or_else(|| "200".into()))?,
+        batches: list("--indexer-batch", &get("--indexer-batch").unwrap_or_else(|| "50".into()))?,
         related: number("--related", 500)?,
         queries: number("--queries", 200)?,
         seed: number("--seed", 1)? as u64,

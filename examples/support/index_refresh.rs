@@ -2,7 +2,7 @@
 //! served from 50 loopback addresses, refreshed through the library (`refresh::run`, as the
 //! reader's network thread does) into a copy of a filled, un-indexed cache. Each run refreshes
 //! fresh copies: with nothing else running, and with the reader's indexer working through the
-//! backlog on its own connection and thread (lowest priority, `index_some(200)`, 2 ms between
+//! backlog on its own connection and thread (lowest priority, `index_some(50)`, 2 ms between
 //! calls), started a moment before the refresh; other batch sizes on request, for comparison.
 
 use std::net::IpAddr;

@@ -17,7 +17,7 @@ use crate::fill;
 use crate::newsgen::World;
 
 /// Articles the reader's indexer takes per call (`INDEX_BATCH` in src/worker/index.rs).
-pub const INDEX_BATCH: usize = 200;
+pub const INDEX_BATCH: usize = 50;
 /// The reader's indexer sleeps this long between batches (src/worker/index.rs).
 pub const INDEX_PAUSE: Duration = Duration::from_millis(2);
 /// Refreshes a filled cache is written in.
