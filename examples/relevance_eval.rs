@@ -153,20 +153,25 @@ fn main() {
     }
 }
 
-/// Set (b) was graded by query, not labelled by story: its grade-3 pairs say what must be
-/// grouped, its grade 0–1 pairs what must not. Returns (grade-3 pairs grouped, grade-3 pairs,
-/// grouped pairs graded below 2).
-fn story_check_b(docs: &[Doc], judged: &[relevance::Judged]) -> (usize, usize, usize) {
+/// The story groups the indexer finds in a cache of these articles, as sets of labels.
+fn groups(docs: &[Doc], rule: StoryRule) -> Vec<HashSet<String>> {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let mut l = relevance::load(&dir.path().join("cache.db"), docs);
+    l.store.set_story_rule(rule);
     relevance::index_all(&mut l.store);
-    let groups: Vec<HashSet<String>> = l
-        .store
+    l.store
         .story_groups()
         .expect("story groups")
         .into_iter()
         .map(|g| g.into_iter().map(|id| l.labels[&id].clone()).collect())
-        .collect();
+        .collect()
+}
+
+/// Set (b) was graded by query, not labelled by story: its grade-3 pairs say what must be
+/// grouped, its grade 0–1 pairs what must not. Returns (grade-3 pairs grouped, grade-3 pairs,
+/// grouped pairs graded below 2).
+fn story_check_b(docs: &[Doc], judged: &[relevance::Judged]) -> (usize, usize, usize) {
+    let groups = groups(docs, StoryRule::default());
     let together = |a: &str, b: &str| groups.iter().any(|g| g.contains(a) && g.contains(b));
     let (mut found, mut total, mut wrong) = (0, 0, 0);
     for j in judged {
@@ -187,17 +192,7 @@ fn story_check_b(docs: &[Doc], judged: &[relevance::Judged]) -> (usize, usize, u
 
 /// Same-story groups the indexer finds on set (a), scored pairwise against the story labels.
 fn story_f1(docs: &[Doc], rule: StoryRule) -> (f64, f64, f64, usize) {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let mut l = relevance::load(&dir.path().join("cache.db"), docs);
-    l.store.set_story_rule(rule);
-    relevance::index_all(&mut l.store);
-    let predicted: Vec<HashSet<String>> = l
-        .store
-        .story_groups()
-        .expect("story groups")
-        .into_iter()
-        .map(|g| g.into_iter().map(|id| l.labels[&id].clone()).collect())
-        .collect();
+    let predicted = groups(docs, rule);
     let (p, r, f) = relevance::pair_f1(&predicted, &relevance::story_labels(docs));
     (p, r, f, predicted.len())
 }

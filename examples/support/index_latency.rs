@@ -343,7 +343,7 @@ pub fn searches(db: &Path, world: &World, articles: usize, n: usize, seed: u64) 
     let mut slowest = Vec::new();
     for q in by_time.iter().take(10) {
         let text = &queries[q.1].text;
-        let expr = tidings::index::match_expression(text, &langs);
+        let expr = tidings::index::SearchQuery::parse(text).match_expression(&langs).unwrap_or_default();
         let started = Instant::now();
         conn.prepare_cached(sql)?.query_map([&expr], |r| r.get::<_, i64>(0))?.for_each(drop);
         let whole = started.elapsed().as_secs_f64() * 1e3;
@@ -392,7 +392,8 @@ pub fn searches(db: &Path, world: &World, articles: usize, n: usize, seed: u64) 
     Ok(Search { queries: out.into_iter().map(|(t, _)| t).collect(), slowest, plan })
 }
 
-/// The library's match expression (`tidings::index::match_expression`) with one change: the
+/// The match expression an earlier search built (every word in any form, the last one a
+/// prefix in all of them) with one change: the
 /// last word is a prefix only as typed; its stemmed forms match whole terms. The stem of a cut
 /// word is shorter than the word and, as a prefix, matches far more (`thes` → `"the"*`).
 fn exact_stems(query: &str, languages: &[tidings::index::Lang]) -> String {

@@ -73,25 +73,6 @@ pub fn index_text(html: &str) -> String {
     out
 }
 
-/// The user's words as an FTS5 query: every word must match in one of the forms the index may
-/// hold it in (see [`analyze::query_forms`]), the last one as a prefix (so results appear
-/// while typing). Quotes keep FTS5 syntax characters literal.
-pub fn match_expression(query: &str, languages: &[Lang]) -> String {
-    let words: Vec<&str> = query.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    let last = words.len().saturating_sub(1);
-    words
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            let star = if i == last { "*" } else { "" };
-            let forms: Vec<String> =
-                analyze::query_forms(w, languages).iter().map(|f| format!("\"{f}\"{star}")).collect();
-            if forms.len() == 1 { forms.concat() } else { format!("({})", forms.join(" OR ")) }
-        })
-        .collect::<Vec<_>>()
-        .join(" AND ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,13 +82,5 @@ mod tests {
         let html = "<p>Hello&nbsp;<b>world</b></p><script>var x = 1;</script><style>p{}</style>\n<p>caf&eacute; &amp; more</p>";
         assert_eq!(index_text(html), "Hello world café & more");
         assert_eq!(index_text(&"word ".repeat(5000)).chars().count(), INDEXED_TEXT_CHARS - 1);
-    }
-
-    #[test]
-    fn match_expressions_use_every_form_and_a_prefix_last() {
-        let langs = [Lang::from_code("en"), Lang::from_code("de")];
-        assert_eq!(match_expression("Rust releases", &langs), "\"rust\" AND (\"releases\"* OR \"releas\"*)");
-        assert_eq!(match_expression("a\"b OR c*", &langs), "\"a\" AND \"b\" AND \"or\" AND \"c\"*");
-        assert_eq!(match_expression("  ", &langs), "");
     }
 }

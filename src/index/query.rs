@@ -163,25 +163,6 @@ impl SearchQuery {
         }
         Some(expr)
     }
-
-    /// Every index form the query's words may match, for highlighting: (form, is a prefix).
-    pub fn highlight_forms(&self, languages: &[Lang]) -> Vec<(String, bool)> {
-        let mut out: Vec<(String, bool)> = Vec::new();
-        for t in &self.terms {
-            let words: Vec<(&str, bool)> = match t {
-                Term::Word { text, prefix } => vec![(text.as_str(), *prefix)],
-                Term::Phrase(words) => words.iter().map(|w| (w.as_str(), false)).collect(),
-            };
-            for (w, prefix) in words {
-                for f in analyze::query_forms(w, languages) {
-                    if !out.iter().any(|(o, p)| *o == f && *p == prefix) {
-                        out.push((f, prefix));
-                    }
-                }
-            }
-        }
-        out
-    }
 }
 
 /// One term as FTS5 syntax: alternatives of its forms, each quoted so that FTS5 operators in
