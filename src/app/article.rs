@@ -124,8 +124,9 @@ pub fn related_loaded(
     if opened_read && s.settings.story_read && s.settings.mark_read_on_open {
         let unread: Vec<crate::domain::ArticleId> =
             s.related.items[..same_story].iter().filter(|r| !r.read).map(|r| r.id).collect();
+        // One by one: these are the story's sources already, no need to look for theirs.
         for other in unread {
-            marks::set_read(s, other, true, fx);
+            marks::set_one_read(s, other, true, fx);
         }
     }
     true

@@ -72,7 +72,7 @@ pub fn story_members(s: &State, id: ArticleId) -> Vec<ArticleId> {
 }
 
 /// Marks one article read or unread here and in the cache.
-fn set_one_read(s: &mut State, id: ArticleId, read: bool, fx: &mut Vec<Effect>) {
+pub(super) fn set_one_read(s: &mut State, id: ArticleId, read: bool, fx: &mut Vec<Effect>) {
     let mut changed = false;
     let mut feed = None;
     for_each_copy(s, id, |r| {

@@ -90,11 +90,6 @@ static LANGUAGES: LazyLock<Vec<Language>> = LazyLock::new(|| {
 static DETECTOR: LazyLock<whatlang::Detector> =
     LazyLock::new(|| whatlang::Detector::with_allowlist(LANGUAGES.iter().map(|l| l.detected).collect()));
 
-/// The languages the analyzer stems, as ISO 639-1 codes.
-pub fn stemmed_languages() -> impl Iterator<Item = &'static str> {
-    LANGUAGES.iter().map(|l| l.code)
-}
-
 /// An article's language, as an index into [`LANGUAGES`]; `None` when it is not one the
 /// analyzer stems (its words are then indexed as written).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -73,11 +73,6 @@ impl SearchQuery {
         q
     }
 
-    /// Whether there is text to match (otherwise only filters apply).
-    pub fn has_text(&self) -> bool {
-        !self.terms.is_empty()
-    }
-
     /// Whether the query asks for nothing at all.
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
@@ -89,13 +84,6 @@ impl SearchQuery {
             && !self.starred
             && self.after.is_none()
             && self.before.is_none()
-    }
-
-    /// Makes the last plain word a prefix, for results while typing.
-    pub fn prefix_last(&mut self) {
-        if let Some(Term::Word { prefix, .. }) = self.terms.last_mut() {
-            *prefix = true;
-        }
     }
 
     fn push_text(&mut self, text: &str, negated: bool, quoted: bool) {

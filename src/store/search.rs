@@ -207,8 +207,10 @@ impl Store {
         let summaries = self.summaries(&ranked.iter().map(|(id, _)| ArticleId(*id)).collect::<Vec<_>>())?;
         Ok(summaries
             .into_iter()
-            .map(|s| (scores.get(&s.id.0).copied().unwrap_or(0.0), s))
-            .map(|(x, s)| (s, x))
+            .map(|s| {
+                let score = scores.get(&s.id.0).copied().unwrap_or(0.0);
+                (s, score)
+            })
             .collect())
     }
 

@@ -105,3 +105,22 @@ fn one_row_per_story_is_a_toggle_of_each_view() {
     crate::app::list::switch_view(&mut s, all, &mut Vec::new());
     assert!(!crate::app::list::view_filter(&s).one_per_story);
 }
+
+#[test]
+fn opening_an_article_marks_its_story_read_once_the_story_is_known() {
+    let mut s = state_with(5, (80, 24), false);
+    s.list.rows[0].story = Some(1);
+    act(&mut s, Action::Open);
+    assert!(s.list.rows[0].read);
+    let req = s.related_req;
+    let mut other = row(99, 3, false);
+    other.story = Some(1);
+    let fx = update(&mut s, Msg::RelatedLoaded { req, items: vec![row(4, 2, false)], story: vec![other] });
+    let marked: Vec<&Effect> = fx.iter().filter(|e| matches!(e, Effect::Mark { .. })).collect();
+    assert_eq!(
+        marked,
+        vec![&Effect::Mark { ids: vec![ArticleId(99)], mark: Mark::Read }],
+        "once, the source only"
+    );
+    assert!(s.related.items[0].read && !s.related.items[1].read, "a related article is not marked");
+}
