@@ -7,12 +7,12 @@ use std::num::{NonZeroU64, NonZeroUsize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub use size::ByteSize;
 
 /// Everything `config.toml` can set.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// How feeds are fetched.
@@ -28,7 +28,7 @@ pub struct Config {
 }
 
 /// The `[reader]` table.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[allow(clippy::struct_excessive_bools)] // independent on/off settings, as written in the file
 #[serde(deny_unknown_fields, default)]
 pub struct ReaderConfig {
@@ -82,7 +82,7 @@ impl Default for ReaderConfig {
 }
 
 /// The `[refresh]` table.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct RefreshConfig {
     /// Feeds fetched at once, over all hosts.
@@ -114,8 +114,17 @@ pub enum Proxy {
     Url(String),
 }
 
+impl Serialize for Proxy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Proxy::None => s.serialize_str("none"),
+            Proxy::Url(url) => s.serialize_str(url),
+        }
+    }
+}
+
 /// The `[retention]` table.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct RetentionConfig {
     /// Articles older than this many days are removed (0: keep forever). Starred ones stay.

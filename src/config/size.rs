@@ -49,6 +49,17 @@ impl<'de> Deserialize<'de> for ByteSize {
     }
 }
 
+impl serde::Serialize for ByteSize {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Written back the way it reads: "16 MiB", or a plain number of bytes.
+        if self.0 >= 1024 && self.0.is_multiple_of(1024) {
+            s.collect_str(self)
+        } else {
+            s.serialize_u64(self.0)
+        }
+    }
+}
+
 impl std::fmt::Display for ByteSize {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         const MIB: u64 = 1024 * 1024;

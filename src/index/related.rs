@@ -2,13 +2,13 @@
 //! with a mild preference for recent ones, without copies, and without one story filling the
 //! list.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::links::canonical_link;
 use super::vector::TermVector;
 
 /// How related articles are ranked; `[related]` in config.toml.
-#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RelatedConfig {
     /// How much recency counts, from 0 (not at all) to 1 (an old article scores nothing).
