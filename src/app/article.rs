@@ -52,6 +52,14 @@ pub fn follow_selection(s: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
+/// The search index has taken in every article: "read also" for the article shown was ranked
+/// on part of the cache (perhaps without the article itself), so it is ranked again.
+pub fn index_caught_up(s: &mut State, fx: &mut Vec<Effect>) {
+    let Some(id) = s.article.as_ref().map(|a| a.id) else { return };
+    s.related_req = s.next_req();
+    fx.push(Effect::LoadRelated { req: s.related_req, id });
+}
+
 /// Shows an article: asks for its text and related articles (the latest request wins).
 fn show(s: &mut State, summary: ArticleSummary, fx: &mut Vec<Effect>) {
     let id = summary.id;

@@ -93,7 +93,7 @@ pub fn feed_refreshed(s: &mut State, result: &FeedResult, fx: &mut Vec<Effect>) 
             s.messages.detail(Severity::Warning, text, s.now);
         }
         Outcome::Updated { new, .. } if *new > 0 => {
-            list::load_newer_if_at_top(s, fx);
+            list::show_new_articles(s, fx);
             if s.sidebar.visible {
                 fx.push(Effect::LoadSidebar);
             }
@@ -114,7 +114,7 @@ pub fn finished(s: &mut State, summary: &Summary, fx: &mut Vec<Effect>) {
         s.messages.note(Severity::Info, text, s.now);
     }
     fx.push(Effect::LoadSidebar);
-    list::load_newer_if_at_top(s, fx);
+    list::show_new_articles(s, fx);
     if let Some(next) = s.refresh_queued.take() {
         refresh(s, next, fx);
     }

@@ -58,16 +58,16 @@ impl ListState {
         }
     }
 
-    /// The page that brings in articles newer than the first row, when the list shows its
-    /// newest end (after a refresh stored new ones).
-    pub fn newer_page(&self) -> Option<(Page, PageKind)> {
-        if self.more_newer || self.loading.is_some() {
+    /// The load that shows articles a refresh stored, when the list shows its newest end: they
+    /// may sort anywhere among the loaded rows (a feed's dates are its own), so the rows are
+    /// read again from the newest, as many as are loaded. `None` while the window is scrolled
+    /// away from the newest end (what it shows is a stretch of older articles).
+    pub fn refill_page(&self) -> Option<(Page, PageKind, usize)> {
+        if self.more_newer {
             return None;
         }
-        Some(match self.rows.first() {
-            Some(r) => (newer(r), PageKind::Prepend),
-            None => (Page::Newest, PageKind::Replace { from_end: false }),
-        })
+        let limit = self.rows.len().clamp(PAGE_SIZE, MAX_ROWS);
+        Some((Page::Newest, PageKind::Refill, limit))
     }
 
     /// The index of the next (or previous) unread row after (before) `from`.
@@ -113,6 +113,21 @@ impl ListState {
                     self.more_newer = true;
                 }
             }
+            PageKind::Refill => {
+                let keep = self.current().map(|r| r.id);
+                let line = self.selected.saturating_sub(self.offset);
+                self.rows = rows;
+                self.more_newer = false;
+                self.more_older = full;
+                if let Some(at) = keep.and_then(|id| self.position(id)) {
+                    // A list scrolled to its top shows the new ones arrive above the selected
+                    // article; a list scrolled down keeps that article on its line.
+                    if self.offset > 0 {
+                        self.offset = at.saturating_sub(line);
+                    }
+                    self.selected = at;
+                }
+            }
             PageKind::Prepend => {
                 let n = rows.len();
                 let mut merged = rows;
@@ -148,9 +163,14 @@ fn newer(r: &ArticleSummary) -> Page {
 
 /// Asks for a page of the current view.
 pub fn load(s: &mut State, page: Page, kind: PageKind, fx: &mut Vec<Effect>) {
+    load_rows(s, page, kind, PAGE_SIZE, fx);
+}
+
+fn load_rows(s: &mut State, page: Page, kind: PageKind, limit: usize, fx: &mut Vec<Effect>) {
     let req = s.next_req();
     s.list.loading = Some(req);
-    fx.push(Effect::LoadPage { req, filter: view_filter(s), page, limit: PAGE_SIZE, kind });
+    s.list.refill_pending = false;
+    fx.push(Effect::LoadPage { req, filter: view_filter(s), page, limit, kind });
 }
 
 /// Loads the view again from its newest article (keeping the selected article if it is there).
@@ -183,6 +203,9 @@ pub fn page_loaded(
     let before = s.list.current().map(|r| r.id);
     s.list.apply_page(kind, rows, full, counts);
     keep_visible(s);
+    if s.list.refill_pending {
+        show_new_articles(s, fx);
+    }
     if let Some(forward) = s.seeking_unread.take() {
         seek_unread(s, forward, fx);
     } else {
@@ -207,10 +230,13 @@ pub fn preload(s: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
-/// After new articles arrived: fetch them if the list shows the newest end.
-pub fn load_newer_if_at_top(s: &mut State, fx: &mut Vec<Effect>) {
-    if let Some((page, kind)) = s.list.newer_page() {
-        load(s, page, kind, fx);
+/// After new articles were stored: show them if the list shows the newest end (once the page
+/// in flight, if any, has arrived: it may have been read before they were written).
+pub fn show_new_articles(s: &mut State, fx: &mut Vec<Effect>) {
+    if s.list.loading.is_some() {
+        s.list.refill_pending = true;
+    } else if let Some((page, kind, limit)) = s.list.refill_page() {
+        load_rows(s, page, kind, limit, fx);
     }
 }
 

@@ -21,6 +21,10 @@ pub enum PageKind {
     Append,
     /// It goes before the first row (newer articles).
     Prepend,
+    /// It replaces the loaded rows after a refresh stored new articles, which may sort
+    /// anywhere among them: the newest end again, as many rows, the same article selected on
+    /// the same line.
+    Refill,
 }
 
 /// The sidebar's content.
@@ -185,7 +189,8 @@ pub enum Msg {
     FeedRefreshed(FeedResult),
     /// The refresh ended.
     RefreshFinished(Summary),
-    /// The search index has this many articles left to take in.
+    /// The search index took articles in and has this many left (sent at most twice a second,
+    /// and always when it reaches 0).
     IndexProgress {
         /// Articles not yet searchable.
         remaining: u64,

@@ -78,6 +78,7 @@ impl View {
 /// The article list: a window of rows paged in from the cache as the selection moves (its
 /// paging lives in `app::list`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools)] // independent facts about the loaded window
 pub struct ListState {
     /// Loaded rows, newest first.
     pub rows: Vec<ArticleSummary>,
@@ -97,6 +98,9 @@ pub struct ListState {
     pub unread: u64,
     /// The first page has arrived.
     pub loaded: bool,
+    /// New articles were stored while a page was loading: the list is filled again when it
+    /// arrives.
+    pub refill_pending: bool,
 }
 
 /// The article shown in the article pane.

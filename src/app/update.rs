@@ -108,6 +108,11 @@ fn handle(s: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> bool {
         Msg::RefreshFinished(summary) => feeds::finished(s, &summary, fx),
         Msg::IndexProgress { remaining } => {
             let changed = s.status.indexing != remaining;
+            // The indexer says 0 after a batch that made articles searchable: "read also"
+            // may find them now.
+            if remaining == 0 {
+                article::index_caught_up(s, fx);
+            }
             s.status.indexing = remaining;
             return changed;
         }

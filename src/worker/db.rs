@@ -35,7 +35,10 @@ pub(super) fn supersede(batch: Vec<Effect>) -> Vec<Effect> {
             (Effect::LoadArticle { .. }, Effect::LoadArticle { .. })
                 | (Effect::LoadRelated { .. }, Effect::LoadRelated { .. })
                 | (Effect::LoadSidebar, Effect::LoadSidebar)
-                | (Effect::LoadPage { .. }, Effect::LoadPage { kind: PageKind::Replace { .. }, .. })
+                | (
+                    Effect::LoadPage { .. },
+                    Effect::LoadPage { kind: PageKind::Replace { .. } | PageKind::Refill, .. }
+                )
         )
     };
     let keep: Vec<bool> =

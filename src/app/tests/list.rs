@@ -37,31 +37,79 @@ fn new_articles_arrive_above_without_moving_the_selection() {
     act(&mut s, Action::Down);
     act(&mut s, Action::Down);
     let selected = s.list.current().unwrap().id;
-    let result = crate::refresh::FeedResult {
-        feed: FeedId(1),
-        url: "https://x/".into(),
-        outcome: crate::refresh::Outcome::Updated { new: 2, updated: 0 },
-    };
-    let fx = update(&mut s, Msg::FeedRefreshed(result));
-    let Some(Effect::LoadPage { req, kind: PageKind::Prepend, page: Page::Newer(_), .. }) =
+    let fx = update(&mut s, new_articles(2));
+    let Some(Effect::LoadPage { req, kind: PageKind::Refill, page: Page::Newest, limit, .. }) =
         fx.iter().find(|e| matches!(e, Effect::LoadPage { .. })).cloned()
     else {
-        panic!("newer articles are requested: {fx:?}")
+        panic!("the list is read again from the newest: {fx:?}")
     };
-    let newer = vec![row(-2, 2, false), row(-1, 2, false)];
-    update(
-        &mut s,
-        Msg::PageLoaded {
-            req,
-            kind: PageKind::Prepend,
-            rows: newer,
-            full: false,
-            counts: (12, 9),
-            notes: Vec::new(),
-        },
-    );
+    assert_eq!(limit, PAGE_SIZE, "at least as many rows as are loaded");
+    let mut rows = vec![row(-2, 2, false), row(-1, 2, false)];
+    rows.extend(s.list.rows.iter().cloned());
+    let page =
+        Msg::PageLoaded { req, kind: PageKind::Refill, rows, full: false, counts: (12, 9), notes: vec![] };
+    update(&mut s, page);
     assert_eq!(s.list.rows.len(), 12);
     assert_eq!(s.list.current().unwrap().id, selected, "the same article stays selected");
+}
+
+/// A feed's articles may be older than the newest loaded one: they show up where they sort,
+/// not only above the first row; the selected article keeps its line on screen.
+#[test]
+fn new_articles_that_sort_among_the_rows_show_up_too() {
+    let mut s = state_with(60, (80, 24), false);
+    for _ in 0..30 {
+        act(&mut s, Action::Down);
+    }
+    let (selected, line) = (s.list.current().unwrap().id, s.list.selected - s.list.offset);
+    assert!(s.list.offset > 0, "scrolled down");
+    let fx = update(&mut s, new_articles(1));
+    let Some(Effect::LoadPage { req, kind: PageKind::Refill, .. }) =
+        fx.iter().find(|e| matches!(e, Effect::LoadPage { .. })).cloned()
+    else {
+        panic!("{fx:?}")
+    };
+    // The new article sorts between rows 5 and 6.
+    let mut rows = s.list.rows.clone();
+    rows.insert(5, row(1000, 1, false));
+    let page =
+        Msg::PageLoaded { req, kind: PageKind::Refill, rows, full: false, counts: (61, 40), notes: vec![] };
+    update(&mut s, page);
+    assert_eq!(s.list.rows[5].id, ArticleId(1000));
+    assert_eq!(s.list.current().unwrap().id, selected);
+    assert_eq!(s.list.selected - s.list.offset, line, "the selected article stays on its line");
+}
+
+/// Articles stored while a page is loading are shown once it arrives (it may have been read
+/// before they were written).
+#[test]
+fn new_articles_during_a_load_are_fetched_after_it() {
+    let mut s = state_with(10, (80, 24), false);
+    let fx = update(&mut s, new_articles(1));
+    let Some(Effect::LoadPage { req, .. }) =
+        fx.iter().find(|e| matches!(e, Effect::LoadPage { .. })).cloned()
+    else {
+        panic!("{fx:?}")
+    };
+    let fx = update(&mut s, new_articles(3));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::LoadPage { .. })), "one load at a time: {fx:?}");
+    let rows = s.list.rows.clone();
+    let fx = update(
+        &mut s,
+        Msg::PageLoaded { req, kind: PageKind::Refill, rows, full: false, counts: (10, 7), notes: vec![] },
+    );
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::LoadPage { kind: PageKind::Refill, .. })),
+        "the second feed's articles are fetched now: {fx:?}"
+    );
+}
+
+fn new_articles(new: usize) -> Msg {
+    Msg::FeedRefreshed(crate::refresh::FeedResult {
+        feed: FeedId(1),
+        url: "https://x/".into(),
+        outcome: crate::refresh::Outcome::Updated { new, updated: 0 },
+    })
 }
 
 #[test]

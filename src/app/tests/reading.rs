@@ -212,3 +212,21 @@ fn space_opens_an_article_shown_beside_the_list_even_when_it_fits_the_pane() {
     act(&mut s, Action::ReadOn);
     assert_eq!(s.article.as_ref().map(|a| a.id), Some(ArticleId(2)));
 }
+
+/// "Read also" ranked while the index was still filling is ranked again once it has caught up
+/// (a first refresh: the article is opened before its neighbours are searchable). The indexer
+/// says "0 left" only after a batch that took articles in.
+#[test]
+fn related_is_ranked_again_when_the_index_catches_up() {
+    let mut s = state_with(10, (80, 24), false);
+    act(&mut s, Action::Open);
+    let first = s.related_req;
+    let fx = update(&mut s, Msg::IndexProgress { remaining: 40 });
+    assert!(!fx.iter().any(|e| matches!(e, Effect::LoadRelated { .. })), "{fx:?}");
+    let fx = update(&mut s, Msg::IndexProgress { remaining: 0 });
+    assert!(s.related_req > first);
+    assert_eq!(fx, vec![Effect::LoadRelated { req: s.related_req, id: ArticleId(1) }]);
+    // With nothing shown, nothing to rank.
+    s.article = None;
+    assert!(update(&mut s, Msg::IndexProgress { remaining: 0 }).is_empty());
+}
