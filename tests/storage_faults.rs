@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use common::server::{Route, TestServer};
-use common::{Env, rss};
+use common::{Env, ReadOnly, rss};
 
 /// Writes straight to the test's stderr (the harness captures `eprintln!` of passing tests).
 fn note(text: &str) {
@@ -132,57 +132,6 @@ fn a_garbage_file_is_moved_aside() {
         .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("tidings.db.corrupt-"))
         .unwrap();
     assert_eq!(std::fs::read_to_string(kept).unwrap(), garbage);
-}
-
-/// Makes a directory and the files in it unwritable for the test's life: mode bits for a normal
-/// user; for root (who ignores them) the immutable attribute, which stops root too.
-struct ReadOnly {
-    paths: Vec<PathBuf>,
-    immutable: bool,
-}
-
-impl ReadOnly {
-    fn apply(dir: &Path) -> Option<Self> {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-        paths.push(dir.to_path_buf());
-        let root =
-            std::process::Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0");
-        if root {
-            let ok = std::process::Command::new("chattr")
-                .arg("+i")
-                .args(&paths)
-                .status()
-                .is_ok_and(|s| s.success());
-            if !ok {
-                let _ = std::process::Command::new("chattr").arg("-i").args(&paths).status();
-                return None;
-            }
-        } else {
-            use std::os::unix::fs::PermissionsExt as _;
-            for p in &paths {
-                let mode = if p.is_dir() { 0o555 } else { 0o444 };
-                std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
-            }
-        }
-        // Proof that it took: nothing can be created in the directory.
-        let probe = dir.join("probe");
-        assert!(std::fs::write(&probe, b"x").is_err(), "{} is still writable", dir.display());
-        Some(Self { paths, immutable: root })
-    }
-}
-
-impl Drop for ReadOnly {
-    fn drop(&mut self) {
-        if self.immutable {
-            let _ = std::process::Command::new("chattr").arg("-i").args(&self.paths).status();
-        } else {
-            use std::os::unix::fs::PermissionsExt as _;
-            for p in &self.paths {
-                let mode = if p.is_dir() { 0o755 } else { 0o644 };
-                let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode));
-            }
-        }
-    }
 }
 
 /// A read-only data directory: `refresh` and `articles` say so and what to do, exit with the
