@@ -52,7 +52,7 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 /// An element around its children (or a void element).
-fn element(children: Vec<String>, kind: usize, n: usize) -> String {
+fn element(children: &[String], kind: usize, n: usize) -> String {
     let inner = children.join("");
     match kind {
         0 => format!("<p>{inner}</p>"),
@@ -77,7 +77,7 @@ fn element(children: Vec<String>, kind: usize, n: usize) -> String {
 fn html() -> impl Strategy<Value = String> {
     text().prop_recursive(5, 64, 5, |inner| {
         (prop::collection::vec(inner, 1..5), 0..16usize, 0..5usize)
-            .prop_map(|(c, kind, n)| element(c, kind, n))
+            .prop_map(|(c, kind, n)| element(&c, kind, n))
     })
 }
 
