@@ -123,7 +123,7 @@ impl Harness {
             chrono::Utc::now(),
             chrono::FixedOffset::east_opt(0).unwrap(),
         );
-        let later = tidings::app::run::first_screen(&paths, &mut state).unwrap();
+        let (later, _) = tidings::app::run::first_screen(&paths, &mut state).unwrap();
         let theme = Theme::load("default", &paths.config_dir, ColorDepth::TrueColor, false).unwrap();
         let app = App::new(state, Keymap::defaults(), theme, false);
         let (out, tx, rx) = events::channel_pair();

@@ -823,4 +823,149 @@ fn the_demo_works_with_no_network() {
     let status = reader.wait_exit();
     assert_clean_exit(&status, &reader);
     assert!(!cache.exists(), "the demo's cache was left behind in {}", cache.display());
+
+/// A damaged cache at start: the reader moves it aside, starts with a fresh one and says so
+/// in a warning that stays on the status line; `M` shows where the old file went.
+#[test]
+fn a_damaged_cache_is_moved_aside_with_a_start_up_warning() {
+    let server = TestServer::start();
+    let env = subscribed_env(&server);
+    let db = env.paths().database();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    drop(conn);
+    let mut bytes = std::fs::read(&db).unwrap();
+    bytes[..16].copy_from_slice(b"garbage, garbage");
+    std::fs::write(&db, &bytes).unwrap();
+    let mut reader = Reader::start(&env, 120, 30);
+    let screen = reader.wait_text("was damaged");
+    let status = screen.rows(0, 120).nth(29).unwrap();
+    assert!(status.contains("the cache") && status.contains("was damaged"), "{}", show(&screen));
+    reader.press("M");
+    let screen = reader.wait_text("Messages, newest first");
+    let text: String = screen.contents().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("moved aside to") && text.contains("corrupt-"), "{}", show(&screen));
+    reader.press("\x1b");
+    reader.wait_for("the popup closed", WAIT, |s| !s.contents().contains("Messages, newest first"));
+    reader.press("q");
+    let status = reader.wait_exit();
+    assert_clean_exit(&status, &reader);
+    assert_restored(&reader);
+    let kept = std::fs::read_dir(&env.paths().data_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.to_string_lossy().contains("tidings.db.corrupt-") && !p.to_string_lossy().ends_with("-shm")
+        })
+        .filter(|p| !p.to_string_lossy().ends_with("-wal"))
+        .collect::<Vec<_>>();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(std::fs::read(&kept[0]).unwrap() == bytes, "the damaged file is kept as it was");
+}
+
+/// A read-only data directory: the reader still shows the cache, and a refresh says the cache
+/// is read-only and what to do; the terminal is restored and nothing in the cache changes.
+#[test]
+fn a_read_only_data_dir_is_said_in_the_reader() {
+    let server = TestServer::start();
+    let env = subscribed_env(&server);
+    let before = std::fs::read(env.paths().database()).unwrap();
+    let Some(guard) = common::ReadOnly::apply(&env.paths().data_dir) else {
+        assert!(!common::is_ci(std::env::var("CI").ok().as_deref()), "cannot make the data dir read-only");
+        return;
+    };
+    let mut reader = Reader::start(&env, 120, 30);
+    let screen = reader.wait_for("the reader, or its exit", WAIT, |s| {
+        s.contents().contains("Beekeepers") || !s.alternate_screen() && s.contents().contains("tidings:")
+    });
+    if screen.alternate_screen() {
+        eprintln!("read-only: the reader opened the cache for reading");
+        // The cache could be opened for reading (its -shm was there): the reader runs, and a
+        // refresh, which must write, says why it cannot.
+        reader.press("R");
+        let screen = reader.wait_text("read-only");
+        let text: String = screen.contents().split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(!text.contains("database is locked"), "{}", show(&screen));
+        reader.press("q");
+        let status = reader.wait_exit();
+        assert_clean_exit(&status, &reader);
+        assert_restored(&reader);
+    } else {
+        eprintln!("read-only: the reader could not open the cache");
+        // It could not be opened at all: the reason on the restored screen, a failing status.
+        let status = reader.wait_exit();
+        let screen = reader.screen();
+        let text: String = screen.contents().split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(!status.success(), "{status:?}\n{}", show(&screen));
+        assert!(text.contains("is read-only") && text.contains("--data-dir"), "{}", show(&screen));
+        assert!(!screen.hide_cursor(), "the terminal is restored");
+    }
+    drop(guard);
+    assert!(std::fs::read(env.paths().database()).unwrap() == before, "the cache is untouched");
+}
+
+/// The reader refreshing on start and two `tidings refresh` started at once (cron) against
+/// slow servers: all three finish, and nobody sees "database is locked".
+#[test]
+fn the_reader_and_two_refreshes_at_once_all_finish() {
+    let server = TestServer::start_on(&[
+        "127.0.0.1".parse().unwrap(),
+        "127.0.0.2".parse().unwrap(),
+        "127.0.0.3".parse().unwrap(),
+        "127.0.0.4".parse().unwrap(),
+    ]);
+    let env = subscribed_env(&server);
+    for i in 0..40 {
+        let items: Vec<(String, String)> = (0..20)
+            .map(|j| (format!("c{i}-{j}"), format!("Crowd {i} story {j} {}", "words ".repeat(40))))
+            .collect();
+        let items: Vec<(&str, &str)> = items.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        server.set(&format!("/c{i}.xml"), Route::feed(rss(&format!("Crowd {i}"), &items)));
+        env.run_ok(&["add", "--no-fetch", &server.url_on(i, &format!("/c{i}.xml"))]);
+    }
+    server.set_latency(Duration::from_millis(150), 0.8);
+    env.config("[reader]\nrefresh_on_start = true\nmouse = false\n");
+    let mut reader = Reader::start(&env, 120, 30);
+    let crons: Vec<std::process::Child> = (0..2)
+        .map(|_| {
+            env.std_cmd()
+                .args(["refresh"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for cron in crons {
+        let out = cron.wait_with_output().unwrap();
+        let said =
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "{said}");
+        assert!(said.contains("43 feeds,") && said.contains(" 0 failed"), "{said}");
+        let lower = said.to_lowercase();
+        assert!(!lower.contains("locked") && !lower.contains("busy"), "{said}");
+    }
+    let screen =
+        reader.wait_for("the reader's refresh summary", WAIT * 3, |s| s.contents().contains("43 feeds,"));
+    reader.press("M");
+    let screen = {
+        let _ = screen;
+        reader.wait_text("Messages, newest first")
+    };
+    let text = screen.contents().to_lowercase();
+    assert!(
+        !text.contains("locked") && !text.contains("busy") && !text.contains("failed:"),
+        "{}",
+        show(&screen)
+    );
+    assert!(text.contains("43 feeds,") && text.contains(" 0 failed"), "{}", show(&screen));
+    reader.press("\x1b");
+    reader.wait_for("the popup closed", WAIT, |s| !s.contents().contains("Messages, newest first"));
+    reader.press("q");
+    let status = reader.wait_exit();
+    assert_clean_exit(&status, &reader);
+    assert_restored(&reader);
+    let db = rusqlite::Connection::open(env.paths().database()).unwrap();
+    let n: i64 = db.query_row("SELECT count(*) FROM articles", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 6 + 40 * 20, "every article stored once");
 }

@@ -18,6 +18,7 @@ use super::update;
 use crate::config::Config;
 use crate::keymap::{HelpEntry, Keymap};
 use crate::paths::Paths;
+use crate::store::MovedAside;
 use crate::theme::{ColorDepth, Theme};
 use crate::worker::Worker;
 
@@ -231,8 +232,9 @@ pub fn run(paths: &Paths, config: &Config, options: &Options) -> Result<()> {
     let mut state = State::new(settings(config), size, Utc::now(), tz);
     state.sidebar.visible = config.reader.sidebar;
     // The first frame comes from the cache, before any network work.
-    let later = first_screen(paths, &mut state)?;
-    for problem in [theme_problem, keymap_problem].into_iter().flatten() {
+    let (later, moved) = first_screen(paths, &mut state)?;
+    let moved = moved.map(|m| m.to_string());
+    for problem in [moved, theme_problem, keymap_problem].into_iter().flatten() {
         update::update(&mut state, Msg::Warning(problem));
     }
     let mut app = App::new(state, keymap, theme, config.reader.mouse);
@@ -256,9 +258,10 @@ pub fn run(paths: &Paths, config: &Config, options: &Options) -> Result<()> {
 }
 
 /// Loads the sidebar data and the first page synchronously, straight from the cache. Returns
-/// the other effects that asked for (the article shown beside the list), for the worker.
-pub fn first_screen(paths: &Paths, state: &mut State) -> Result<Vec<Effect>> {
-    let mut store = crate::store::Store::open(&paths.database())?;
+/// the other effects that asked for (the article shown beside the list), for the worker, and
+/// where a damaged cache was moved aside to, if it was (a fresh one is started instead).
+pub fn first_screen(paths: &Paths, state: &mut State) -> Result<(Vec<Effect>, Option<MovedAside>)> {
+    let (mut store, moved) = crate::store::Store::open_or_move_aside(&paths.database())?;
     let mut effects = std::collections::VecDeque::from(update::start(state));
     let mut later = Vec::new();
     while let Some(effect) = effects.pop_front() {
@@ -271,5 +274,5 @@ pub fn first_screen(paths: &Paths, state: &mut State) -> Result<Vec<Effect>> {
             later.push(effect);
         }
     }
-    Ok(later)
+    Ok((later, moved))
 }

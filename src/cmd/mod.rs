@@ -27,9 +27,14 @@ pub struct Context {
 }
 
 impl Context {
-    /// Opens the cache.
+    /// Opens the cache. A damaged cache is moved aside (never deleted) and a fresh one started;
+    /// stderr says where the old one went and what to do.
     pub fn open_store(&self) -> Result<Store> {
-        Ok(Store::open(&self.paths.database())?)
+        let (store, moved) = Store::open_or_move_aside(&self.paths.database())?;
+        if let Some(moved) = moved {
+            eprintln!("tidings: warning: {moved}");
+        }
+        Ok(store)
     }
 }
 

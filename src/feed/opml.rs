@@ -214,4 +214,123 @@ mod tests {
         assert!(list.rejected[0].reason.contains("ftp"), "{:?}", list.rejected);
         assert!(list.rejected.last().unwrap().reason.contains("broken XML"));
     }
+
+    mod props {
+        //! Property tests: arbitrary bytes never panic the reader; arbitrary well-formed
+        //! OPML (nested outlines, entities in attributes, missing or non-http URLs) imports
+        //! exactly its outlines with an http(s) `xmlUrl`, in order.
+
+        use proptest::prelude::*;
+
+        use super::read;
+        use crate::feed::subscriptions::read_list;
+
+        /// An outline: its title (raw XML attribute text), its URL (`None`: no `xmlUrl`), and
+        /// its children.
+        #[derive(Clone, Debug)]
+        struct Outline {
+            title: Option<String>,
+            url: Option<Url>,
+            children: Vec<Outline>,
+        }
+
+        /// A URL attribute: the XML text and, for http(s), the URL it means.
+        #[derive(Clone, Debug)]
+        struct Url {
+            xml: String,
+            http: Option<String>,
+        }
+
+        fn url() -> impl Strategy<Value = Url> {
+            prop_oneof![
+                (prop::sample::select(vec!["http", "https", "HTTPS"]), 0..50u32, 0..50u32).prop_map(
+                    |(s, h, f)| Url {
+                        xml: format!("{s}://h{h}.example/f{f}?a=1&amp;b=%C3%A9"),
+                        http: Some(format!("{}://h{h}.example/f{f}?a=1&b=%C3%A9", s.to_ascii_lowercase())),
+                    }
+                ),
+                prop::sample::select(vec![
+                    "ftp://x.example/",
+                    "feed",
+                    "",
+                    "javascript:alert(1)",
+                    "mailto:a@b"
+                ])
+                .prop_map(|u| Url { xml: u.to_owned(), http: None }),
+            ]
+        }
+
+        fn title() -> impl Strategy<Value = String> {
+            prop::collection::vec(
+                prop_oneof![
+                    "[a-zA-Z ]{0,8}",
+                    prop::sample::select(vec![
+                        "&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#233;", "&#x4E2D;", "中文", "👍"
+                    ])
+                    .prop_map(str::to_owned),
+                ],
+                0..5,
+            )
+            .prop_map(|p| p.concat())
+        }
+
+        fn outline() -> impl Strategy<Value = Outline> {
+            let leaf = (prop::option::of(title()), prop::option::of(url()))
+                .prop_map(|(title, url)| Outline { title, url, children: Vec::new() });
+            leaf.prop_recursive(4, 48, 5, |inner| {
+                (prop::option::of(title()), prop::option::of(url()), prop::collection::vec(inner, 0..5))
+                    .prop_map(|(title, url, children)| Outline { title, url, children })
+            })
+        }
+
+        fn write(o: &Outline, out: &mut String, expected: &mut Vec<String>) {
+            out.push_str("<outline");
+            if let Some(t) = &o.title {
+                out.push_str(&format!(" text=\"{t}\""));
+            }
+            if let Some(u) = &o.url {
+                out.push_str(&format!(" type=\"rss\" xmlUrl=\"{}\"", u.xml));
+                expected.extend(u.http.clone());
+            }
+            if o.children.is_empty() {
+                out.push_str("/>\n");
+            } else {
+                out.push_str(">\n");
+                for c in &o.children {
+                    write(c, out, expected);
+                }
+                out.push_str("</outline>\n");
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+            #[test]
+            fn every_http_outline_is_imported(outlines in prop::collection::vec(outline(), 0..6)) {
+                let mut doc = String::from("<?xml version=\"1.0\"?>\n<opml version=\"2.0\"><head><title>t</title></head><body>\n");
+                let mut expected = Vec::new();
+                for o in &outlines {
+                    write(o, &mut doc, &mut expected);
+                }
+                doc.push_str("</body></opml>\n");
+                let list = read(&doc);
+                let got: Vec<&str> = list.entries.iter().map(|e| e.url.as_str()).collect();
+                prop_assert_eq!(got, expected.iter().map(String::as_str).collect::<Vec<_>>(), "{}", doc);
+                prop_assert!(list.rejected.iter().all(|r| !r.reason.contains("broken XML")), "{:?}\n{}", list.rejected, doc);
+                for e in &list.entries {
+                    prop_assert!(e.title.as_deref().is_none_or(|t| !t.contains('&') || !t.contains(';')), "entity left in {:?}", e.title);
+                }
+            }
+
+            #[test]
+            fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+                let text = String::from_utf8_lossy(&bytes);
+                let _ = read(&text);
+                let _ = read_list(&text);
+                let with_outlines = format!("<opml><body><outline xmlUrl=\"{text}\" text=\"{text}\">{text}</outline></body></opml>");
+                let _ = read(&with_outlines);
+            }
+        }
+    }
 }

@@ -7,11 +7,12 @@ mod feeds;
 mod find;
 mod ingest;
 mod prepare;
+mod recover;
 mod schema;
 mod search;
 mod stories;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -22,48 +23,9 @@ pub use feeds::{AddOutcome, FetchTarget};
 pub use find::{SavedSearch, SearchResults};
 pub use ingest::{Batch, Failure, FetchRecord, IngestOutcome};
 pub use prepare::{PreparedArticle, PreparedFeed};
+pub use recover::{MovedAside, StoreError};
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use search::IndexProgress;
-
-/// What went wrong with the cache.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// SQLite refused an operation.
-    #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    /// The database could not be opened or created.
-    #[error("cannot open the database {}: {source}", path.display())]
-    Open {
-        /// The database file.
-        path: PathBuf,
-        /// What SQLite said.
-        source: rusqlite::Error,
-    },
-    /// The directory for the database could not be created.
-    #[error("cannot create the data directory {}: {source}", path.display())]
-    CreateDir {
-        /// The directory.
-        path: PathBuf,
-        /// What the OS said.
-        source: std::io::Error,
-    },
-    /// The database was written by a newer tidings.
-    #[error(
-        "the database has schema version {found}, newer than this tidings knows ({known}); upgrade tidings"
-    )]
-    TooNew {
-        /// The version in the file.
-        found: usize,
-        /// The newest version this build knows.
-        known: usize,
-    },
-    /// The thread that owns the connection stopped unexpectedly.
-    #[error("the database writer stopped: {0}")]
-    Writer(String),
-    /// A value stored in the database could not be read back.
-    #[error("the database holds a value tidings cannot read: {0}")]
-    Corrupt(String),
-}
 
 /// The cache.
 pub struct Store {
@@ -121,8 +83,8 @@ impl Store {
             conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
             Ok(conn)
         };
-        let mut conn = open(path).map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
-        schema::migrate(&mut conn)?;
+        let mut conn = open(path).map_err(|source| recover::at_open(path, source))?;
+        schema::migrate(&mut conn).map_err(|e| recover::at_open_store(path, e))?;
         Ok(Self {
             conn,
             weights: crate::index::Weights::default(),

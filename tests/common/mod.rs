@@ -161,3 +161,55 @@ pub fn missing_corpus(test: &str, path: &Path, ci: bool) -> Result<String, Strin
         ))
     }
 }
+
+/// Makes a directory and the files in it unwritable for the test's life: mode bits for a normal
+/// user; for root (who ignores them) the immutable attribute, which stops root too.
+pub struct ReadOnly {
+    paths: Vec<PathBuf>,
+    immutable: bool,
+}
+
+impl ReadOnly {
+    /// `None` when it cannot be done here (root on a file system without `chattr +i`).
+    pub fn apply(dir: &Path) -> Option<Self> {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        paths.push(dir.to_path_buf());
+        let root =
+            std::process::Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+        if root {
+            let ok = std::process::Command::new("chattr")
+                .arg("+i")
+                .args(&paths)
+                .status()
+                .is_ok_and(|s| s.success());
+            if !ok {
+                let _ = std::process::Command::new("chattr").arg("-i").args(&paths).status();
+                return None;
+            }
+        } else {
+            use std::os::unix::fs::PermissionsExt as _;
+            for p in &paths {
+                let mode = if p.is_dir() { 0o555 } else { 0o444 };
+                std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+            }
+        }
+        // Proof that it took: nothing can be created in the directory.
+        let probe = dir.join("probe");
+        assert!(std::fs::write(&probe, b"x").is_err(), "{} is still writable", dir.display());
+        Some(Self { paths, immutable: root })
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        if self.immutable {
+            let _ = std::process::Command::new("chattr").arg("-i").args(&self.paths).status();
+        } else {
+            use std::os::unix::fs::PermissionsExt as _;
+            for p in &self.paths {
+                let mode = if p.is_dir() { 0o755 } else { 0o644 };
+                let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode));
+            }
+        }
+    }
+}

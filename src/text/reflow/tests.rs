@@ -5,6 +5,7 @@ use super::super::test_support::{SAMPLES, source_words};
 use super::*;
 
 mod code;
+mod props;
 
 pub(super) fn lines_of(html: &str, width: usize) -> Vec<Line> {
     reflow(&parse(html, None), width)
