@@ -7,9 +7,13 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use chrono::Utc;
 use common::server::{Route, TestServer};
 use common::{Env, is_ci};
 use serde_json::Value;
+use tidings::config::RetentionConfig;
+use tidings::domain::{ArticleFilter, NewArticle, NewFeed, ParsedFeed};
+use tidings::store::{ImportedArticle, PreparedFeed};
 
 fn json(text: &str) -> Vec<Value> {
     serde_json::from_str::<Value>(text).unwrap().as_array().unwrap().clone()
@@ -246,4 +250,63 @@ fn a_cache_missing_columns_is_refused_naming_them() {
     let out = env.cmd().args(["import", "--newsboat", missing.to_str().unwrap()]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && err.contains("does not exist"), "{err}");
+}
+
+/// One imported article for the store test: key, title, hours old, read, starred.
+fn imported(key: &str, title: &str, hours_ago: i64, read: bool, starred: bool) -> ImportedArticle {
+    let entry = NewArticle {
+        key: key.into(),
+        title: title.into(),
+        published: Some(Utc::now() - chrono::Duration::hours(hours_ago)),
+        content_html: Some(format!("<p>{title}</p>")),
+        ..NewArticle::default()
+    };
+    let feed: PreparedFeed = ParsedFeed { entries: vec![entry], ..ParsedFeed::default() }.into();
+    ImportedArticle { article: feed.articles.into_iter().next().unwrap(), read, starred }
+}
+
+#[test]
+fn imported_articles_merge_state_keep_local_text_and_always_keep_starred_ones() {
+    let env = Env::new();
+    let mut store = env.store();
+    let now = Utc::now();
+    let id = store
+        .add_feed(&NewFeed { url: "http://127.0.0.1:9/f.xml".into(), ..NewFeed::default() }, now)
+        .unwrap()
+        .id;
+    // tidings already has "k1", read here.
+    let mut batch = store.batch().unwrap();
+    batch
+        .import_articles(
+            id,
+            None,
+            &[imported("k1", "Local title", 1, true, false)],
+            &RetentionConfig::default(),
+            now,
+        )
+        .unwrap();
+    batch.commit().unwrap();
+    let retention = RetentionConfig { keep_days: 30, keep_per_feed: 0 };
+    let run = [
+        imported("k1", "Other title", 1, false, true), // present: text kept, stays read, gains the star
+        imported("k2", "Fresh", 2, true, false),
+        imported("k3", "Ancient", 24 * 400, false, false), // older than keep_days: dropped
+        imported("k4", "Ancient starred", 24 * 400, false, true), // starred: kept anyway
+    ];
+    let mut batch = store.batch().unwrap();
+    let outcome = batch.import_articles(id, Some("Feed title"), &run, &retention, now).unwrap();
+    batch.commit().unwrap();
+    assert_eq!((outcome.new, outcome.present, outcome.dropped), (2, 1, 1));
+    assert_eq!((outcome.were_read, outcome.were_starred, outcome.starred), (1, 2, 2));
+    let mut got: Vec<(String, bool, bool)> = store
+        .articles(&ArticleFilter::default(), None, 10)
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.title, a.read, a.starred))
+        .collect();
+    got.sort();
+    let want = [("Ancient starred", false, true), ("Fresh", true, false), ("Local title", true, true)];
+    assert_eq!(got, want.map(|(t, r, s)| (t.to_string(), r, s)));
+    let feed = store.feed(id).unwrap().unwrap();
+    assert_eq!((feed.total, feed.unread, feed.title.as_str()), (3, 1, "Feed title"));
 }
