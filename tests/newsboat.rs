@@ -203,6 +203,13 @@ fn a_real_newsboat_cache_is_imported_and_a_refresh_keeps_it() {
     env.run_ok(&["mark", &three, "--read"]);
     let again = env.run_ok(&["import", "--newsboat", dir]);
     assert!(again.contains("3 feeds (3 already subscribed), 7 articles (0 new)"), "{again}");
+    let report: Value = serde_json::from_str(&env.run_ok(&["import", "--newsboat", dir, "--json"])).unwrap();
+    assert_eq!(
+        (report["articles"].as_u64(), report["articles_new"].as_u64()),
+        (Some(7), Some(0)),
+        "{report}"
+    );
+    assert_eq!(report["rejected"][0]["line"], 5, "{report}");
     let mut want = expected_states();
     want[1].1 = true;
     assert_eq!(states(&env), want, "read here stays read though newsboat has it unread");
