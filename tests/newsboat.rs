@@ -226,7 +226,7 @@ fn a_cache_that_is_not_a_database_is_refused_and_nothing_is_lost() {
     std::fs::write(nb.path().join("urls"), format!("{}/other.xml\n", server.url(""))).unwrap();
     std::fs::write(nb.path().join("cache.db"), "this is not a database\n".repeat(200)).unwrap();
     let out = env.cmd().args(["import", "--newsboat", nb.path().to_str().unwrap()]).output().unwrap();
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), Some(1), "a failure, not a database error of tidings' own");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&nb.path().join("cache.db").display().to_string()), "{err}");
     assert!(err.contains("nothing was imported"), "{err}");

@@ -5,12 +5,16 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::{Context, Out};
-use crate::import::newsboat::{self, Report};
+use crate::import::newsboat::{self, NewsboatError, Report};
 
 pub(super) fn import(ctx: &Context, out: &mut Out, dir: Option<&Path>, json: bool) -> Result<()> {
     let sources = newsboat::locate(dir)?;
     let mut store = ctx.open_store()?;
-    let report = newsboat::import(&mut store, &sources, &ctx.config.retention)?;
+    let report = newsboat::import(&mut store, &sources, &ctx.config.retention).map_err(|e| match e {
+        // tidings' own database: exit code 4, like every other command.
+        NewsboatError::Store(e) => anyhow::Error::from(e),
+        other => anyhow::Error::from(other),
+    })?;
     if json {
         return out.json(&report);
     }
