@@ -4,6 +4,8 @@
 //! Unlike a refresh, an import never rewrites an article tidings already has (its text from the
 //! feed itself is newer than another reader's copy) and never records a fetch on the feed.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
@@ -59,17 +61,22 @@ impl Batch<'_> {
         let sp = self.tx.savepoint()?;
         sp.prepare_cached("UPDATE feeds SET feed_title = coalesce(feed_title, ?2) WHERE id = ?1")?
             .execute(params![id.0, feed_title.filter(|t| !t.trim().is_empty())])?;
-        let (starred, plain): (Vec<&ImportedArticle>, Vec<&ImportedArticle>) =
-            articles.iter().partition(|a| a.starred);
-        let plain_articles: Vec<PreparedArticle> = plain.iter().map(|a| a.article.clone()).collect();
-        let kept = retained(&plain_articles, retention, now);
+        let unlimited = retention.keep_days == 0 && retention.keep_per_feed == 0;
+        let chosen: Vec<&ImportedArticle> = if unlimited {
+            articles.iter().collect()
+        } else {
+            let (starred, plain): (Vec<&ImportedArticle>, Vec<&ImportedArticle>) =
+                articles.iter().partition(|a| a.starred);
+            let plain_articles: Vec<PreparedArticle> = plain.iter().map(|a| a.article.clone()).collect();
+            let keys: HashSet<i64> =
+                retained(&plain_articles, retention, now).iter().map(|a| a.key_hash).collect();
+            starred
+                .into_iter()
+                .chain(plain.into_iter().filter(|a| keys.contains(&a.article.key_hash)))
+                .collect()
+        };
         let mut outcome =
-            ImportOutcome { dropped: plain_articles.len() - kept.len(), ..ImportOutcome::default() };
-        let keys: std::collections::HashSet<i64> = kept.iter().map(|a| a.key_hash).collect();
-        let chosen: Vec<&ImportedArticle> = starred
-            .into_iter()
-            .chain(plain.into_iter().filter(|a| keys.contains(&a.article.key_hash)))
-            .collect();
+            ImportOutcome { dropped: articles.len() - chosen.len(), ..ImportOutcome::default() };
         for a in &chosen {
             if insert_new(&sp, id, &a.article, now)? {
                 outcome.new += 1;
