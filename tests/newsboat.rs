@@ -317,3 +317,34 @@ fn imported_articles_merge_state_keep_local_text_and_always_keep_starred_ones() 
     let feed = store.feed(id).unwrap().unwrap();
     assert_eq!((feed.total, feed.unread, feed.title.as_str()), (3, 1, "Feed title"));
 }
+
+#[test]
+fn without_a_directory_newsboats_own_files_are_found() {
+    let env = Env::new();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(".newsboat")).unwrap();
+    std::fs::write(home.path().join(".newsboat/urls"), "http://127.0.0.1:9/dot.xml dot\n").unwrap();
+    let run = |env: &Env| {
+        let out = env
+            .cmd()
+            .args(["import", "--newsboat"])
+            .env("HOME", home.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_DATA_HOME")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let out = run(&env);
+    assert!(out.contains(".newsboat/urls"), "{out}");
+    assert!(out.contains("only subscriptions were imported"), "no cache.db: {out}");
+    // Once ~/.config/newsboat/ exists, newsboat (and so tidings) looks there instead.
+    std::fs::create_dir_all(home.path().join(".config/newsboat")).unwrap();
+    std::fs::write(home.path().join(".config/newsboat/urls"), "http://127.0.0.1:9/xdg.xml\n").unwrap();
+    let out = run(&env);
+    assert!(out.contains(".config/newsboat/urls") && out.contains("1 feed (0 already"), "{out}");
+    let feeds = json(&env.run_ok(&["feeds", "--json"]));
+    let urls: Vec<&str> = feeds.iter().map(|f| f["url"].as_str().unwrap()).collect();
+    assert_eq!(urls, ["http://127.0.0.1:9/dot.xml", "http://127.0.0.1:9/xdg.xml"]);
+}
