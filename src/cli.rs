@@ -52,10 +52,22 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Import subscriptions from OPML or a newsboat urls file
+    /// Import subscriptions from OPML or a newsboat urls file, or everything from newsboat
+    ///
+    /// With --newsboat: newsboat's urls file (subscriptions, tags, titles) and its cache.db
+    /// (cached articles with their read and flagged state; the `s` flag is starred). Read or
+    /// starred on either side ends up read or starred; newsboat's files are only read.
     Import {
         /// The file to read (`-` for standard input)
-        file: PathBuf,
+        #[arg(required_unless_present = "newsboat", conflicts_with = "newsboat")]
+        file: Option<PathBuf>,
+        /// Import from newsboat: DIR holds urls and cache.db [default: newsboat's own,
+        /// ~/.config/newsboat + ~/.local/share/newsboat, else ~/.newsboat]
+        #[arg(long, value_name = "DIR", num_args = 0..=1)]
+        newsboat: Option<Option<PathBuf>>,
+        /// Print what was imported as JSON (with --newsboat)
+        #[arg(long, requires = "newsboat")]
+        json: bool,
     },
     /// Print subscriptions as OPML 2.0
     Export,

@@ -1,6 +1,7 @@
 //! The subcommands, each a thin layer over the library: resolve arguments, call, print.
 
 mod find;
+mod newsboat;
 mod output;
 mod read;
 mod refresh;
@@ -51,7 +52,12 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
             subscribe::add(ctx, &mut out, &url, title, tags, no_fetch)
         }
         Some(Command::Remove { feed }) => subscribe::remove(ctx, &mut out, &feed),
-        Some(Command::Import { file }) => subscribe::import(ctx, &mut out, &file),
+        Some(Command::Import { newsboat: Some(dir), json, .. }) => {
+            newsboat::import(ctx, &mut out, dir.as_deref(), json)
+        }
+        Some(Command::Import { file, .. }) => {
+            subscribe::import(ctx, &mut out, file.as_deref().unwrap_or(std::path::Path::new("-")))
+        }
         Some(Command::Export) => subscribe::export(ctx, &mut out),
         Some(Command::Feeds { json }) => read::feeds(ctx, &mut out, json),
         Some(Command::Refresh { feeds, quiet }) => refresh::run(ctx, &mut out, &feeds, quiet),

@@ -46,7 +46,7 @@ const FUTURE_SLACK: Duration = Duration::hours(24);
 /// 500 feeds × 100 articles: 2.2 s of writing with a commit per feed, 0.8 s batched
 /// (`cargo bench --bench ingest`, and the refresh benchmark in the README).
 pub struct Batch<'a> {
-    tx: Transaction<'a>,
+    pub(super) tx: Transaction<'a>,
 }
 
 impl Store {
@@ -206,7 +206,7 @@ fn move_url(tx: &Connection, id: FeedId, new_url: Option<&str>) -> Result<(), St
 
 /// The entries retention lets in: none older than `keep_days`, at most the `keep_per_feed`
 /// newest. Filtering before writing keeps pruned entries from coming back on the next refresh.
-fn retained<'a>(
+pub(super) fn retained<'a>(
     entries: &'a [PreparedArticle],
     retention: &RetentionConfig,
     now: DateTime<Utc>,
@@ -246,37 +246,12 @@ fn upsert(
     e: &PreparedArticle,
     now: DateTime<Utc>,
 ) -> Result<Upsert, StoreError> {
-    let sort_time = e.date().map(|d| if d > now + FUTURE_SLACK { now } else { d });
     // Insert first: for a new article (every one, on a first refresh) that is the only
     // statement; a key already there makes it a no-op and the fingerprint decides the rest.
-    let inserted = tx
-        .prepare_cached(
-            "INSERT INTO articles (feed_id, key_hash, key, fingerprint, title, link, author, published,
-                 updated, first_seen, categories)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-             ON CONFLICT (feed_id, key_hash) DO NOTHING",
-        )?
-        .execute(params![
-            feed.0,
-            e.key_hash,
-            e.key,
-            e.fingerprint,
-            e.title,
-            e.link,
-            e.author,
-            sort_time.unwrap_or(now).timestamp(),
-            e.updated.map(|d| d.timestamp()),
-            now.timestamp(),
-            e.categories
-        ])?;
-    if inserted == 1 {
-        let id = tx.last_insert_rowid();
-        tx.prepare_cached(
-            "INSERT INTO bodies (article_id, summary, content, enclosures) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![id, e.summary, e.content, e.enclosures])?;
+    if insert_new(tx, feed, e, now)? {
         return Ok(Upsert::Inserted);
     }
+    let sort_time = e.date().map(|d| if d > now + FUTURE_SLACK { now } else { d });
     let (id, old): (i64, i64) = tx
         .prepare_cached("SELECT id, fingerprint FROM articles WHERE feed_id = ?1 AND key_hash = ?2")?
         .query_row(params![feed.0, e.key_hash], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -305,8 +280,47 @@ fn upsert(
     Ok(Upsert::Updated)
 }
 
+/// Inserts an article whose key the feed does not have yet (with its body); false, and nothing
+/// written, when the key is there already.
+pub(super) fn insert_new(
+    tx: &Connection,
+    feed: FeedId,
+    e: &PreparedArticle,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let sort_time = e.date().map(|d| if d > now + FUTURE_SLACK { now } else { d });
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO articles (feed_id, key_hash, key, fingerprint, title, link, author, published,
+                 updated, first_seen, categories)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             ON CONFLICT (feed_id, key_hash) DO NOTHING",
+        )?
+        .execute(params![
+            feed.0,
+            e.key_hash,
+            e.key,
+            e.fingerprint,
+            e.title,
+            e.link,
+            e.author,
+            sort_time.unwrap_or(now).timestamp(),
+            e.updated.map(|d| d.timestamp()),
+            now.timestamp(),
+            e.categories
+        ])?;
+    if inserted == 1 {
+        let id = tx.last_insert_rowid();
+        tx.prepare_cached(
+            "INSERT INTO bodies (article_id, summary, content, enclosures) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![id, e.summary, e.content, e.enclosures])?;
+    }
+    Ok(inserted == 1)
+}
+
 /// Deletes what retention no longer allows for one feed; starred articles always stay.
-fn apply_retention(
+pub(super) fn apply_retention(
     tx: &Connection,
     feed: FeedId,
     retention: &RetentionConfig,
