@@ -13,7 +13,8 @@ use crate::refresh::{self, FeedResult, Outcome, Selection, Summary};
 pub(super) fn run(ctx: &Context, out: &mut Out, names: &[String], quiet: bool) -> Result<()> {
     let store = ctx.open_store()?;
     let (targets, selection) = if names.is_empty() {
-        (store.fetch_targets(None)?, Selection::All)
+        // Without names, as from cron: polite (intervals, <ttl>, Cache-Control honoured).
+        (store.fetch_targets(None)?, Selection::Due)
     } else {
         let ids = names.iter().map(|n| resolve_feed(&store, n)).collect::<Result<Vec<_>>>()?;
         (store.fetch_targets(Some(&ids))?, Selection::Named)
