@@ -235,6 +235,13 @@ pub fn run(paths: &Paths, config: &Config, options: &Options) -> Result<()> {
     for problem in [theme_problem, keymap_problem].into_iter().flatten() {
         update::update(&mut state, Msg::Warning(problem));
     }
+    if !state.overview.feeds.is_empty() {
+        let subscribed: Vec<_> = state.overview.feeds.iter().map(|f| (f.id, f.url.clone())).collect();
+        for problem in crate::config::unmatched_feed_settings(&config.feeds, &subscribed) {
+            tracing::warn!("{problem}");
+            update::update(&mut state, Msg::Warning(problem));
+        }
+    }
     let mut app = App::new(state, keymap, theme, config.reader.mouse);
     app.draw(&mut terminal)?;
     app.state.dirty = false;

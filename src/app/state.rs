@@ -328,8 +328,10 @@ impl Default for Settings {
 /// A refresh asked for: every feed, or some.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RefreshRequest {
-    /// Every feed.
+    /// Every feed (R: fetched now unless its server said not before).
     All,
+    /// Every feed that is due (the periodic refresh: intervals, `<ttl>`, Cache-Control).
+    Due,
     /// These feeds.
     Feeds(Vec<FeedId>),
 }

@@ -55,6 +55,24 @@ pub fn settings_for<'a>(
     })
 }
 
+/// Shows the configured titles and tags on `feeds` (as listed by the store). They are applied
+/// when shown, never written to the database: the stored title (the feed's own, or one given
+/// to `tidings add`) and tags stay, and removing a setting brings them back. Tags are added,
+/// ignoring case, after the feed's own.
+pub fn apply_to_feeds(all: &BTreeMap<String, FeedSettings>, feeds: &mut [crate::domain::Feed]) {
+    for feed in feeds {
+        let Some(settings) = settings_for(all, feed.id, &feed.url) else { continue };
+        if let Some(title) = settings.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            feed.title = title.to_string();
+        }
+        for tag in settings.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+            if !feed.tags.iter().any(|t| t.to_lowercase() == tag.to_lowercase()) {
+                feed.tags.push(tag.to_string());
+            }
+        }
+    }
+}
+
 /// A warning for each settings table that names no subscribed feed (`feeds` as id and URL).
 pub fn unmatched(all: &BTreeMap<String, FeedSettings>, feeds: &[(FeedId, String)]) -> Vec<String> {
     all.keys()

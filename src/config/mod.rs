@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-pub use feeds::{FeedSettings, settings_for, unmatched as unmatched_feed_settings};
+pub use feeds::{FeedSettings, apply_to_feeds, settings_for, unmatched as unmatched_feed_settings};
 pub use size::ByteSize;
 
 /// Everything `config.toml` can set.
@@ -348,6 +348,29 @@ mod tests {
         let warnings = unmatched_feed_settings(&c.feeds, &[(id, "https://example.org/feed.xml".into())]);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].contains("[feeds.\"12\"] names no subscribed feed"), "{warnings:?}");
+    }
+
+    #[test]
+    fn configured_titles_and_tags_show_without_being_stored() {
+        let c = parse("[feeds.2]\ntitle = \"Mine\"\ntags = [\"News\", \"extra\"]\n").unwrap();
+        let feed = |id| crate::domain::Feed {
+            id: crate::domain::FeedId(id),
+            title: "Own".into(),
+            url: format!("https://x/{id}"),
+            site_url: None,
+            unread: 0,
+            total: 0,
+            last_fetch: None,
+            last_status: None,
+            last_error: None,
+            failures: 0,
+            tags: vec!["news".into()],
+        };
+        let mut feeds = vec![feed(1), feed(2)];
+        apply_to_feeds(&c.feeds, &mut feeds);
+        assert_eq!((feeds[0].title.as_str(), feeds[0].tags.len()), ("Own", 1));
+        assert_eq!(feeds[1].title, "Mine");
+        assert_eq!(feeds[1].tags, vec!["news", "extra"], "tags are added, ignoring case");
     }
 
     #[test]

@@ -331,9 +331,11 @@ impl Fetcher {
             req = req.header(header::USER_AGENT, ua);
         }
         for (name, value) in &extras.headers {
-            match (header::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
-                (Ok(name), Ok(value)) => req = req.header(name, value),
-                _ => warn!(header = %name, "skipping an invalid header from the config"),
+            let parsed = (header::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value));
+            if let (Ok(name), Ok(value)) = parsed {
+                req = req.header(name, value);
+            } else {
+                warn!(header = %name, "skipping an invalid header from the config");
             }
         }
         if let Some(etag) = validators.etag.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
