@@ -192,3 +192,28 @@ fn an_opml_import_refuses_exec_and_file_entries_and_a_urls_file_keeps_them() {
     let urls: Vec<String> = store.feeds().unwrap().into_iter().map(|f| f.url).collect();
     assert!(urls.contains(&"exec:/usr/local/bin/mkfeed --flag 'two words'".to_string()), "{urls:?}");
 }
+
+#[test]
+fn the_binary_adds_an_exec_feed_shows_its_configured_title_and_cron_runs_are_polite() {
+    let env = Env::new();
+    std::fs::write(env.file("feed.xml"), rss("Script output", &[("a", "One"), ("b", "Two")])).unwrap();
+    let prog = script(&env, "mkfeed", &format!("cat '{}'\n", env.file("feed.xml").display()));
+    let address = format!("exec:{prog} --flag \"two words\"");
+    let out = env.run_ok(&["add", &address, "--tag", "local"]);
+    assert!(out.contains("Script output"), "{out}");
+    env.config(&format!(
+        "[feeds.\"{}\"]\ntitle = \"Mine\"\ntags = [\"scripts\"]\nrefresh_interval = 60\n\
+         [feeds.\"https://not.subscribed/\"]\nkeep = 1\n",
+        address.replace('\\', "\\\\").replace('"', "\\\"")
+    ));
+    let feeds: serde_json::Value = serde_json::from_str(&env.run_ok(&["feeds", "--json"])).unwrap();
+    assert_eq!(feeds[0]["title"], "Mine");
+    assert_eq!(feeds[0]["tags"], serde_json::json!(["local", "scripts"]));
+    assert_eq!(feeds[0]["total"], 2);
+    // Added just now and checked every 60 minutes: cron's run skips it, a named one runs it.
+    let cron = env.cmd().args(["refresh"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&cron.stdout), "1 feed, 0 new articles, 0 failed, 1 skipped\n");
+    let stderr = String::from_utf8_lossy(&cron.stderr);
+    assert!(stderr.contains("[feeds.\"https://not.subscribed/\"] names no subscribed feed"), "{stderr}");
+    assert_eq!(env.run_ok(&["refresh", "-q", "1"]), "1 feed, 0 new articles, 0 failed\n");
+}

@@ -208,6 +208,7 @@ pub fn settings(config: &Config) -> Settings {
         browser: r.browser.clone(),
         browser_env: std::env::var("BROWSER").ok(),
         browser_in_terminal: r.browser_in_terminal,
+        feed_settings: config.feeds.clone(),
     }
 }
 

@@ -306,6 +306,8 @@ pub struct Settings {
     pub browser_env: Option<String>,
     /// Whether the browser runs in the terminal (`None`: decided by its name).
     pub browser_in_terminal: Option<bool>,
+    /// `[feeds."…"]` settings: their titles and tags are shown on the feeds the sidebar lists.
+    pub feed_settings: std::collections::BTreeMap<String, crate::config::FeedSettings>,
 }
 
 impl Default for Settings {
@@ -321,6 +323,7 @@ impl Default for Settings {
             browser: None,
             browser_env: None,
             browser_in_terminal: None,
+            feed_settings: std::collections::BTreeMap::new(),
         }
     }
 }
