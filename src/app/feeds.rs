@@ -17,7 +17,6 @@ pub fn refresh(s: &mut State, request: RefreshRequest, fx: &mut Vec<Effect>) {
             (Some(RefreshRequest::All), _) | (_, RefreshRequest::All) => RefreshRequest::All,
             (Some(queued), RefreshRequest::Due) => queued,
             (_, RefreshRequest::Due) => RefreshRequest::Due,
-            (Some(RefreshRequest::Due), request) => request,
             (Some(RefreshRequest::Feeds(mut a)), RefreshRequest::Feeds(b)) => {
                 for f in b {
                     if !a.contains(&f) {
@@ -26,7 +25,8 @@ pub fn refresh(s: &mut State, request: RefreshRequest, fx: &mut Vec<Effect>) {
                 }
                 RefreshRequest::Feeds(a)
             }
-            (None, request) => request,
+            // Named feeds after a queued polite run, or nothing queued: the new request.
+            (Some(RefreshRequest::Due) | None, request) => request,
         });
         s.info("A refresh is running; this one starts when it ends");
         return;
