@@ -165,13 +165,9 @@ async fn read_file(
         Err(_) => Err(fail(format!("not read within {} s (refresh.timeout)", limit.as_secs()))),
         Ok(Err(e)) => Err(fail(format!("the read failed ({e})"))),
         Ok(Ok(Err(why))) => Err(fail(why)),
-        Ok(Ok(Ok(None))) => Ok(local_fetched(304, address, known_stamp(validators), &[])),
+        Ok(Ok(Ok(None))) => Ok(local_fetched(304, address, validators.etag.clone(), &[])),
         Ok(Ok(Ok(Some((stamp, bytes))))) => Ok(local_fetched(200, address, Some(stamp), &bytes)),
     }
-}
-
-fn known_stamp(validators: &Validators) -> Option<String> {
-    validators.etag.clone()
 }
 
 /// Modification time (nanoseconds) and size, as one validator.
@@ -225,7 +221,9 @@ async fn run_command(argv: &[String], cap: ByteSize, limit: Duration) -> Result<
                 "command `{program}`: output larger than the {cap} limit (refresh.max_body)"
             )));
         }
-        let _ = read_err;
+        if let Err(e) = read_err {
+            tracing::debug!(%program, "reading stderr failed: {e}");
+        }
         let status = child.wait().await.map_err(|e| fail(format!("waiting for it failed ({e})")))?;
         Ok((status, out, err))
     };
