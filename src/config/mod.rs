@@ -44,7 +44,9 @@ pub struct ReaderConfig {
     pub mark_read_on_open: bool,
     /// Refresh every feed when the reader starts (after drawing from the cache).
     pub refresh_on_start: bool,
-    /// Refresh every feed every this many minutes while the reader runs (0: never).
+    /// Refresh every feed every this many minutes while the reader runs (0: never). Such runs
+    /// (and `tidings refresh` without names) skip feeds not due; this is also every feed's
+    /// interval unless `[feeds."…"] refresh_interval` sets its own.
     pub refresh_interval: u32,
     /// Mouse wheel scrolls and a click selects.
     pub mouse: bool,
