@@ -196,6 +196,8 @@ pub struct ParsedFeed {
     pub site_url: Option<String>,
     /// Its entries, in document order.
     pub entries: Vec<NewArticle>,
+    /// RSS `<ttl>`: minutes the feed may be cached before it is checked again.
+    pub ttl: Option<u32>,
 }
 
 /// One normalised entry of a feed document.

@@ -135,6 +135,9 @@ pub struct Found {
 /// one returned.
 pub async fn find_feed(fetcher: &Fetcher, input: &str) -> Result<Found, SubscribeError> {
     let input = input.trim();
+    if crate::feed::source::Source::is_local_address(input) {
+        return find_local(fetcher, input).await;
+    }
     let address =
         Address::parse(input).map_err(|error| SubscribeError::Fetch { url: input.to_string(), error })?;
     let (url, fetched, guessed) = match address {
@@ -179,6 +182,21 @@ pub async fn find_feed(fetcher: &Fetcher, input: &str) -> Result<Found, Subscrib
     Ok(Found { url, fetched, feed, others: candidates, guessed })
 }
 
+/// A `file:` or `exec:` subscription: read or run once, and it must give a feed (no
+/// autodiscovery: nothing there is a web page to search).
+async fn find_local(fetcher: &Fetcher, input: &str) -> Result<Found, SubscribeError> {
+    use crate::feed::fetch::RequestExtras;
+    use crate::feed::source::{self, Source};
+    let named = |error| SubscribeError::Fetch { url: input.to_string(), error };
+    let from = Source::parse(input).map_err(named)?;
+    let fetched = source::fetch(fetcher, &from, &Validators::default(), &RequestExtras::default())
+        .await
+        .map_err(named)?;
+    let feed = crate::feed::parse(&fetched.body, fetched.charset(), &fetched.final_url)
+        .map_err(|error| SubscribeError::Parse { url: input.to_string(), error })?;
+    Ok(Found { url: input.to_string(), fetched, feed, others: Vec::new(), guessed: None })
+}
+
 /// Fetches `url` unconditionally, naming it in the error.
 async fn fetch(fetcher: &Fetcher, url: &str) -> Result<Fetched, SubscribeError> {
     fetcher
@@ -215,6 +233,7 @@ pub fn store_found(
         last_modified: found.fetched.validators.last_modified.clone(),
         body_hash: Some(xxhash_rust::xxh3::xxh3_64(&found.fetched.body) as i64),
         new_url: None,
+        fresh_until: found.fetched.fresh_until,
     };
     let stored = store.ingest(added.id, &record, &PreparedFeed::from(found.feed), retention, Utc::now())?;
     let title = store.feed(added.id)?.map_or_else(|| found.url.clone(), |f| f.title);

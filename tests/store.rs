@@ -22,7 +22,7 @@ fn feed_with(n: usize, prefix: &str, start: chrono::DateTime<Utc>) -> PreparedFe
             ..NewArticle::default()
         })
         .collect();
-    ParsedFeed { title: Some(prefix.into()), site_url: None, entries }.into()
+    ParsedFeed { title: Some(prefix.into()), site_url: None, entries, ttl: None }.into()
 }
 
 fn filled(env: &Env) -> Store {

@@ -169,6 +169,7 @@ fn feed(feeds: usize, feed: usize, items: usize, newest: DateTime<Utc>) -> Parse
         title: Some(format!("{} {feed}", OUTLETS[feed % OUTLETS.len()])),
         site_url: Some(format!("https://site{feed}.example.com/")),
         entries: (0..items).map(|item| article(&mut rng, feeds, feed, item, newest)).collect(),
+        ttl: None,
     }
 }
 

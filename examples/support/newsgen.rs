@@ -451,6 +451,7 @@ impl World {
             title: Some(format!("The {} {outlet}", capitalised(&self.words[1_000 + f % 50_000]))),
             site_url: Some(site.clone()),
             entries: ks.map(|k| self.article(k as u64, &site, self.date(k as u64, newest))).collect(),
+            ttl: None,
         }
     }
 

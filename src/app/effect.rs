@@ -70,6 +70,8 @@ pub enum Effect {
     Refresh {
         /// The feeds, or `None` for all.
         feeds: Option<Vec<FeedId>>,
+        /// Of all feeds, only those due (the periodic refresh); see `refresh::Selection`.
+        due_only: bool,
     },
     /// Subscribe to URLs (web pages are searched for their feed); answered by `Subscribed`.
     Subscribe {

@@ -15,6 +15,8 @@ pub fn refresh(s: &mut State, request: RefreshRequest, fx: &mut Vec<Effect>) {
     if s.refreshing {
         s.refresh_queued = Some(match (s.refresh_queued.take(), request) {
             (Some(RefreshRequest::All), _) | (_, RefreshRequest::All) => RefreshRequest::All,
+            (Some(queued), RefreshRequest::Due) => queued,
+            (_, RefreshRequest::Due) => RefreshRequest::Due,
             (Some(RefreshRequest::Feeds(mut a)), RefreshRequest::Feeds(b)) => {
                 for f in b {
                     if !a.contains(&f) {
@@ -23,18 +25,20 @@ pub fn refresh(s: &mut State, request: RefreshRequest, fx: &mut Vec<Effect>) {
                 }
                 RefreshRequest::Feeds(a)
             }
-            (None, request) => request,
+            // Named feeds after a queued polite run, or nothing queued: the new request.
+            (Some(RefreshRequest::Due) | None, request) => request,
         });
         s.info("A refresh is running; this one starts when it ends");
         return;
     }
     s.refreshing = true;
     s.last_refresh = Some(s.now);
-    let feeds = match request {
-        RefreshRequest::All => None,
-        RefreshRequest::Feeds(ids) => Some(ids),
+    let (feeds, due_only) = match request {
+        RefreshRequest::All => (None, false),
+        RefreshRequest::Due => (None, true),
+        RefreshRequest::Feeds(ids) => (Some(ids), false),
     };
-    fx.push(Effect::Refresh { feeds });
+    fx.push(Effect::Refresh { feeds, due_only });
 }
 
 /// `r`: the feed selected in the sidebar (retrying a failed one), else the focused article's
@@ -67,7 +71,8 @@ pub fn periodic(s: &mut State, fx: &mut Vec<Effect>) -> bool {
     }
     let due = s.last_refresh.is_none_or(|last| s.now - last >= chrono::Duration::minutes(minutes));
     if due {
-        refresh(s, RefreshRequest::All, fx);
+        // Nobody asked: polite, so feeds not due yet (interval, <ttl>, max-age) are skipped.
+        refresh(s, RefreshRequest::Due, fx);
     }
     due
 }

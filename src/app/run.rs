@@ -209,6 +209,7 @@ pub fn settings(config: &Config) -> Settings {
         browser: r.browser.clone(),
         browser_env: std::env::var("BROWSER").ok(),
         browser_in_terminal: r.browser_in_terminal,
+        feed_settings: config.feeds.clone(),
     }
 }
 
@@ -236,6 +237,13 @@ pub fn run(paths: &Paths, config: &Config, options: &Options) -> Result<()> {
     let moved = moved.map(|m| m.to_string());
     for problem in [moved, theme_problem, keymap_problem].into_iter().flatten() {
         update::update(&mut state, Msg::Warning(problem));
+    }
+    if !state.overview.feeds.is_empty() {
+        let subscribed: Vec<_> = state.overview.feeds.iter().map(|f| (f.id, f.url.clone())).collect();
+        for problem in crate::config::unmatched_feed_settings(&config.feeds, &subscribed) {
+            tracing::warn!("{problem}");
+            update::update(&mut state, Msg::Warning(problem));
+        }
     }
     let mut app = App::new(state, keymap, theme, config.reader.mouse);
     app.draw(&mut terminal)?;

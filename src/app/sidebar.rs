@@ -40,7 +40,9 @@ impl SidebarState {
 }
 
 /// Builds the sidebar from freshly loaded data, keeping the selected view selected.
-pub fn loaded(s: &mut State, data: SidebarData) {
+pub fn loaded(s: &mut State, mut data: SidebarData) {
+    // Configured titles and tags are shown, not stored (see config::apply_to_feeds).
+    crate::config::apply_to_feeds(&s.settings.feed_settings, &mut data.feeds);
     let selected_kind = match s.sidebar.entries.get(s.sidebar.selected) {
         Some(SidebarEntry::View { kind, .. }) => Some(kind.clone()),
         _ => None,

@@ -310,6 +310,8 @@ pub struct Settings {
     pub browser_env: Option<String>,
     /// Whether the browser runs in the terminal (`None`: decided by its name).
     pub browser_in_terminal: Option<bool>,
+    /// `[feeds."…"]` settings: their titles and tags are shown on the feeds the sidebar lists.
+    pub feed_settings: std::collections::BTreeMap<String, crate::config::FeedSettings>,
 }
 
 impl Default for Settings {
@@ -325,6 +327,7 @@ impl Default for Settings {
             browser: None,
             browser_env: None,
             browser_in_terminal: None,
+            feed_settings: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -332,8 +335,10 @@ impl Default for Settings {
 /// A refresh asked for: every feed, or some.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RefreshRequest {
-    /// Every feed.
+    /// Every feed (R: fetched now unless its server said not before).
     All,
+    /// Every feed that is due (the periodic refresh: intervals, `<ttl>`, Cache-Control).
+    Due,
     /// These feeds.
     Feeds(Vec<FeedId>),
 }

@@ -32,7 +32,9 @@ pub(super) fn latest(ctx: &Context, out: &mut Out) -> Result<()> {
 
 pub(super) fn feeds(ctx: &Context, out: &mut Out, json: bool) -> Result<()> {
     let store = ctx.open_store()?;
-    let feeds = store.feeds()?;
+    let mut feeds = store.feeds()?;
+    // `[feeds."…"]` titles and tags show here as in the reader; they are not stored.
+    crate::config::apply_to_feeds(&ctx.config.feeds, &mut feeds);
     if json {
         return out.json(&feeds);
     }

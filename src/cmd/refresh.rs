@@ -13,11 +13,19 @@ use crate::refresh::{self, FeedResult, Outcome, Selection, Summary};
 pub(super) fn run(ctx: &Context, out: &mut Out, names: &[String], quiet: bool) -> Result<()> {
     let store = ctx.open_store()?;
     let (targets, selection) = if names.is_empty() {
-        (store.fetch_targets(None)?, Selection::All)
+        // Without names, as from cron: polite (intervals, <ttl>, Cache-Control honoured).
+        (store.fetch_targets(None)?, Selection::Due)
     } else {
         let ids = names.iter().map(|n| resolve_feed(&store, n)).collect::<Result<Vec<_>>>()?;
         (store.fetch_targets(Some(&ids))?, Selection::Named)
     };
+    let subscribed: Vec<_> = targets.iter().map(|t| (t.id, t.url.clone())).collect();
+    if names.is_empty() && !subscribed.is_empty() {
+        for problem in crate::config::unmatched_feed_settings(&ctx.config.feeds, &subscribed) {
+            tracing::warn!("{problem}");
+            eprintln!("warning: {problem}");
+        }
+    }
     if targets.is_empty() {
         eprintln!("No subscriptions yet: add one with `tidings add URL` or `tidings import FILE`.");
         return out.line(Summary::default().to_string());

@@ -22,6 +22,15 @@ pub(super) fn add(
     no_fetch: bool,
 ) -> Result<()> {
     let title = title.map(|t| crate::text::sanitize::single_line(&t)).filter(|t| !t.is_empty());
+    if no_fetch && crate::feed::source::Source::is_local_address(input) {
+        let url = input.trim().to_string();
+        crate::feed::source::Source::parse(&url)
+            .map_err(|error| SubscribeError::Fetch { url: url.clone(), error })?;
+        let mut store = ctx.open_store()?;
+        let added = store.add_feed(&NewFeed { url: url.clone(), title, tags }, Utc::now())?;
+        let verb = if added.created { "Subscribed to" } else { "Already subscribed to" };
+        return out.line(format!("{verb} {url} (id {})", added.id));
+    }
     if no_fetch {
         let address = Address::parse(input)
             .map_err(|error| SubscribeError::Fetch { url: input.trim().to_string(), error })?;

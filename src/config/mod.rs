@@ -1,6 +1,7 @@
 //! `config.toml`: read once at start, every key checked. A missing file means the defaults; an
 //! unknown key or a bad value stops the program with the file, line and key.
 
+mod feeds;
 mod size;
 
 use std::num::{NonZeroU64, NonZeroUsize};
@@ -9,6 +10,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+pub use feeds::{FeedSettings, apply_to_feeds, settings_for, unmatched as unmatched_feed_settings};
 pub use size::ByteSize;
 
 /// Everything `config.toml` can set.
@@ -25,6 +27,8 @@ pub struct Config {
     pub related: crate::index::RelatedConfig,
     /// Saved searches shown in the sidebar: name = query.
     pub searches: std::collections::BTreeMap<String, String>,
+    /// Per-feed settings, by feed URL or id: `[feeds."https://…"]`, `[feeds.12]`.
+    pub feeds: std::collections::BTreeMap<String, FeedSettings>,
 }
 
 /// The `[reader]` table.
@@ -40,7 +44,9 @@ pub struct ReaderConfig {
     pub mark_read_on_open: bool,
     /// Refresh every feed when the reader starts (after drawing from the cache).
     pub refresh_on_start: bool,
-    /// Refresh every feed every this many minutes while the reader runs (0: never).
+    /// Refresh every feed every this many minutes while the reader runs (0: never). Such runs
+    /// (and `tidings refresh` without names) skip feeds not due; this is also every feed's
+    /// interval unless `[feeds."…"] refresh_interval` sets its own.
     pub refresh_interval: u32,
     /// Mouse wheel scrolls and a click selects.
     pub mouse: bool,
@@ -333,6 +339,61 @@ mod tests {
         assert!(err.contains(":1: refrsh: unknown field"), "{err}");
         let err = parse("[refresh\n").unwrap_err().to_string();
         assert!(err.starts_with("/x/config.toml:1:"), "{err}");
+    }
+
+    #[test]
+    fn per_feed_settings_are_read_by_url_and_id() {
+        let c = parse(
+            "[feeds.\"https://example.org/feed.xml\"]\ntitle = \"Example\"\ntags = [\"a\", \"b\"]\nrefresh_interval = 120\nkeep = 50\nfull_text = true\nuser_agent = \"bot/1\"\nheaders = { Authorization = \"Bearer x\" }\n[feeds.12]\nkeep = 5\n",
+        )
+        .unwrap();
+        let id = crate::domain::FeedId(1);
+        let s = settings_for(&c.feeds, id, "https://example.org/feed.xml/").unwrap();
+        assert_eq!(s.title.as_deref(), Some("Example"));
+        assert_eq!((s.refresh_interval, s.keep, s.full_text()), (Some(120), Some(50), true));
+        assert_eq!(s.headers.get("Authorization").map(String::as_str), Some("Bearer x"));
+        assert_eq!(s.user_agent.as_deref(), Some("bot/1"));
+        let by_id = settings_for(&c.feeds, crate::domain::FeedId(12), "https://other/").unwrap();
+        assert_eq!(by_id.keep, Some(5));
+        assert!(settings_for(&c.feeds, crate::domain::FeedId(3), "https://other/").is_none());
+        let warnings = unmatched_feed_settings(&c.feeds, &[(id, "https://example.org/feed.xml".into())]);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("[feeds.\"12\"] names no subscribed feed"), "{warnings:?}");
+    }
+
+    #[test]
+    fn configured_titles_and_tags_show_without_being_stored() {
+        let c = parse("[feeds.2]\ntitle = \"Mine\"\ntags = [\"News\", \"extra\"]\n").unwrap();
+        let feed = |id| crate::domain::Feed {
+            id: crate::domain::FeedId(id),
+            title: "Own".into(),
+            url: format!("https://x/{id}"),
+            site_url: None,
+            unread: 0,
+            total: 0,
+            last_fetch: None,
+            last_status: None,
+            last_error: None,
+            failures: 0,
+            tags: vec!["news".into()],
+        };
+        let mut feeds = vec![feed(1), feed(2)];
+        apply_to_feeds(&c.feeds, &mut feeds);
+        assert_eq!((feeds[0].title.as_str(), feeds[0].tags.len()), ("Own", 1));
+        assert_eq!(feeds[1].title, "Mine");
+        assert_eq!(feeds[1].tags, vec!["news", "extra"], "tags are added, ignoring case");
+    }
+
+    #[test]
+    fn bad_per_feed_settings_name_file_and_line() {
+        let err =
+            parse("[feeds.\"https://x/\"]\nheaders = { \"Bad Name\" = \"v\" }\n").unwrap_err().to_string();
+        assert!(err.starts_with("/x/config.toml:2: feeds.\"https://x/\".headers:"), "{err}");
+        assert!(err.contains("not a valid HTTP header name"), "{err}");
+        let err = parse("[feeds.1]\n\nheaders = { X = \"a\\nb\" }\n").unwrap_err().to_string();
+        assert!(err.contains(":3:") && err.contains("must be text on one line"), "{err}");
+        let err = parse("[feeds.1]\nrefresh = 5\n").unwrap_err().to_string();
+        assert!(err.contains(":2: feeds.1.refresh: unknown field"), "{err}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod opml;
 pub mod parse;
 pub mod pool;
 pub mod repair;
+pub mod source;
 pub mod subscriptions;
 pub mod urls;
 

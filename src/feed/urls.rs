@@ -19,7 +19,7 @@ pub fn read(text: &str) -> ImportList {
             }
         };
         let Some((url, rest)) = words.split_first() else { continue };
-        if let Some(kind) = ["query:", "exec:", "filter:"].iter().find(|k| url.starts_with(*k)) {
+        if let Some(kind) = ["query:", "filter:"].iter().find(|k| url.starts_with(*k)) {
             let reason = format!("newsboat `{}` feeds are not supported", kind.trim_end_matches(':'));
             list.rejected.push(Rejected { line, what: url.clone(), reason });
             continue;
@@ -37,7 +37,7 @@ pub fn read(text: &str) -> ImportList {
                 }
             }
         }
-        list.push(line, url, title, tags);
+        list.push_own(line, url, title, tags);
     }
     list
 }
@@ -93,16 +93,20 @@ mod tests {
     fn newsboat_urls() {
         let text = "# my feeds\n\nhttps://a.example/rss news \"long tag\" \"~A \\\"quoted\\\" title\"\n\
                     https://b.example/atom !hidden tech # trailing comment\n\
-                    \"query:Unread:unread = \\\"yes\\\"\"\nnot-a-url\nhttps://c.example/ \"unclosed\n";
+                    \"query:Unread:unread = \\\"yes\\\"\"\nnot-a-url\nhttps://c.example/ \"unclosed\n\
+                    \"exec:~/bin/mkfeed --flag 'two words'\" scripts\nfile:///srv/feeds/local.xml\nfile:relative\n";
         let list = read(text);
-        assert_eq!(list.entries.len(), 2);
+        assert_eq!(list.entries.len(), 4);
+        assert_eq!(list.entries[2].url, "exec:~/bin/mkfeed --flag 'two words'");
+        assert_eq!(list.entries[2].tags, vec!["scripts"]);
+        assert_eq!(list.entries[3].url, "file:///srv/feeds/local.xml");
         let a = &list.entries[0];
         assert_eq!((a.line, a.url.as_str()), (3, "https://a.example/rss"));
         assert_eq!(a.title.as_deref(), Some("A \"quoted\" title"));
         assert_eq!(a.tags, vec!["news", "long tag"]);
         assert_eq!(list.entries[1].tags, vec!["hidden", "tech"]);
         let lines: Vec<usize> = list.rejected.iter().map(|r| r.line).collect();
-        assert_eq!(lines, vec![5, 6, 7]);
+        assert_eq!(lines, vec![5, 6, 7, 10]);
         assert!(list.rejected[0].reason.contains("query"));
         assert!(list.rejected[2].reason.contains("unclosed"));
     }

@@ -3,6 +3,7 @@
 //! as soon as it is stored; one feed's failure never stops the others.
 
 mod pool;
+mod schedule;
 mod writer;
 
 pub use pool::ParsePool;
@@ -16,7 +17,8 @@ use tracing::{debug, warn};
 
 use crate::config::Config;
 use crate::domain::FeedId;
-use crate::feed::fetch::{FetchError, Fetched, Fetcher, Validators};
+use crate::feed::fetch::{FetchError, Fetched, Fetcher, RequestExtras, Validators};
+use crate::feed::source::{self, Source};
 use crate::store::{Failure, FetchRecord, FetchTarget, PreparedFeed, Store, StoreError};
 
 /// What happened to one feed.
@@ -98,8 +100,16 @@ impl Summary {
 }
 
 /// Which feeds a run fetches.
+///
+/// A person who asks for everything now (`R` in the reader) gets [`Selection::All`]: every
+/// feed except those whose server said not before (Retry-After) or gone. Runs nobody is
+/// watching (the reader's periodic refresh, `tidings refresh` without names from cron) get
+/// [`Selection::Due`], which is polite as well: it also skips feeds checked more recently than
+/// their interval, `<ttl>` or Cache-Control allow ([`schedule::not_before`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Selection {
+    /// Every feed that is due: not gone, not asked to wait, past its interval, ttl and max-age.
+    Due,
     /// Every feed except the gone ones and those that asked to wait.
     All,
     /// Feeds the user named: fetched even when gone or asked to wait.
@@ -112,6 +122,8 @@ enum Job {
         target: FetchTarget,
         record: FetchRecord,
         feed: Box<PreparedFeed>,
+        /// The feed's own `keep` setting, overriding retention.keep_per_feed.
+        keep: Option<u32>,
     },
     Unchanged {
         target: FetchTarget,
@@ -165,10 +177,18 @@ pub async fn run(
     let mut tasks = tokio::task::JoinSet::new();
     let now = Utc::now();
     for target in targets {
-        if let Some(reason) = skip_reason(&target, selection, now) {
+        let settings = crate::config::settings_for(&config.feeds, target.id, &target.url);
+        let interval = settings.and_then(|s| s.refresh_interval).unwrap_or(config.reader.refresh_interval);
+        if let Some(reason) = skip_reason(&target, selection, interval, now) {
             let _ = jobs_tx.send(Job::Skipped { target, reason }).await;
             continue;
         }
+        let extras = RequestExtras {
+            user_agent: settings.and_then(|s| s.user_agent.clone()),
+            headers: settings.map(|s| s.headers.clone().into_iter().collect()).unwrap_or_default(),
+        };
+        let keep = settings.and_then(|s| s.keep);
+        // Local sources (file:, exec:) share one "host": at most per_host of them at once.
         let host = url::Url::parse(&target.url)
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))
@@ -182,7 +202,7 @@ pub async fn run(
             // Host first, then global: a task waiting for its host holds no global slot.
             let Ok(_host) = per_host.acquire_owned().await else { return };
             let Ok(_slot) = global.acquire_owned().await else { return };
-            let job = fetch_one(&fetcher, &parsers, target).await;
+            let job = fetch_one(&fetcher, &parsers, target, &extras, keep).await;
             let _ = jobs.send(job).await;
         });
     }
@@ -203,24 +223,42 @@ pub async fn run(
     }
 }
 
-fn skip_reason(target: &FetchTarget, selection: Selection, now: DateTime<Utc>) -> Option<String> {
+fn skip_reason(
+    target: &FetchTarget,
+    selection: Selection,
+    interval: u32,
+    now: DateTime<Utc>,
+) -> Option<String> {
     if selection == Selection::Named {
         return None;
     }
     if target.gone {
         return Some("gone (HTTP 410); refresh it by name to try again".into());
     }
-    match target.retry_after {
-        Some(at) if at > now => {
-            Some(format!("the server asked to wait until {}", at.format("%Y-%m-%d %H:%M UTC")))
-        }
-        _ => None,
+    if let Some(at) = target.retry_after.filter(|at| *at > now) {
+        return Some(format!("the server asked to wait until {}", schedule::clock(at, now)));
     }
+    if selection == Selection::Due
+        && let Some((at, why)) = schedule::not_before(target, interval, now)
+    {
+        return Some(format!("next check at {} ({why})", schedule::clock(at, now)));
+    }
+    None
 }
 
-async fn fetch_one(fetcher: &Fetcher, pool: &ParsePool, target: FetchTarget) -> Job {
+async fn fetch_one(
+    fetcher: &Fetcher,
+    pool: &ParsePool,
+    target: FetchTarget,
+    extras: &RequestExtras,
+    keep: Option<u32>,
+) -> Job {
     let validators = Validators { etag: target.etag.clone(), last_modified: target.last_modified.clone() };
-    let fetched = match fetcher.fetch(&target.url, &validators).await {
+    let fetched = match Source::parse(&target.url) {
+        Ok(from) => source::fetch(fetcher, &from, &validators, extras).await,
+        Err(e) => Err(e),
+    };
+    let fetched = match fetched {
         Ok(f) => f,
         Err(e) => return failure(target, &e),
     };
@@ -233,7 +271,7 @@ async fn fetch_one(fetcher: &Fetcher, pool: &ParsePool, target: FetchTarget) -> 
     }
     let record = record(&fetched, Some(body_hash));
     match pool.parse(fetched).await {
-        Ok(feed) => Job::Ingest { target, record, feed: Box::new(feed) },
+        Ok(feed) => Job::Ingest { target, record, feed: Box::new(feed), keep },
         Err(e) => Job::Failure {
             target,
             status: record.status,
@@ -260,6 +298,7 @@ fn record(fetched: &Fetched, body_hash: Option<i64>) -> FetchRecord {
         last_modified: fetched.validators.last_modified.clone(),
         body_hash,
         new_url: fetched.moved_to.clone(),
+        fresh_until: fetched.fresh_until,
     }
 }
 

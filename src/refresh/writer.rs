@@ -86,8 +86,14 @@ fn next_for_batch(
 fn apply(batch: &mut Batch<'_>, job: Job, retention: &RetentionConfig) -> Result<FeedResult, StoreError> {
     let now = Utc::now();
     let (target, outcome) = match job {
-        Job::Ingest { target, record, feed } => {
-            let done = batch.ingest(target.id, &record, &feed, retention, now)?;
+        Job::Ingest { target, record, feed, keep } => {
+            let done = match keep {
+                Some(keep_per_feed) => {
+                    let own = RetentionConfig { keep_per_feed, ..retention.clone() };
+                    batch.ingest(target.id, &record, &feed, &own, now)?
+                }
+                None => batch.ingest(target.id, &record, &feed, retention, now)?,
+            };
             (target, Outcome::Updated { new: done.new, updated: done.updated })
         }
         Job::Unchanged { target, record, not_modified } => {

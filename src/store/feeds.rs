@@ -32,6 +32,12 @@ pub struct FetchTarget {
     pub gone: bool,
     /// The server asked not to be asked again before this time.
     pub retry_after: Option<DateTime<Utc>>,
+    /// When it was last checked.
+    pub last_fetch: Option<DateTime<Utc>>,
+    /// The feed's RSS `<ttl>`, in minutes.
+    pub ttl: Option<u32>,
+    /// Until when the server said its last answer stays fresh.
+    pub fresh_until: Option<DateTime<Utc>>,
 }
 
 const FEED_COLUMNS: &str = "f.id, coalesce(f.user_title, f.feed_title, f.url), f.url, f.site_url, \
@@ -140,7 +146,8 @@ impl Store {
     /// The fetch state of the given feeds (all when `only` is `None`), in id order.
     pub fn fetch_targets(&self, only: Option<&[FeedId]>) -> Result<Vec<FetchTarget>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, url, etag, last_modified, body_hash, gone, retry_after FROM feeds ORDER BY id",
+            "SELECT id, url, etag, last_modified, body_hash, gone, retry_after, last_fetch, ttl, fresh_until
+             FROM feeds ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(FetchTarget {
@@ -151,6 +158,9 @@ impl Store {
                 body_hash: r.get(4)?,
                 gone: r.get(5)?,
                 retry_after: to_time_opt(r.get(6)?),
+                last_fetch: to_time_opt(r.get(7)?),
+                ttl: r.get::<_, Option<i64>>(8)?.and_then(|t| u32::try_from(t).ok()),
+                fresh_until: to_time_opt(r.get(9)?),
             })
         })?;
         let mut all: Vec<FetchTarget> = rows.collect::<Result<_, _>>()?;

@@ -21,6 +21,8 @@ pub struct FetchRecord {
     pub body_hash: Option<i64>,
     /// Where permanent redirects (301/308) lead: the feed's new URL.
     pub new_url: Option<String>,
+    /// Until when the server said the response stays fresh (Cache-Control max-age, Expires).
+    pub fresh_until: Option<DateTime<Utc>>,
 }
 
 /// How many articles a refresh added and changed.
@@ -113,7 +115,8 @@ impl Batch<'_> {
         let sp = self.tx.savepoint()?;
         sp.prepare_cached(
             "UPDATE feeds SET last_fetch = ?2, last_status = ?3, last_error = NULL, failures = 0, gone = 0,
-                 retry_after = NULL, etag = coalesce(?4, etag), last_modified = coalesce(?5, last_modified)
+                 retry_after = NULL, etag = coalesce(?4, etag), last_modified = coalesce(?5, last_modified),
+                 fresh_until = ?6
              WHERE id = ?1",
         )?
         .execute(params![
@@ -121,7 +124,8 @@ impl Batch<'_> {
             now.timestamp(),
             record.status,
             record.etag,
-            record.last_modified
+            record.last_modified,
+            record.fresh_until.map(|t| t.timestamp())
         ])?;
         move_url(&sp, id, record.new_url.as_deref())?;
         sp.commit()?;
@@ -158,7 +162,7 @@ impl Batch<'_> {
         sp.prepare_cached(
             "UPDATE feeds SET feed_title = coalesce(?2, feed_title), site_url = coalesce(?3, site_url),
                  etag = ?4, last_modified = ?5, body_hash = ?6, last_fetch = ?7, last_status = ?8,
-                 last_error = NULL, failures = 0, gone = 0, retry_after = NULL
+                 last_error = NULL, failures = 0, gone = 0, retry_after = NULL, ttl = ?9, fresh_until = ?10
              WHERE id = ?1",
         )?
         .execute(params![
@@ -169,7 +173,9 @@ impl Batch<'_> {
             record.last_modified,
             record.body_hash,
             now.timestamp(),
-            record.status
+            record.status,
+            feed.ttl,
+            record.fresh_until.map(|t| t.timestamp())
         ])?;
         move_url(&sp, id, record.new_url.as_deref())?;
         let mut outcome = IngestOutcome::default();

@@ -17,6 +17,8 @@ pub struct PreparedFeed {
     pub site_url: Option<String>,
     /// Its entries, in document order.
     pub articles: Vec<PreparedArticle>,
+    /// RSS `<ttl>` in minutes.
+    pub ttl: Option<u32>,
 }
 
 /// One entry ready to be written.
@@ -61,6 +63,7 @@ impl From<ParsedFeed> for PreparedFeed {
             title: feed.title,
             site_url: feed.site_url,
             articles: feed.entries.into_iter().map(prepare_article).collect(),
+            ttl: feed.ttl,
         }
     }
 }

@@ -198,6 +198,14 @@ const MIGRATIONS: &[Step] = &[
     CREATE INDEX stories_newest ON stories(story, published, article_id);
     ",
     ),
+    // 7: what feeds and servers said about checking again (RSS <ttl> in minutes; the time
+    //    Cache-Control max-age / Expires ends), for automatic refreshes to skip feeds not due.
+    Step::Sql(
+        r"
+    ALTER TABLE feeds ADD COLUMN ttl INTEGER;
+    ALTER TABLE feeds ADD COLUMN fresh_until INTEGER;
+    ",
+    ),
 ];
 
 /// Migration 3: rebuilds `feed_tags` with `tag COLLATE NOCASE` and `tag_key`, merging tags that

@@ -31,7 +31,7 @@ pub use db::answer;
 
 /// Work for the network thread.
 enum NetJob {
-    Refresh(Option<Vec<FeedId>>),
+    Refresh(Option<Vec<FeedId>>, bool),
     Subscribe(Vec<NewFeed>),
 }
 
@@ -96,7 +96,7 @@ impl Worker {
             }
             Target::Network => {
                 let job = match effect {
-                    Effect::Refresh { feeds } => NetJob::Refresh(feeds),
+                    Effect::Refresh { feeds, due_only } => NetJob::Refresh(feeds, due_only),
                     Effect::Subscribe { feeds } => NetJob::Subscribe(feeds),
                     _ => return Ok(()),
                 };

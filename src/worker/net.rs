@@ -44,11 +44,11 @@ pub(super) fn run(
             let (config, path, to_ui, wake) =
                 (config.clone(), db_path.to_path_buf(), ui.clone(), index_wake.clone());
             match job {
-                NetJob::Refresh(feeds) => {
+                NetJob::Refresh(feeds, due_only) => {
                     let gate = Arc::clone(&one_refresh);
                     tasks.spawn(async move {
                         let _turn = gate.acquire_owned().await;
-                        refresh(&config, &path, feeds, &to_ui).await;
+                        refresh(&config, &path, feeds, due_only, &to_ui).await;
                         let _ = wake.send(());
                     });
                 }
@@ -83,7 +83,13 @@ fn report_panic(done: Result<(), tokio::task::JoinError>, ui: &MsgSender) {
     }
 }
 
-async fn refresh(config: &Config, path: &std::path::Path, feeds: Option<Vec<FeedId>>, ui: &MsgSender) {
+async fn refresh(
+    config: &Config,
+    path: &std::path::Path,
+    feeds: Option<Vec<FeedId>>,
+    due_only: bool,
+    ui: &MsgSender,
+) {
     let fail = |e: StoreError| {
         ui.send(Msg::Failed { task: Task::Refresh, error: e.to_string() });
         ui.send(Msg::RefreshFinished(crate::refresh::Summary::default()));
@@ -92,7 +98,11 @@ async fn refresh(config: &Config, path: &std::path::Path, feeds: Option<Vec<Feed
         Ok(s) => s,
         Err(e) => return fail(e),
     };
-    let selection = if feeds.is_some() { Selection::Named } else { Selection::All };
+    let selection = match (&feeds, due_only) {
+        (Some(_), _) => Selection::Named,
+        (None, true) => Selection::Due,
+        (None, false) => Selection::All,
+    };
     let targets = match store.fetch_targets(feeds.as_deref()) {
         Ok(t) => t,
         Err(e) => return fail(e),

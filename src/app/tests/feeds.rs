@@ -12,7 +12,7 @@ fn refresh_progress_and_the_periodic_refresh() {
     let mut s = state_with(3, (120, 40), false);
     s.settings.refresh_interval = 10;
     let fx = update(&mut s, Msg::Tick(now()));
-    assert_eq!(fx, vec![Effect::Refresh { feeds: None }]);
+    assert_eq!(fx, vec![Effect::Refresh { feeds: None, due_only: true }], "the periodic refresh is polite");
     update(&mut s, Msg::RefreshStarted { total: 4 });
     assert!(update(&mut s, Msg::Tick(now() + Duration::minutes(30))).is_empty(), "not while one runs");
     let failed = FeedResult {
@@ -47,14 +47,14 @@ fn the_clock_ticks_without_redrawing_unless_the_minute_changes() {
 #[test]
 fn a_refresh_asked_for_while_one_runs_starts_after_it() {
     let mut s = state_with(3, (80, 24), false);
-    assert_eq!(act(&mut s, Action::RefreshAll), vec![Effect::Refresh { feeds: None }]);
+    assert_eq!(act(&mut s, Action::RefreshAll), vec![Effect::Refresh { feeds: None, due_only: false }]);
     assert!(s.refreshing, "running from the moment it is asked for");
     assert!(act(&mut s, Action::RefreshFeed).is_empty());
     assert_eq!(s.refresh_queued, Some(RefreshRequest::Feeds(vec![FeedId(2)])));
     assert!(status(&s).contains("starts when it ends"), "{}", status(&s));
     update(&mut s, Msg::RefreshStarted { total: 3 });
     let fx = update(&mut s, Msg::RefreshFinished(Summary { feeds: 3, ..Summary::default() }));
-    assert!(fx.contains(&Effect::Refresh { feeds: Some(vec![FeedId(2)]) }), "{fx:?}");
+    assert!(fx.contains(&Effect::Refresh { feeds: Some(vec![FeedId(2)]), due_only: false }), "{fx:?}");
     assert!(s.refreshing && s.refresh_queued.is_none());
 }
 
@@ -67,7 +67,7 @@ fn a_failed_feed_says_why_and_r_in_the_sidebar_retries_it() {
     act(&mut s, Action::Last);
     assert_eq!(s.sidebar_feed().map(|f| f.id), Some(FeedId(9)));
     let fx = act(&mut s, Action::RefreshFeed);
-    assert_eq!(fx, vec![Effect::Refresh { feeds: Some(vec![FeedId(9)]) }]);
+    assert_eq!(fx, vec![Effect::Refresh { feeds: Some(vec![FeedId(9)]), due_only: false }]);
     assert_eq!(status(&s), "Refreshing “Feed 9”…");
     // Its view shows the notice: the list has two rows less for articles.
     let rows_before = crate::layout::list_height(&s.shape());
@@ -187,7 +187,7 @@ fn an_import_refreshes_only_when_it_added_feeds() {
     seen(&mut s);
     let rejected = vec![(4, "not an http(s) URL".to_string())];
     let fx = update(&mut s, Msg::Imported { path: "x.opml".into(), added: 2, present: 1, rejected });
-    assert!(fx.contains(&Effect::Refresh { feeds: None }), "{fx:?}");
+    assert!(fx.contains(&Effect::Refresh { feeds: None, due_only: false }), "{fx:?}");
     assert_eq!(status(&s), "Imported x.opml: 2 added, 1 already there, 1 rejected (M says why)");
 }
 
@@ -246,4 +246,19 @@ fn a_search_is_saved_to_the_sidebar_and_removed_from_it() {
     s.sidebar.selected = at + 1;
     let fx = act(&mut s, Action::Unsubscribe);
     assert!(fx.is_empty() && status(&s).contains("config.toml"), "{}", status(&s));
+}
+
+#[test]
+fn configured_feed_titles_and_tags_show_in_the_sidebar() {
+    let mut s = state_with(3, (120, 40), false);
+    let mine = crate::config::FeedSettings {
+        title: Some("My own name".into()),
+        tags: vec!["scripts".into()],
+        ..crate::config::FeedSettings::default()
+    };
+    s.settings.feed_settings.insert("https://feed2.example/rss".into(), mine);
+    update(&mut s, Msg::SidebarLoaded(Box::new(sidebar_data(vec![feed(1, None), feed(2, None)]))));
+    let shown: Vec<(&str, &[String])> =
+        s.overview.feeds.iter().map(|f| (f.title.as_str(), f.tags.as_slice())).collect();
+    assert_eq!(shown, vec![("Feed 1", &[][..]), ("My own name", &["scripts".to_string()][..])]);
 }

@@ -28,6 +28,9 @@ pub enum FetchError {
     /// The address cannot be fetched at all (the message says why; the caller names the URL).
     #[error("{0}")]
     BadUrl(String),
+    /// A local source (`file:` or `exec:`) failed; the message names it and says why.
+    #[error("{0}")]
+    Local(String),
     /// The server answered with an error status.
     #[error("the server answered {}", status_text(*status, reason.as_deref(), *retry_after))]
     Status {
@@ -44,6 +47,9 @@ pub enum FetchError {
     /// More redirects than allowed.
     #[error("too many redirects (more than {0}, refresh.max_redirects)")]
     TooManyRedirects(u8),
+    /// A redirect to something other than http(s): `file:`, `exec:` … are never followed.
+    #[error("the server redirected to a `{0}:` address; only http:// and https:// redirects are followed")]
+    RedirectScheme(String),
     /// A redirect status without a usable Location.
     #[error("the server answered {0} (a redirect) without a valid Location header")]
     BadRedirect(u16),
@@ -151,6 +157,15 @@ pub struct Validators {
     pub last_modified: Option<String>,
 }
 
+/// What one feed's requests carry besides the client's defaults (`[feeds."…"]` settings).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestExtras {
+    /// A User-Agent replacing `refresh.user_agent`.
+    pub user_agent: Option<String>,
+    /// Extra headers, name and value (checked when the config was read; bad ones are skipped).
+    pub headers: Vec<(String, String)>,
+}
+
 /// A response worth looking at.
 #[derive(Debug)]
 pub struct Fetched {
@@ -164,6 +179,9 @@ pub struct Fetched {
     pub content_type: Option<String>,
     /// Validators for the next request.
     pub validators: Validators,
+    /// Until when the server says the response stays fresh (Cache-Control max-age, else
+    /// Expires); `None` when it says nothing or forbids caching.
+    pub fresh_until: Option<DateTime<Utc>>,
     /// The decompressed body (empty for 304).
     pub body: PooledBuf,
     /// The share of the body budget this body holds; dropping it (after parsing) frees it.
@@ -246,14 +264,36 @@ impl Fetcher {
         })
     }
 
+    /// The largest body accepted (refresh.max_body), for local sources too.
+    pub fn max_body(&self) -> crate::config::ByteSize {
+        self.max_body
+    }
+
+    /// How long one feed may take (refresh.timeout), for local sources too.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// GETs `url`, following redirects, conditional on `validators`.
     pub async fn fetch(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
+        self.fetch_with(url, validators, &RequestExtras::default()).await
+    }
+
+    /// [`Fetcher::fetch`] with one feed's own User-Agent and headers on every request of the
+    /// chain. Redirects are followed to http:// and https:// only: a `Location` naming any
+    /// other scheme (`file:`, `exec:` …) is a failed fetch, never a read.
+    pub async fn fetch_with(
+        &self,
+        url: &str,
+        validators: &Validators,
+        extras: &RequestExtras,
+    ) -> Result<Fetched, FetchError> {
         let mut current = parse_http_url(url)?;
         let mut visited = vec![current.clone()];
         let mut moved_to = None;
         let mut still_permanent = true;
         for hop in 0..=self.max_redirects {
-            let response = self.request(&current, validators).await?;
+            let response = self.request(&current, validators, extras).await?;
             let status = response.status();
             if !status.is_redirection() || status == StatusCode::NOT_MODIFIED {
                 return self.finish(response, current, moved_to).await;
@@ -263,6 +303,9 @@ impl Fetcher {
             }
             let next =
                 location(response.headers(), &current).ok_or(FetchError::BadRedirect(status.as_u16()))?;
+            if !matches!(next.scheme(), "http" | "https") {
+                return Err(FetchError::RedirectScheme(next.scheme().to_string()));
+            }
             if visited.contains(&next) {
                 return Err(FetchError::RedirectLoop(next.to_string()));
             }
@@ -277,8 +320,24 @@ impl Fetcher {
         Err(FetchError::TooManyRedirects(self.max_redirects))
     }
 
-    async fn request(&self, url: &Url, validators: &Validators) -> Result<reqwest::Response, FetchError> {
+    async fn request(
+        &self,
+        url: &Url,
+        validators: &Validators,
+        extras: &RequestExtras,
+    ) -> Result<reqwest::Response, FetchError> {
         let mut req = self.client.get(url.clone()).header(header::ACCEPT, ACCEPT);
+        if let Some(ua) = extras.user_agent.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+            req = req.header(header::USER_AGENT, ua);
+        }
+        for (name, value) in &extras.headers {
+            let parsed = (header::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value));
+            if let (Ok(name), Ok(value)) = parsed {
+                req = req.header(name, value);
+            } else {
+                warn!(header = %name, "skipping an invalid header from the config");
+            }
+        }
         if let Some(etag) = validators.etag.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
             req = req.header(header::IF_NONE_MATCH, etag);
         }
@@ -314,6 +373,7 @@ impl Fetcher {
         let content_type = text_header(header::CONTENT_TYPE);
         let validators =
             Validators { etag: text_header(header::ETAG), last_modified: text_header(header::LAST_MODIFIED) };
+        let fresh_until = fresh_until(headers, Utc::now());
         let cap = self.max_body.0;
         // Content-Length is the compressed size, a lower bound of what we would read.
         if response.content_length().is_some_and(|n| n > cap) {
@@ -339,6 +399,7 @@ impl Fetcher {
             moved_to,
             content_type,
             validators,
+            fresh_until,
             body,
             budget,
         })
@@ -391,8 +452,29 @@ pub fn parse_http_url(url: &str) -> Result<Url, FetchError> {
 
 fn location(headers: &HeaderMap, base: &Url) -> Option<Url> {
     let raw = headers.get(header::LOCATION)?.to_str().ok()?;
-    let next = base.join(raw.trim()).ok()?;
-    matches!(next.scheme(), "http" | "https").then_some(next)
+    base.join(raw.trim()).ok()
+}
+
+/// Until when a response is fresh: `Cache-Control: max-age` (ignored with `no-cache` or
+/// `no-store`), else `Expires`. Past times and unreadable values count as nothing said.
+fn fresh_until(headers: &HeaderMap, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let control = headers.get_all(header::CACHE_CONTROL).iter().filter_map(|v| v.to_str().ok());
+    let mut max_age = None;
+    for directive in control.flat_map(|v| v.split(',')) {
+        let directive = directive.trim();
+        let (name, value) = directive.split_once('=').unwrap_or((directive, ""));
+        match name.trim().to_ascii_lowercase().as_str() {
+            "no-cache" | "no-store" => return None,
+            "max-age" => max_age = value.trim().trim_matches('"').parse::<u32>().ok(),
+            _ => {}
+        }
+    }
+    if let Some(secs) = max_age {
+        return (secs > 0).then(|| now + chrono::Duration::seconds(i64::from(secs)));
+    }
+    let raw = headers.get(header::EXPIRES)?.to_str().ok()?;
+    let at = DateTime::parse_from_rfc2822(raw.trim()).ok()?.with_timezone(&Utc);
+    (at > now).then_some(at)
 }
 
 /// Retry-After as seconds or an HTTP date, capped at a week.
@@ -409,6 +491,31 @@ fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<DateTime<Utc>>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn freshness_from_cache_control_and_expires() {
+        let now = Utc::now();
+        let with = |pairs: &[(header::HeaderName, &'static str)]| {
+            let mut h = HeaderMap::new();
+            for (k, v) in pairs {
+                h.append(k.clone(), HeaderValue::from_static(v));
+            }
+            fresh_until(&h, now)
+        };
+        let cc = header::CACHE_CONTROL;
+        assert_eq!(with(&[(cc.clone(), "public, max-age=600")]), Some(now + chrono::Duration::seconds(600)));
+        assert_eq!(with(&[(cc.clone(), "max-age=600, no-cache")]), None);
+        assert_eq!(with(&[(cc.clone(), "max-age=0")]), None);
+        let future = (now + chrono::Duration::hours(2)).to_rfc2822();
+        let future: &'static str = Box::leak(future.into_boxed_str());
+        assert_eq!(
+            with(&[(header::EXPIRES, future)]).map(|t| t.timestamp()),
+            Some((now + chrono::Duration::hours(2)).timestamp())
+        );
+        assert_eq!(with(&[(header::EXPIRES, "Wed, 21 Oct 2015 07:28:00 GMT")]), None);
+        assert_eq!(with(&[(header::EXPIRES, "0")]), None);
+        assert_eq!(with(&[]), None);
+    }
 
     #[test]
     fn retry_after_forms() {
@@ -464,6 +571,7 @@ mod tests {
             moved_to: None,
             content_type: Some("application/rss+xml; Charset=\"windows-1251\"".into()),
             validators: Validators::default(),
+            fresh_until: None,
             body: PooledBuf::default(),
             budget: None,
         };
