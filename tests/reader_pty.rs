@@ -823,6 +823,7 @@ fn the_demo_works_with_no_network() {
     let status = reader.wait_exit();
     assert_clean_exit(&status, &reader);
     assert!(!cache.exists(), "the demo's cache was left behind in {}", cache.display());
+}
 
 /// A damaged cache at start: the reader moves it aside, starts with a fresh one and says so
 /// in a warning that stays on the status line; `M` shows where the old file went.
@@ -838,11 +839,16 @@ fn a_damaged_cache_is_moved_aside_with_a_start_up_warning() {
     bytes[..16].copy_from_slice(b"garbage, garbage");
     std::fs::write(&db, &bytes).unwrap();
     let mut reader = Reader::start(&env, 120, 30);
-    let screen = reader.wait_text("was damaged");
-    let status = screen.rows(0, 120).nth(29).unwrap();
-    assert!(status.contains("the cache") && status.contains("was damaged"), "{}", show(&screen));
+    // Everything checked is in the waits: a frame can arrive in more than one read.
+    reader.wait_for("the warning on the status line", WAIT, |s| {
+        s.rows(0, 120)
+            .nth(29)
+            .is_some_and(|status| status.contains("the cache") && status.contains("was damaged"))
+    });
     reader.press("M");
-    let screen = reader.wait_text("Messages, newest first");
+    let screen = reader.wait_for("the messages in full", WAIT, |s| {
+        s.contents().contains("Messages, newest first") && s.contents().contains("corrupt-")
+    });
     let text: String = screen.contents().split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(text.contains("moved aside to") && text.contains("corrupt-"), "{}", show(&screen));
     reader.press("\x1b");

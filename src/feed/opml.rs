@@ -228,6 +228,7 @@ mod tests {
             "{:?}",
             list.rejected
         );
+    }
 
     mod props {
         //! Property tests: arbitrary bytes never panic the reader; arbitrary well-formed
