@@ -31,7 +31,8 @@ fn shown_text(s: &State) -> String {
 
 #[test]
 fn f_without_an_article_says_what_it_needs() {
-    let mut s = state_with(3, (100, 30), false);
+    // One pane at a time: nothing is shown until an article is opened.
+    let mut s = state_with(3, (80, 24), false);
     let fx = act(&mut s, Action::FullText);
     assert!(fx.is_empty());
     assert!(status(&s).starts_with("Open an article first"), "{}", status(&s));
