@@ -160,7 +160,7 @@ where
         .collect()
 }
 
-/// `Full text from gazette.example, fetched Mon 2026-11-02 14:05 (F shows the feed's text)`.
+/// `Full text from gazette.example, fetched Mon 2026-11-02 14:05`.
 fn full_text_marker<Tz: TimeZone>(full: &crate::domain::FullText, tz: &Tz) -> String
 where
     Tz::Offset: std::fmt::Display,
