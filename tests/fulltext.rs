@@ -159,3 +159,27 @@ fn deleting_an_article_deletes_its_full_text() {
     assert!(env.store().remove_feed(feed).unwrap());
     assert_eq!(count(), 0);
 }
+
+#[test]
+fn show_full_fetches_once_then_reads_offline() {
+    let env = Env::new();
+    let server = TestServer::start();
+    setup(&env, &server);
+    let (tide, gone) = (id_of(&env, "tide").0.to_string(), id_of(&env, "gone").0.to_string());
+    let plain = env.run_ok(&["show", &tide]);
+    assert!(plain.contains("Summary of tide.") && !plain.contains("lowest tides"), "{plain}");
+    let full = env.run_ok(&["show", &tide, "--full"]);
+    assert!(full.contains("lowest tides of the year") && full.contains("Full text from 127.0.0.1"), "{full}");
+    assert!(!full.contains("Most read"), "{full}");
+    assert_eq!(server.hits("/a/tide").len(), 1);
+    // A page that is gone: the summary, and stderr says why.
+    let out = env.cmd().args(["show", &gone, "--full"]).output().unwrap();
+    assert!(out.status.success());
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("Summary of gone."), "{stdout}");
+    assert!(stderr.contains("no full text: fetching") && stderr.contains("404"), "{stderr}");
+    // Offline: the stored text, with no request.
+    drop(server);
+    let again = env.run_ok(&["show", &tide, "--full"]);
+    assert!(again.contains("lowest tides of the year"), "{again}");
+}
