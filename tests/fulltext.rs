@@ -183,3 +183,24 @@ fn show_full_fetches_once_then_reads_offline() {
     let again = env.run_ok(&["show", &tide, "--full"]);
     assert!(again.contains("lowest tides of the year"), "{again}");
 }
+
+#[test]
+fn a_later_failure_keeps_the_stored_text_and_a_success_clears_it() {
+    let env = Env::new();
+    let server = TestServer::start();
+    setup(&env, &server);
+    let id = id_of(&env, "tide");
+    fetch_missing(&env, &Missing::Articles(vec![id]));
+    let mut store = env.store();
+    let text = store.full_text(id).unwrap().unwrap();
+    assert!(text.url.ends_with("/a/tide") && text.html.contains("lowest tides"), "{text:?}");
+    store.save_full_text_failure(id, "no answer from 127.0.0.1 within 30 s", chrono::Utc::now()).unwrap();
+    assert_eq!(store.full_text(id).unwrap(), Some(text.clone()));
+    assert!(store.full_text_failure(id).unwrap().is_some());
+    assert!(store.save_full_text(id, &text).unwrap());
+    assert_eq!(store.full_text_failure(id).unwrap(), None);
+    // An article that is gone takes nothing.
+    assert!(!store.save_full_text(ArticleId(999_999), &text).unwrap());
+    store.save_full_text_failure(ArticleId(999_999), "x", chrono::Utc::now()).unwrap();
+    assert_eq!(store.full_text_failure(ArticleId(999_999)).unwrap(), None);
+}
