@@ -120,17 +120,12 @@ fn looks_like_html(content_type: &str) -> bool {
     ct.is_empty() || ct.contains("html") || ct == "text/plain" || ct == "application/octet-stream"
 }
 
-/// Fetches one target's page. On failure the cache records why (the summary stays).
-pub async fn fetch_target(
-    target: &FullTextTarget,
-    fetcher: &Fetcher,
-    now: DateTime<Utc>,
-) -> Result<FullText, FullTextError> {
+/// Fetches one target's page and extracts its text (storing is [`store_outcome`]'s).
+pub async fn fetch_target(target: &FullTextTarget, fetcher: &Fetcher) -> Result<FullText, FullTextError> {
     let link = target.link.as_deref().ok_or(FullTextError::NoLink)?;
-    fetch_page(fetcher, link).await.map_err(|e| {
-        debug!(article = target.id.0, "full text of {link}: {e:?} at {now}");
-        e
-    })
+    fetch_page(fetcher, link)
+        .await
+        .inspect_err(|e| debug!(article = target.id.0, "full text of {link}: {e:?}"))
 }
 
 /// Stores the outcome of one fetch: the text, or the failure (a text fetched before stays).
@@ -192,7 +187,7 @@ pub async fn fetch_missing(
         Missing::Feed { feed, newest } => store.full_text_missing_in_feed(*feed, *newest)?,
     };
     let mut fetches = futures_util::stream::iter(targets.into_iter().map(|target| async move {
-        let outcome = fetch_target(&target, fetcher, Utc::now()).await;
+        let outcome = fetch_target(&target, fetcher).await;
         (target, outcome)
     }))
     .buffer_unordered(concurrency.max(1));

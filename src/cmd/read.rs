@@ -162,7 +162,7 @@ fn fetch_full_text(
         bail!("no article with id {} (see `tidings articles`)", id.0);
     };
     let fetcher = crate::feed::Fetcher::new(&ctx.config.refresh)?;
-    let outcome = super::runtime()?.block_on(crate::fulltext::fetch_target(&target, &fetcher, Utc::now()));
+    let outcome = super::runtime()?.block_on(crate::fulltext::fetch_target(&target, &fetcher));
     crate::fulltext::store_outcome(store, id, &outcome, Utc::now())?;
     Ok(outcome)
 }

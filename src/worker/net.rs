@@ -157,7 +157,7 @@ async fn full_text(
     };
     let title = target.title.clone();
     let outcome = match &fetcher {
-        Ok(fetcher) => crate::fulltext::fetch_target(&target, fetcher, chrono::Utc::now()).await,
+        Ok(fetcher) => crate::fulltext::fetch_target(&target, fetcher).await,
         Err(e) => {
             let error = format!("the HTTP client could not be set up: {e}");
             ui.send(Msg::FullTextFetched { id, title, result: Err(error) });
