@@ -38,8 +38,9 @@ pub(super) fn run(
     };
     // One refresh at a time: a second one waits for the first.
     let one_refresh = Arc::new(tokio::sync::Semaphore::new(1));
-    // Full-text fetches share one client (its connections); they never wait for a refresh.
-    let full_text_fetcher = crate::feed::Fetcher::new(&config.refresh).map_err(|e| e.to_string());
+    // Full-text fetches share one client (its connections), made at the first one (not at
+    // start, where the refresh comes first); they never wait for a refresh.
+    let mut full_text_fetcher: Option<Result<crate::feed::Fetcher, String>> = None;
     runtime.block_on(async {
         let mut tasks = tokio::task::JoinSet::new();
         while let Some(job) = jobs.recv().await {
@@ -55,7 +56,11 @@ pub(super) fn run(
                     });
                 }
                 NetJob::FullText(id) => {
-                    let fetcher = full_text_fetcher.clone();
+                    let fetcher = full_text_fetcher
+                        .get_or_insert_with(|| {
+                            crate::feed::Fetcher::new(&config.refresh).map_err(|e| e.to_string())
+                        })
+                        .clone();
                     tasks.spawn(async move { full_text(fetcher, path, id, &to_ui).await });
                 }
                 NetJob::Subscribe(feeds) => {
