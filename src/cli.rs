@@ -121,6 +121,10 @@ pub enum Command {
         /// Wrap to this many columns [default: the terminal width, else 80]
         #[arg(long, short)]
         width: Option<u16>,
+        /// Fetch the full text from the article's page when the cache has none (a stored one is
+        /// always shown; on failure the feed's text is shown and stderr says why)
+        #[arg(long)]
+        full: bool,
     },
 }
 

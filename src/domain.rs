@@ -146,9 +146,31 @@ pub struct Article {
     pub content_html: Option<String>,
     /// Enclosures.
     pub enclosures: Vec<Enclosure>,
+    /// The article's text as extracted from its web page, when it was fetched (`F`).
+    pub full_text: Option<FullText>,
+}
+
+/// An article's main text, extracted from its web page and kept in the cache.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FullText {
+    /// The extracted HTML (shown through the same renderer and sanitiser as feed content).
+    pub html: String,
+    /// The page it was extracted from (after redirects).
+    pub url: String,
+    /// When it was fetched.
+    pub fetched: DateTime<Utc>,
 }
 
 impl Article {
+    /// What the article pane shows: the full text when it was fetched, else
+    /// [`Article::body_html`].
+    pub fn reading_html(&self) -> &str {
+        match &self.full_text {
+            Some(full) => &full.html,
+            None => self.body_html(),
+        }
+    }
+
     /// The richest body available: the content when present, else the summary.
     pub fn body_html(&self) -> &str {
         match (&self.content_html, &self.summary_html) {

@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod config;
 pub mod domain;
 pub mod feed;
+pub mod fulltext;
 pub mod import;
 pub mod index;
 pub mod keymap;

@@ -975,3 +975,76 @@ fn the_reader_and_two_refreshes_at_once_all_finish() {
     let n: i64 = db.query_row("SELECT count(*) FROM articles", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 6 + 40 * 20, "every article stored once");
 }
+
+/// `F` in the reader: the status line says the full text is being fetched, the article is shown
+/// again with it (the page's menus and sidebar left out), `F` switches back to the feed's text,
+/// a 404 keeps the summary and says why, and the full text reads offline in the next session.
+#[test]
+fn f_fetches_the_full_text_and_it_reads_offline() {
+    let server = TestServer::start();
+    let feed = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Gazette</title>\
+         <link>https://example.org/</link>\
+         <item><guid>tide</guid><title>Tidal pools</title><link>{}</link>\
+         <pubDate>Mon, 02 Nov 2026 12:00:00 GMT</pubDate><description>Summary of tide.</description></item>\
+         <item><guid>gone</guid><title>Missing page</title><link>{}</link>\
+         <pubDate>Mon, 02 Nov 2026 11:00:00 GMT</pubDate><description>Summary of gone.</description></item>\
+         </channel></rss>",
+        server.url("/a/tide"),
+        server.url("/a/gone")
+    );
+    server.set("/feed.xml", Route::feed(feed));
+    let page = include_str!("data/fulltext/article.html");
+    server.set(
+        "/a/tide",
+        Route { etag: None, content_type: "text/html; charset=utf-8".into(), ..Route::feed(page) },
+    );
+    server.set("/a/gone", Route::status(404));
+    let env = Env::new();
+    env.config(CONFIG);
+    env.run_ok(&["add", &server.url("/feed.xml")]);
+
+    let mut reader = Reader::start(&env, 160, 40);
+    reader.wait_text("Tidal pools");
+    reader.press("\r");
+    reader.wait_text("Summary of tide.");
+    // Slow enough to see the progress.
+    server.set_latency(Duration::from_millis(700), 0.0);
+    reader.press("F");
+    reader.wait_text("fetching the full text of “Tidal pools”");
+    let screen = reader.wait_for("the full text", WAIT, |s| {
+        s.contents().contains("lowest tides of the year") && s.contents().contains("Full text from 127.0.0.1")
+    });
+    for chrome in ["Subscribe now", "Most read", "Cookie settings", "Summary of tide."] {
+        assert!(!screen.contents().contains(chrome), "{chrome} shown\n{}", show(&screen));
+    }
+    server.set_latency(Duration::ZERO, 0.0);
+    reader.press("F");
+    reader.wait_for("the feed's text again", WAIT, |s| {
+        s.contents().contains("Summary of tide.") && !s.contents().contains("lowest tides")
+    });
+    // The other article's page is gone: the summary stays, the status line says why.
+    reader.press("q");
+    reader.press("j");
+    reader.press("\r");
+    reader.wait_text("Summary of gone.");
+    reader.press("F");
+    let screen = reader.wait_text("No full text for “Missing page”");
+    assert!(screen.contents().contains("404"), "{}", show(&screen));
+    assert!(screen.contents().contains("Summary of gone."), "{}", show(&screen));
+    reader.press("Q");
+    let status = reader.wait_exit();
+    assert_clean_exit(&status, &reader);
+
+    // Offline: the server is gone; the stored full text is shown.
+    drop(server);
+    let mut reader = Reader::start(&env, 160, 40);
+    reader.wait_text("Tidal pools");
+    reader.press("\r");
+    reader.wait_for("the stored full text", WAIT, |s| {
+        s.contents().contains("lowest tides of the year") && s.contents().contains("Full text from 127.0.0.1")
+    });
+    reader.press("Q");
+    let status = reader.wait_exit();
+    assert_clean_exit(&status, &reader);
+}

@@ -97,6 +97,9 @@ actions! {
     OpenInBrowser => "open_in_browser", "Open the link in the browser", Scope::PANES;
     /// Copy the article's link to the clipboard (OSC 52, works over SSH).
     CopyLink => "copy_link", "Copy the link", Scope::PANES;
+    /// Fetch the article's full text from its page; when it is shown, switch to the feed's text
+    /// and back.
+    FullText => "full_text", "Fetch the full article text", Scope::PANES;
     /// Toggle read/unread.
     ToggleRead => "toggle_read", "Toggle read", Scope::PANES;
     /// Toggle the star.

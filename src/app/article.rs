@@ -76,6 +76,7 @@ fn show(s: &mut State, summary: ArticleSummary, fx: &mut Vec<Effect>) {
         scroll: 0,
         opened: false,
         highlight: crate::index::highlight::Highlighter::default(),
+        feed_text: false,
     });
     s.related = RelatedState { loading: true, ..RelatedState::default() };
     s.link_digits.clear();

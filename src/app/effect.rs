@@ -45,6 +45,22 @@ pub enum Effect {
         /// The article.
         id: ArticleId,
     },
+    /// Load an article showing its full text (`true`, when stored) or the feed's text; answered
+    /// by `ArticleLoaded`.
+    ShowArticleText {
+        /// Request number (shared with `LoadArticle`).
+        req: u64,
+        /// The article.
+        id: ArticleId,
+        /// The full text rather than the feed's.
+        full_text: bool,
+    },
+    /// Fetch an article's page, extract and store its full text; answered by
+    /// `FullTextFetched`.
+    FetchFullText {
+        /// The article.
+        id: ArticleId,
+    },
     /// Find articles related to one; answered by `RelatedLoaded`.
     LoadRelated {
         /// Request number.
@@ -119,6 +135,7 @@ impl Effect {
         match self {
             Effect::LoadPage { .. }
             | Effect::LoadArticle { .. }
+            | Effect::ShowArticleText { .. }
             | Effect::LoadSidebar
             | Effect::Mark { .. }
             | Effect::MarkAllRead { .. }
@@ -127,7 +144,9 @@ impl Effect {
             | Effect::SaveSearch { .. }
             | Effect::ForgetSearch { .. } => Target::Database,
             Effect::LoadRelated { .. } => Target::Related,
-            Effect::Refresh { .. } | Effect::Subscribe { .. } => Target::Network,
+            Effect::Refresh { .. } | Effect::Subscribe { .. } | Effect::FetchFullText { .. } => {
+                Target::Network
+            }
             Effect::OpenBrowser { in_terminal: false, .. } => Target::Process,
             Effect::OpenBrowser { in_terminal: true, .. } | Effect::CopyToClipboard { .. } => {
                 Target::Terminal

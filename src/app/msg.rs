@@ -71,6 +71,8 @@ pub enum Task {
     Browser,
     /// Writing to the terminal (the clipboard sequence).
     Clipboard,
+    /// Fetching an article's full text.
+    FullText,
 }
 
 impl Task {
@@ -89,6 +91,7 @@ impl Task {
             Task::Searches => "Saving the sidebar's searches",
             Task::Browser => "Opening the browser",
             Task::Clipboard => "Copying the link",
+            Task::FullText => "Fetching the full text",
         }
     }
 }
@@ -168,6 +171,15 @@ pub enum Msg {
         req: u64,
         /// The article and its parsed body.
         article: Box<(Article, Prepared)>,
+    },
+    /// An article's full text was fetched and stored, or could not be.
+    FullTextFetched {
+        /// The article.
+        id: ArticleId,
+        /// Its title (for the message).
+        title: String,
+        /// The article with its full text, parsed; or why there is none (one sentence).
+        result: Result<Box<(Article, Prepared)>, String>,
     },
     /// Related articles were found.
     RelatedLoaded {

@@ -123,6 +123,8 @@ pub struct ArticleState {
     pub opened: bool,
     /// The search it was found by, to mark its words in the text.
     pub highlight: crate::index::highlight::Highlighter,
+    /// The user switched from its full text back to the feed's text (`F`).
+    pub feed_text: bool,
 }
 
 impl ArticleState {
@@ -284,6 +286,8 @@ pub struct Status {
     pub failed: usize,
     /// Articles the search index has yet to take in.
     pub indexing: u64,
+    /// Articles whose full text is being fetched: (id, title), oldest first.
+    pub full_text: Vec<(ArticleId, String)>,
 }
 
 /// Settings the reader uses at run time (from `[reader]` in config.toml).

@@ -8,6 +8,7 @@ use super::article;
 use super::browser;
 use super::effect::Effect;
 use super::feeds;
+use super::full_text;
 use super::list;
 use super::marks;
 use super::modal;
@@ -101,6 +102,7 @@ fn handle(s: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> bool {
             }
         }
         Msg::ArticleLoaded { req, article } => return article::loaded(s, req, article),
+        Msg::FullTextFetched { id, title, result } => full_text::fetched(s, id, &title, result),
         Msg::RelatedLoaded { req, items, story } => return article::related_loaded(s, req, items, story, fx),
         Msg::SidebarLoaded(data) => sidebar::loaded(s, *data),
         Msg::RefreshStarted { total } => feeds::started(s, total),
@@ -134,7 +136,7 @@ fn handle(s: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> bool {
         Msg::WorkerStopped { thread, reason } => {
             let lost = match thread.as_str() {
                 "tidings-db" => "the list and articles no longer load",
-                "tidings-net" => "refreshing and subscribing no longer work",
+                "tidings-net" => "refreshing, subscribing and fetching full text no longer work",
                 "tidings-index" => "search and read also no longer take in new articles",
                 "tidings-related" => "read also no longer loads",
                 _ => "some work no longer happens",
@@ -145,6 +147,7 @@ fn handle(s: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> bool {
             if thread == "tidings-net" {
                 s.refreshing = false;
                 s.status.refresh = None;
+                s.status.full_text.clear();
             }
         }
         Msg::Warning(text) => s.warn(text),
@@ -196,6 +199,7 @@ fn pane_action(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
             }
             None => s.info("This article has no link"),
         },
+        Action::FullText => full_text::toggle(s, fx),
         Action::ToggleRead => marks::toggle_read(s, fx),
         Action::ToggleStar => marks::toggle_star(s, fx),
         Action::MarkViewRead => marks::mark_view_read(s, fx),

@@ -63,7 +63,7 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
         Some(Command::Refresh { feeds, quiet }) => refresh::run(ctx, &mut out, &feeds, quiet),
         Some(Command::Articles(args)) => read::articles(ctx, &mut out, &args),
         Some(Command::Mark(args)) => read::mark(ctx, &mut out, &args),
-        Some(Command::Show { id, width }) => read::show(ctx, &mut out, id, width),
+        Some(Command::Show { id, width, full }) => read::show(ctx, &mut out, id, width, full),
         Some(Command::Search { query, limit, json }) => {
             find::search(ctx, &mut out, &query.join(" "), limit, json)
         }

@@ -135,16 +135,38 @@ pub(super) fn mark(ctx: &Context, out: &mut Out, args: &crate::cli::MarkArgs) ->
     Ok(())
 }
 
-pub(super) fn show(ctx: &Context, out: &mut Out, id: i64, width: Option<u16>) -> Result<()> {
-    let store = ctx.open_store()?;
-    let Some(article) = store.article(ArticleId(id))? else {
+pub(super) fn show(ctx: &Context, out: &mut Out, id: i64, width: Option<u16>, full: bool) -> Result<()> {
+    let mut store = ctx.open_store()?;
+    let Some(mut article) = store.article(ArticleId(id))? else {
         bail!("no article with id {id} (see `tidings articles`)");
     };
+    if full && article.full_text.is_none() {
+        match fetch_full_text(ctx, &mut store, ArticleId(id))? {
+            Ok(text) => article.full_text = Some(text),
+            Err(why) => eprintln!("tidings: no full text: {why}; showing the feed's text"),
+        }
+    }
     let width = width.map_or_else(terminal_width, usize::from).max(1);
     for line in crate::text::article::render(&article, width, Local::now().fixed_offset().offset()) {
         out.line(line.text().trim_end())?;
     }
     Ok(())
+}
+
+/// Fetches, extracts and stores an article's full text; the inner error is why there is none
+/// (recorded in the cache too), the outer one a cache that cannot be used.
+fn fetch_full_text(
+    ctx: &Context,
+    store: &mut crate::store::Store,
+    id: ArticleId,
+) -> Result<Result<crate::domain::FullText, crate::fulltext::FullTextError>> {
+    let Some(target) = store.full_text_target(id)? else {
+        bail!("no article with id {} (see `tidings articles`)", id.0);
+    };
+    let fetcher = crate::feed::Fetcher::new(&ctx.config.refresh)?;
+    let outcome = super::runtime()?.block_on(crate::fulltext::fetch_target(&target, &fetcher));
+    crate::fulltext::store_outcome(store, id, &outcome, Utc::now())?;
+    Ok(outcome)
 }
 
 /// The terminal's width when stdout is one, else 80.

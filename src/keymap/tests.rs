@@ -32,6 +32,7 @@ const DEFAULT_KEYS: &[(&str, Action)] = &[
     ("N", Action::PrevUnread),
     ("o", Action::OpenInBrowser),
     ("y", Action::CopyLink),
+    ("F", Action::FullText),
     ("m", Action::ToggleRead),
     ("s", Action::ToggleStar),
     ("A", Action::MarkViewRead),

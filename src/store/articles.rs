@@ -260,6 +260,7 @@ impl Store {
             }
             None => Vec::new(),
         };
+        let full_text = self.full_text(id)?;
         Ok(Some(Article {
             summary,
             updated: to_time_opt(updated),
@@ -267,6 +268,7 @@ impl Store {
             summary_html,
             content_html,
             enclosures,
+            full_text,
         }))
     }
 

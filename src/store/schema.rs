@@ -206,6 +206,22 @@ const MIGRATIONS: &[Step] = &[
     ALTER TABLE feeds ADD COLUMN fresh_until INTEGER;
     ",
     ),
+    // 8: the full text of articles whose feed carries only a summary, fetched from the article's
+    //    page (`F`, or a feed's `full_text = true`): the extracted HTML (encoded by
+    //    store/body.rs), the page it came from and when, or the last failure and when. Deleted
+    //    with its article (foreign keys are on).
+    Step::Sql(
+        r"
+    CREATE TABLE full_text (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        html       BLOB,
+        url        TEXT,
+        fetched    INTEGER,
+        error      TEXT,
+        failed     INTEGER
+    );
+    ",
+    ),
 ];
 
 /// Migration 3: rebuilds `feed_tags` with `tag COLLATE NOCASE` and `tag_key`, merging tags that

@@ -54,11 +54,13 @@ impl Prepared {
     }
 }
 
-/// Parses the article's body (content, else summary) once, resolving relative links against the
-/// article's own link.
+/// Parses the article's body once (the full text fetched from its page when there is one, else
+/// the feed's content, else its summary), resolving relative links against the page the text
+/// came from.
 pub fn prepare(article: &Article) -> Prepared {
-    let base = article.summary.link.as_deref().and_then(|l| url::Url::parse(l).ok());
-    let body = super::html::parse(article.body_html(), base.as_ref());
+    let page = article.full_text.as_ref().map(|f| f.url.as_str()).filter(|u| !u.is_empty());
+    let base = page.or(article.summary.link.as_deref()).and_then(|l| url::Url::parse(l).ok());
+    let body = super::html::parse(article.reading_html(), base.as_ref());
     let minutes = reading_minutes(&body);
     Prepared { article: article.summary.id, body, minutes }
 }
@@ -131,6 +133,9 @@ where
     if let Some(link) = &s.link {
         meta.push(link.clone());
     }
+    if let Some(full) = &article.full_text {
+        meta.push(full_text_marker(full, tz));
+    }
     for e in article.enclosures.iter().filter(|e| !e.is_image()) {
         let mut text = format!("Attachment: {}", e.url);
         let details: Vec<String> = e.mime.iter().cloned().chain(e.length.map(human_size)).collect();
@@ -153,6 +158,16 @@ where
             l
         })
         .collect()
+}
+
+/// `Full text from gazette.example, fetched Mon 2026-11-02 14:05`.
+fn full_text_marker<Tz: TimeZone>(full: &crate::domain::FullText, tz: &Tz) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    let parsed = url::Url::parse(&full.url).ok();
+    let from = parsed.as_ref().and_then(url::Url::host_str).unwrap_or(full.url.as_str());
+    format!("Full text from {from}, fetched {}", local(full.fetched, tz))
 }
 
 fn local<Tz: TimeZone>(t: DateTime<Utc>, tz: &Tz) -> String
@@ -213,6 +228,7 @@ mod tests {
                 mime: Some("audio/mpeg".into()),
                 length: Some(3 << 20),
             }],
+            full_text: None,
         }
     }
 

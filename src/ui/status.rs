@@ -34,6 +34,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme, key
             patch(base, theme.style(Slot::StatusProgress)),
         ));
     }
+    if let Some((_, title)) = state.status.full_text.last() {
+        let more = state.status.full_text.len() - 1;
+        let more = if more > 0 { format!(" (+{more})") } else { String::new() };
+        left.push(Span::styled(
+            format!(" fetching the full text of “{}”{more} ", crate::text::sanitize::single_line(title)),
+            patch(base, theme.style(Slot::StatusProgress)),
+        ));
+    }
     let waiting = state.messages.waiting();
     let (message, message_style) = match state.messages.current() {
         Some(m) => {

@@ -78,6 +78,7 @@ fn article() -> Article {
                 .into(),
         ),
         enclosures: vec![],
+        full_text: None,
     }
 }
 

@@ -32,8 +32,10 @@ pub(super) fn supersede(batch: Vec<Effect>) -> Vec<Effect> {
     let same = |a: &Effect, b: &Effect| {
         matches!(
             (a, b),
-            (Effect::LoadArticle { .. }, Effect::LoadArticle { .. })
-                | (Effect::LoadRelated { .. }, Effect::LoadRelated { .. })
+            (
+                Effect::LoadArticle { .. } | Effect::ShowArticleText { .. },
+                Effect::LoadArticle { .. } | Effect::ShowArticleText { .. }
+            ) | (Effect::LoadRelated { .. }, Effect::LoadRelated { .. })
                 | (Effect::LoadSidebar, Effect::LoadSidebar)
                 | (
                     Effect::LoadPage { .. },
@@ -50,7 +52,8 @@ pub(super) fn supersede(batch: Vec<Effect>) -> Vec<Effect> {
 fn task_of(effect: &Effect) -> Task {
     match effect {
         Effect::LoadPage { .. } => Task::LoadList,
-        Effect::LoadArticle { .. } => Task::LoadArticle,
+        Effect::LoadArticle { .. } | Effect::ShowArticleText { .. } => Task::LoadArticle,
+        Effect::FetchFullText { .. } => Task::FullText,
         Effect::LoadRelated { .. } => Task::LoadRelated,
         Effect::LoadSidebar => Task::LoadSidebar,
         Effect::Mark { .. } => Task::Mark,
@@ -118,6 +121,14 @@ pub fn answer(store: &mut Store, effect: Effect) -> Option<Msg> {
                 let prepared = crate::text::article::prepare(&article);
                 Some(Msg::ArticleLoaded { req, article: Box::new((article, prepared)) })
             }
+            Effect::ShowArticleText { req, id, full_text } => {
+                let mut article = store.article(id).map_err(cache)?.ok_or("it is no longer in the cache")?;
+                if !full_text {
+                    article.full_text = None;
+                }
+                let prepared = crate::text::article::prepare(&article);
+                Some(Msg::ArticleLoaded { req, article: Box::new((article, prepared)) })
+            }
             Effect::LoadRelated { req, id } => {
                 let story = store.story_of(id).map_err(cache)?;
                 let items = match store.article(id).map_err(cache)? {
@@ -154,6 +165,7 @@ pub fn answer(store: &mut Store, effect: Effect) -> Option<Msg> {
             }
             Effect::Refresh { .. }
             | Effect::Subscribe { .. }
+            | Effect::FetchFullText { .. }
             | Effect::OpenBrowser { .. }
             | Effect::CopyToClipboard { .. } => None,
         })

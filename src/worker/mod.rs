@@ -33,6 +33,7 @@ pub use db::answer;
 enum NetJob {
     Refresh(Option<Vec<FeedId>>, bool),
     Subscribe(Vec<NewFeed>),
+    FullText(crate::domain::ArticleId),
 }
 
 /// A worker thread is gone: what was sent to it will not happen.
@@ -98,6 +99,7 @@ impl Worker {
                 let job = match effect {
                     Effect::Refresh { feeds, due_only } => NetJob::Refresh(feeds, due_only),
                     Effect::Subscribe { feeds } => NetJob::Subscribe(feeds),
+                    Effect::FetchFullText { id } => NetJob::FullText(id),
                     _ => return Ok(()),
                 };
                 let sent = self.net.as_ref().is_some_and(|net| net.send(job).is_ok());

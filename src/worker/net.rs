@@ -38,6 +38,9 @@ pub(super) fn run(
     };
     // One refresh at a time: a second one waits for the first.
     let one_refresh = Arc::new(tokio::sync::Semaphore::new(1));
+    // Full-text fetches share one client (its connections), made at the first one (not at
+    // start, where the refresh comes first); they never wait for a refresh.
+    let mut full_text_fetcher: Option<Result<crate::feed::Fetcher, String>> = None;
     runtime.block_on(async {
         let mut tasks = tokio::task::JoinSet::new();
         while let Some(job) = jobs.recv().await {
@@ -51,6 +54,14 @@ pub(super) fn run(
                         refresh(&config, &path, feeds, due_only, &to_ui).await;
                         let _ = wake.send(());
                     });
+                }
+                NetJob::FullText(id) => {
+                    let fetcher = full_text_fetcher
+                        .get_or_insert_with(|| {
+                            crate::feed::Fetcher::new(&config.refresh).map_err(|e| e.to_string())
+                        })
+                        .clone();
+                    tasks.spawn(async move { full_text(fetcher, path, id, &to_ui).await });
                 }
                 NetJob::Subscribe(feeds) => {
                     tasks.spawn(async move {
@@ -125,6 +136,62 @@ async fn refresh(
         }
         Err(e) => fail(e),
     }
+}
+
+/// Fetches an article's page, stores its extracted text (or why there is none) and answers with
+/// the article, parsed, ready to show. The cache work runs on the blocking pool.
+async fn full_text(
+    fetcher: Result<crate::feed::Fetcher, String>,
+    path: std::path::PathBuf,
+    id: crate::domain::ArticleId,
+    ui: &MsgSender,
+) {
+    let open = {
+        let path = path.clone();
+        tokio::task::spawn_blocking(move || -> Result<_, String> {
+            let store = Store::open(&path).map_err(|e| e.to_string())?;
+            store.full_text_target(id).map_err(|e| e.to_string())
+        })
+        .await
+    };
+    let target = match open {
+        Ok(Ok(Some(target))) => target,
+        Ok(Ok(None)) => {
+            let (title, result) = (String::new(), Err("the article is no longer in the cache".to_string()));
+            ui.send(Msg::FullTextFetched { id, title, result });
+            return;
+        }
+        Ok(Err(error)) => {
+            ui.send(Msg::Failed { task: Task::FullText, error });
+            return;
+        }
+        Err(e) => {
+            ui.send(Msg::Failed { task: Task::FullText, error: e.to_string() });
+            return;
+        }
+    };
+    let title = target.title.clone();
+    let outcome = match &fetcher {
+        Ok(fetcher) => crate::fulltext::fetch_target(&target, fetcher).await,
+        Err(e) => {
+            let error = format!("the HTTP client could not be set up: {e}");
+            ui.send(Msg::FullTextFetched { id, title, result: Err(error) });
+            return;
+        }
+    };
+    let stored = tokio::task::spawn_blocking(move || -> Result<_, String> {
+        let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+        crate::fulltext::store_outcome(&mut store, id, &outcome, chrono::Utc::now())
+            .map_err(|e| e.to_string())?;
+        outcome.map_err(|e| e.to_string())?;
+        let article =
+            store.article(id).map_err(|e| e.to_string())?.ok_or("the article is no longer in the cache")?;
+        let prepared = crate::text::article::prepare(&article);
+        Ok(Box::new((article, prepared)))
+    })
+    .await;
+    let result = stored.unwrap_or_else(|e| Err(format!("an internal error stopped it ({e})")));
+    ui.send(Msg::FullTextFetched { id, title, result });
 }
 
 /// Fetches each URL (a web page is searched for its feed) and subscribes to the ones that

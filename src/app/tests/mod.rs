@@ -2,6 +2,7 @@
 //! Fixtures here; the tests by concern in the files beside.
 
 mod feeds;
+mod full_text;
 mod keys;
 mod list;
 mod marks;
@@ -101,6 +102,7 @@ fn article(summary: &ArticleSummary, paragraphs: usize) -> Article {
                 .collect(),
         ),
         enclosures: vec![],
+        full_text: None,
     }
 }
 
