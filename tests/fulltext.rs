@@ -204,3 +204,30 @@ fn a_later_failure_keeps_the_stored_text_and_a_success_clears_it() {
     store.save_full_text_failure(ArticleId(999_999), "x", chrono::Utc::now()).unwrap();
     assert_eq!(store.full_text_failure(ArticleId(999_999)).unwrap(), None);
 }
+
+/// `full_text = true` in a feed's settings: `tidings refresh` fetches its new articles' pages
+/// (once: the next refresh asks for none), and `show` reads the full text with the server gone.
+#[test]
+fn a_full_text_feed_gets_its_pages_on_refresh() {
+    let env = Env::new();
+    let server = TestServer::start();
+    server.set("/feed.xml", Route::feed(summary_feed(&server, &["tide", "gone"])));
+    server.set("/a/tide", page(ARTICLE));
+    server.set("/a/gone", Route::status(404));
+    let url = server.url("/feed.xml");
+    env.config(&format!("[feeds.\"{url}\"]\nfull_text = true\n"));
+    env.run_ok(&["add", "--no-fetch", &url]);
+    env.run_ok(&["refresh", "-q"]);
+    let pages = |server: &TestServer| server.log().iter().filter(|l| l.path.starts_with("/a/")).count();
+    assert_eq!(pages(&server), 2, "both pages fetched: {:?}", server.log());
+    // A named refresh of an unchanged feed fetches no page again (the 404 is remembered).
+    server.clear_log();
+    env.run_ok(&["refresh", "-q", &url]);
+    assert_eq!(pages(&server), 0, "{:?}", server.log());
+    drop(server);
+    let tide = id_of(&env, "tide");
+    let text = env.run_ok(&["show", &tide.0.to_string(), "--width", "80"]);
+    assert!(text.contains("lowest tides of the year") && text.contains("Full text from"), "{text}");
+    let gone = env.run_ok(&["show", &id_of(&env, "gone").0.to_string()]);
+    assert!(gone.contains("Summary of gone."), "{gone}");
+}

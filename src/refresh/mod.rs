@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::{Semaphore, mpsc};
 use tracing::{debug, warn};
 
-use crate::config::Config;
+use crate::config::{Config, FeedSettings, settings_for};
 use crate::domain::FeedId;
 use crate::feed::fetch::{FetchError, Fetched, Fetcher, RequestExtras, Validators};
 use crate::feed::source::{self, Source};
@@ -161,6 +161,13 @@ pub async fn run(
         }
     };
     let total = targets.len();
+    // Feeds set to `full_text = true`: their new articles' pages are fetched once the writer
+    // is done.
+    let full_text: Vec<FeedId> = targets
+        .iter()
+        .filter(|t| settings_for(&config.feeds, t.id, &t.url).is_some_and(FeedSettings::full_text))
+        .map(|t| t.id)
+        .collect();
     let (jobs_tx, jobs_rx) = mpsc::channel::<Job>(4);
     let retention = config.retention.clone();
     let runtime = tokio::runtime::Handle::current();
@@ -217,10 +224,32 @@ pub async fn run(
         .map_err(|e| StoreError::Writer(e.to_string()))?
         .map_err(|_| StoreError::Writer("it panicked".into()))?;
     debug!(total, ?summary, "refresh finished");
-    match error {
-        Some(e) => Err(e),
-        None => Ok((store, summary)),
+    if let Some(e) = error {
+        return Err(e);
     }
+    let store = fetch_full_texts(store, &fetcher, &full_text).await;
+    Ok((store, summary))
+}
+
+/// How many of a `full_text` feed's newest articles are looked at after a refresh: its new
+/// ones, and those a refresh interrupted before their page was fetched. Each page is fetched
+/// once; a failure is kept and `F` tries again.
+const FULL_TEXT_NEWEST: usize = 50;
+
+/// Fetches the full text of the newest articles of `feeds` that never had it tried. A failure
+/// costs that article's full text, never the refresh.
+async fn fetch_full_texts(mut store: Store, fetcher: &Fetcher, feeds: &[FeedId]) -> Store {
+    for &feed in feeds {
+        let which = crate::fulltext::Missing::Feed { feed, newest: FULL_TEXT_NEWEST };
+        match crate::fulltext::fetch_missing(&mut store, fetcher, &which, crate::fulltext::DEFAULT_CONCURRENCY).await {
+            Ok(done) => {
+                let failed = done.iter().filter(|d| d.outcome.is_err()).count();
+                debug!(feed = feed.0, fetched = done.len(), failed, "full texts");
+            }
+            Err(e) => warn!(feed = feed.0, "cannot fetch full texts: {e}"),
+        }
+    }
+    store
 }
 
 fn skip_reason(
