@@ -17,6 +17,7 @@ pub mod browser;
 pub mod effect;
 pub mod events;
 pub mod feeds;
+pub mod hints;
 pub mod input;
 pub mod list;
 pub mod marks;

@@ -65,8 +65,10 @@ pub enum Task {
     Searches,
     /// Starting the browser.
     Browser,
-    /// Writing to the terminal (the clipboard sequence).
+    /// Writing to the terminal (the clipboard sequence), or the local clipboard command.
     Clipboard,
+    /// Starting the enclosure player.
+    Player,
 }
 
 impl Task {
@@ -85,6 +87,7 @@ impl Task {
             Task::Searches => "Saving the sidebar's searches",
             Task::Browser => "Opening the browser",
             Task::Clipboard => "Copying the link",
+            Task::Player => "Playing the enclosure",
         }
     }
 }

@@ -254,6 +254,8 @@ pub enum Popup {
     Prompt(Prompt),
     /// A yes/no question.
     Confirm(Confirm),
+    /// Link hints: every link of the article with a label to type.
+    Hints(super::hints::Hints),
 }
 
 /// What `U` can undo.
@@ -306,6 +308,16 @@ pub struct Settings {
     pub browser_env: Option<String>,
     /// Whether the browser runs in the terminal (`None`: decided by its name).
     pub browser_in_terminal: Option<bool>,
+    /// Links in the article are drawn as OSC 8 hyperlinks (`reader.hyperlinks`, resolved
+    /// against the terminal at start).
+    pub hyperlinks: bool,
+    /// The enclosure player's argument vector (`reader.player`), `%u` for the URL.
+    pub player: Option<Vec<String>>,
+    /// The player runs in the terminal (`reader.player_in_terminal`).
+    pub player_in_terminal: bool,
+    /// The local clipboard command copied text is also given to (on stdin), if any: the
+    /// configured one, else the tool found for this session (none over SSH).
+    pub copy_command: Option<Vec<String>>,
 }
 
 impl Default for Settings {
@@ -321,6 +333,10 @@ impl Default for Settings {
             browser: None,
             browser_env: None,
             browser_in_terminal: None,
+            hyperlinks: false,
+            player: None,
+            player_in_terminal: true,
+            copy_command: None,
         }
     }
 }

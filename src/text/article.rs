@@ -131,8 +131,8 @@ where
     if let Some(link) = &s.link {
         meta.push(link.clone());
     }
-    for e in article.enclosures.iter().filter(|e| !e.is_image()) {
-        let mut text = format!("Attachment: {}", e.url);
+    for (i, e) in attachments(article).enumerate() {
+        let mut text = format!("Attachment {}: {}", i + 1, e.url);
         let details: Vec<String> = e.mime.iter().cloned().chain(e.length.map(human_size)).collect();
         if !details.is_empty() {
             text.push_str(&format!(" ({})", details.join(", ")));
@@ -153,6 +153,12 @@ where
             l
         })
         .collect()
+}
+
+/// The enclosures listed as attachments (and played by `p`), numbered from 1 in this order:
+/// all but images.
+pub fn attachments(article: &Article) -> impl Iterator<Item = &crate::domain::Enclosure> {
+    article.enclosures.iter().filter(|e| !e.is_image())
 }
 
 fn local<Tz: TimeZone>(t: DateTime<Utc>, tz: &Tz) -> String
@@ -320,13 +326,13 @@ mod tests {
             enclosure("https://cdn.example/banner.webp", Some("IMAGE/WEBP")),
         ];
         let text: Vec<String> = render(&a, 100, &Utc).iter().map(Line::text).collect();
-        let attachments: Vec<&String> = text.iter().filter(|l| l.starts_with("Attachment: ")).collect();
+        let attachments: Vec<&String> = text.iter().filter(|l| l.starts_with("Attachment ")).collect();
         assert_eq!(
             attachments,
             [
-                "Attachment: https://cdn.example/episode.mp3 (audio/mpeg)",
-                "Attachment: https://cdn.example/talk.mp4 (video/mp4)",
-                "Attachment: https://cdn.example/slides.pdf",
+                "Attachment 1: https://cdn.example/episode.mp3 (audio/mpeg)",
+                "Attachment 2: https://cdn.example/talk.mp4 (video/mp4)",
+                "Attachment 3: https://cdn.example/slides.pdf",
             ],
             "{text:#?}"
         );

@@ -104,8 +104,11 @@ impl Worker {
                 if sent { Ok(()) } else { Err(Stopped("tidings-net")) }
             }
             Target::Process => {
-                if let Effect::OpenBrowser { argv, .. } = effect {
-                    start_browser(&argv, self.out.clone());
+                match effect {
+                    Effect::OpenBrowser { argv, .. } => start(&argv, Task::Browser, self.out.clone()),
+                    Effect::Play { argv, .. } => start(&argv, Task::Player, self.out.clone()),
+                    Effect::CopyWithCommand { argv, text } => copy_with(&argv, text, self.out.clone()),
+                    _ => {}
                 }
                 Ok(())
             }
@@ -152,9 +155,9 @@ fn spawn(
         .map_err(|e| StoreError::Writer(format!("cannot start the {name} thread: {e}")))
 }
 
-/// Starts a browser that runs outside the terminal and lets it run; a browser that cannot be
-/// started, or exits at once with a failure, is reported.
-fn start_browser(argv: &[String], out: MsgSender) {
+/// Starts a browser (or a player) that runs outside the terminal and lets it run; one that
+/// cannot be started, or exits with a failure, is reported as `task`.
+fn start(argv: &[String], task: Task, out: MsgSender) {
     let Some((program, args)) = argv.split_first() else { return };
     let mut command = std::process::Command::new(program);
     command
@@ -173,13 +176,51 @@ fn start_browser(argv: &[String], out: MsgSender) {
                     && !status.success()
                 {
                     let error = format!("{program} exited with {status}");
-                    out.send(Msg::Failed { task: Task::Browser, error });
+                    out.send(Msg::Failed { task, error });
                 }
             });
         }
         Err(e) => {
-            out.send(Msg::Failed { task: Task::Browser, error: format!("cannot run {program}: {e}") });
+            out.send(Msg::Failed { task, error: format!("cannot run {program}: {e}") });
         }
+    }
+}
+
+/// Hands `text` to a local clipboard command on its stdin, on a thread of its own (the tool
+/// may take a moment; xclip stays to serve the selection after its first process exits). A
+/// tool that cannot be started or fails is reported; OSC 52 was written either way.
+pub fn copy_with(argv: &[String], text: String, out: MsgSender) {
+    let Some((program, args)) = argv.split_first() else { return };
+    let mut command = std::process::Command::new(program);
+    command
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let program = program.clone();
+    let failed = move |error: String| {
+        warn!("copying with {program}: {error}");
+        out.send(Msg::Failed { task: Task::Clipboard, error });
+    };
+    match command.spawn() {
+        Ok(mut child) => {
+            let name = argv[0].clone();
+            let _ = std::thread::Builder::new().name("tidings-copy".into()).spawn(move || {
+                if let Some(mut stdin) = child.stdin.take()
+                    && let Err(e) = std::io::Write::write_all(&mut stdin, text.as_bytes())
+                {
+                    failed(format!("cannot give the text to {name}: {e}"));
+                }
+                // Dropping stdin ends the text; then the tool's exit is awaited (no zombie).
+                match child.wait() {
+                    Ok(status) if !status.success() => failed(format!("{name} exited with {status}")),
+                    Err(e) => failed(format!("cannot wait for {name}: {e}")),
+                    Ok(_) => {}
+                }
+            });
+        }
+        Err(e) => failed(format!("cannot run {}: {e} (set reader.copy_command, or leave it to OSC 52)", argv[0])),
     }
 }
 

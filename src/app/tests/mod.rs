@@ -2,6 +2,7 @@
 //! Fixtures here; the tests by concern in the files beside.
 
 mod feeds;
+mod links;
 mod keys;
 mod list;
 mod marks;
