@@ -32,6 +32,8 @@ const DEFAULT_KEYS: &[(&str, Action)] = &[
     ("N", Action::PrevUnread),
     ("o", Action::OpenInBrowser),
     ("y", Action::CopyLink),
+    ("f", Action::LinkHints),
+    ("p", Action::PlayEnclosure),
     ("m", Action::ToggleRead),
     ("s", Action::ToggleStar),
     ("A", Action::MarkViewRead),

@@ -266,4 +266,38 @@ mod tests {
             "every mark is kept, in order"
         );
     }
+
+    /// A script that writes its stdin to `out` (as a clipboard tool would take it).
+    fn recorder(dir: &std::path::Path, name: &str, out: &std::path::Path) -> std::path::PathBuf {
+        use std::os::unix::fs::PermissionsExt as _;
+        let path = dir.join(name);
+        std::fs::write(&path, format!("#!/bin/sh\ncat > '{}.tmp' && mv '{0}.tmp' '{0}'\n", out.display())).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    }
+
+    #[test]
+    fn the_copy_tool_gets_the_text_on_stdin_off_the_ui_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let out_file = dir.path().join("clipboard");
+        let tool = recorder(dir.path(), "wl-copy", &out_file);
+        let (out, _tx, rx) = crate::app::events::channel_pair();
+        let argv = vec![tool.display().to_string()];
+        copy_with(&argv, "https://e.com/a b ünï".into(), out.clone());
+        let start = std::time::Instant::now();
+        while !out_file.exists() {
+            assert!(start.elapsed() < std::time::Duration::from_secs(10), "the tool never wrote");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(std::fs::read_to_string(&out_file).unwrap(), "https://e.com/a b ünï");
+        // A tool that is not there is reported, naming it.
+        copy_with(&["/nonexistent/xclip".to_string()], "x".into(), out);
+        let Ok(crate::app::events::Event::Msg(Msg::Failed { task, error })) =
+            rx.recv_timeout(std::time::Duration::from_secs(10))
+        else {
+            panic!("no report")
+        };
+        assert_eq!(task, Task::Clipboard);
+        assert!(error.contains("cannot run /nonexistent/xclip"), "{error}");
+    }
 }
