@@ -871,7 +871,9 @@ fn links_are_hyperlinks_copied_and_enclosures_played() {
     reader.press("y");
     wait_file(&reader, &bin.path().join("wl-copy.out"), "https://example.org/ep1");
     reader.wait_text("Copied https://example.org/ep1 (OSC 52 and wl-copy)");
-    assert!(String::from_utf8_lossy(&reader.raw()).contains("\x1b]52;c;aHR0cHM6Ly9leGFtcGxlLm9yZy9lcDE=\x07"));
+    assert!(
+        String::from_utf8_lossy(&reader.raw()).contains("\x1b]52;c;aHR0cHM6Ly9leGFtcGxlLm9yZy9lcDE=\x07")
+    );
 
     // p: the player gets the enclosure's URL as an argument; the reader comes back after.
     reader.press("p");

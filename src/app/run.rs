@@ -184,9 +184,7 @@ fn terminal_effect(effect: Effect, events: &mut dyn EventSource, screen: &mut dy
             let status = std::process::Command::new(program).args(args).status();
             let _ = screen.resume();
             events.pause_input(false);
-            status
-                .map(|_| ())
-                .map_err(|e| Msg::Failed { task, error: format!("cannot run {program}: {e}") })
+            status.map(|_| ()).map_err(|e| Msg::Failed { task, error: format!("cannot run {program}: {e}") })
         }
         Effect::CopyToClipboard { text } => screen.write_raw(&super::browser::osc52(&text)).map_err(|e| {
             Msg::Failed { task: Task::Clipboard, error: format!("cannot write to the terminal: {e}") }
@@ -236,7 +234,8 @@ fn in_path(program: &str) -> bool {
     use std::os::unix::fs::PermissionsExt as _;
     std::env::var_os("PATH").is_some_and(|path| {
         std::env::split_paths(&path).any(|dir| {
-            std::fs::metadata(dir.join(program)).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+            std::fs::metadata(dir.join(program))
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
         })
     })
 }

@@ -118,7 +118,8 @@ fn link_runs(open: &ArticleState, area: Rect) -> Vec<LinkRun> {
             if let Some(number) = span.style.link
                 && shown > 0
             {
-                let extends = runs.last_mut().filter(|r| r.y == y && r.number == number && r.x + r.width == x);
+                let extends =
+                    runs.last_mut().filter(|r| r.y == y && r.number == number && r.x + r.width == x);
                 if let Some(run) = extends {
                     run.width += shown;
                 } else if let Some(url) = number

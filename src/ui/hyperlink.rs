@@ -142,7 +142,10 @@ mod tests {
         let open = "\x1b]8;id=tidings-3;https://e.com/x\x1b\\";
         assert_eq!(buf[(0, 0)].symbol(), format!("{open}a{CLOSE}"));
         assert_eq!(buf[(1, 0)].symbol(), format!("{open}日{CLOSE}"));
-        assert_eq!(buf[(1, 0)].diff_option, CellDiffOption::ForcedWidth(std::num::NonZeroU16::MIN.saturating_add(1)));
+        assert_eq!(
+            buf[(1, 0)].diff_option,
+            CellDiffOption::ForcedWidth(std::num::NonZeroU16::MIN.saturating_add(1))
+        );
         // The cell the wide glyph covers and the space are left alone.
         assert_eq!(buf[(2, 0)].symbol(), " ");
         assert_eq!(buf[(4, 0)].symbol(), " ");

@@ -9,8 +9,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{fit, pad, patch};
 use crate::app::action::Action;
-use crate::app::messages::Severity;
 use crate::app::hints::{Hints, Target};
+use crate::app::messages::Severity;
 use crate::app::state::{Confirm, Popup, Prompt, State};
 use crate::keymap::{Context, HelpEntry, Keymap};
 use crate::layout::{self, Shape};
@@ -202,7 +202,8 @@ fn draw_hints(frame: &mut Frame<'_>, shape: Shape, hints: &Hints, theme: &Theme)
         return;
     }
     frame.render_widget(Clear, area);
-    let title = if hints.copy { "Copy a link — Esc closes" } else { "Open a link (Shift: copy) — Esc closes" };
+    let title =
+        if hints.copy { "Copy a link — Esc closes" } else { "Open a link (Shift: copy) — Esc closes" };
     let block = popup_block(title, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);

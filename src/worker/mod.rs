@@ -220,7 +220,9 @@ pub fn copy_with(argv: &[String], text: String, out: MsgSender) {
                 }
             });
         }
-        Err(e) => failed(format!("cannot run {}: {e} (set reader.copy_command, or leave it to OSC 52)", argv[0])),
+        Err(e) => {
+            failed(format!("cannot run {}: {e} (set reader.copy_command, or leave it to OSC 52)", argv[0]));
+        }
     }
 }
 
@@ -271,7 +273,8 @@ mod tests {
     fn recorder(dir: &std::path::Path, name: &str, out: &std::path::Path) -> std::path::PathBuf {
         use std::os::unix::fs::PermissionsExt as _;
         let path = dir.join(name);
-        std::fs::write(&path, format!("#!/bin/sh\ncat > '{}.tmp' && mv '{0}.tmp' '{0}'\n", out.display())).unwrap();
+        std::fs::write(&path, format!("#!/bin/sh\ncat > '{}.tmp' && mv '{0}.tmp' '{0}'\n", out.display()))
+            .unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
         path
     }

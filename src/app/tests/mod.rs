@@ -2,8 +2,8 @@
 //! Fixtures here; the tests by concern in the files beside.
 
 mod feeds;
-mod links;
 mod keys;
+mod links;
 mod list;
 mod marks;
 mod popups;
