@@ -621,7 +621,10 @@ fn a_start_up_warning_stays_readable() {
     assert!(status.contains("M messages"), "the hint to read it all: {status}");
     // M lists every message in full, newest first.
     reader.press("M");
-    let screen = reader.wait_text("Messages, newest first");
+    // The whole popup, not only its title: a frame can arrive in more than one read.
+    let screen = reader.wait_for("the message log in full", WAIT, |s| {
+        s.contents().contains("Messages, newest first") && s.contents().contains("the default keys are used")
+    });
     let text = screen.contents();
     assert!(text.contains("3 feeds, 0 new articles, 0 failed"), "{}", show(&screen));
     assert!(text.contains("warning:") && text.contains("the default keys are used"), "{}", show(&screen));
@@ -853,7 +856,7 @@ fn links_are_hyperlinks_copied_and_enclosures_played() {
     });
     reader.wait_text("Episode one");
     reader.press("\r");
-    reader.wait_text("Attachment 1: https://cdn.example/ep1.mp3 (audio/mpeg, 3.0 MB)");
+    reader.wait_text("Attachment 1 (audio/mpeg, 3.0 MB): https://cdn.example/ep1.mp3");
     reader.wait_text("Show notes with the link [1]");
     // Each cell of the link's text is its own hyperlink (TERM=xterm-256color: auto is on).
     let linked = "\x1b]8;id=tidings-1;https://example.org/far/away\x1b\\";

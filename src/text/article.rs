@@ -132,12 +132,10 @@ where
         meta.push(link.clone());
     }
     for (i, e) in attachments(article).enumerate() {
-        let mut text = format!("Attachment {}: {}", i + 1, e.url);
+        // Number, type and size first: the URL, often long, wraps last.
         let details: Vec<String> = e.mime.iter().cloned().chain(e.length.map(human_size)).collect();
-        if !details.is_empty() {
-            text.push_str(&format!(" ({})", details.join(", ")));
-        }
-        meta.push(text);
+        let details = if details.is_empty() { String::new() } else { format!(" ({})", details.join(", ")) };
+        meta.push(format!("Attachment {}{details}: {}", i + 1, e.url));
     }
     let mut blocks = vec![Block::Heading { level: 1, content: vec![inline(&s.title)] }];
     blocks.extend(meta.iter().map(|m| Block::Paragraph(vec![inline(m)])));
@@ -330,8 +328,8 @@ mod tests {
         assert_eq!(
             attachments,
             [
-                "Attachment 1: https://cdn.example/episode.mp3 (audio/mpeg)",
-                "Attachment 2: https://cdn.example/talk.mp4 (video/mp4)",
+                "Attachment 1 (audio/mpeg): https://cdn.example/episode.mp3",
+                "Attachment 2 (video/mp4): https://cdn.example/talk.mp4",
                 "Attachment 3: https://cdn.example/slides.pdf",
             ],
             "{text:#?}"
