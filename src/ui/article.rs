@@ -109,9 +109,17 @@ fn link_runs(open: &ArticleState, area: Rect) -> Vec<LinkRun> {
     let links = open.links();
     let mut runs: Vec<LinkRun> = Vec::new();
     let right = area.x.saturating_add(area.width);
-    for (row, line) in open.lines.iter().skip(open.scroll).take(usize::from(area.height)).enumerate() {
-        let y = area.y + u16::try_from(row).unwrap_or(u16::MAX);
+    let own = article_link_lines(open);
+    let own_url = open.summary.link.as_deref().and_then(super::hyperlink::safe_target);
+    for (row, line) in open.lines.iter().enumerate().skip(open.scroll).take(usize::from(area.height)) {
+        let y = area.y + u16::try_from(row - open.scroll).unwrap_or(u16::MAX);
         let mut x = area.x;
+        if let Some(url) = own_url.as_ref().filter(|_| own.contains(&row)) {
+            // The article's own link in the header: the whole line (link 0).
+            let width = u16::try_from(line.width()).unwrap_or(u16::MAX).min(area.width);
+            runs.push(LinkRun { x, y, width, number: 0, url: url.clone() });
+            continue;
+        }
         for span in &line.spans {
             let width = u16::try_from(span.text.width()).unwrap_or(u16::MAX);
             let shown = width.min(right.saturating_sub(x));
@@ -137,6 +145,30 @@ fn link_runs(open: &ArticleState, area: Rect) -> Vec<LinkRun> {
         }
     }
     runs
+}
+
+/// The header lines that show the article's own link, wrapped over one line or more: their
+/// texts, in order, make up exactly the link. None when the header shows it otherwise.
+fn article_link_lines(open: &ArticleState) -> Vec<usize> {
+    let Some(link) = open.summary.link.as_deref().filter(|l| !l.is_empty()) else { return Vec::new() };
+    let header_end = open.lines.iter().position(|l| l.kind == LineKind::Rule).unwrap_or(0);
+    let mut found = Vec::new();
+    let mut rest = link;
+    for (i, line) in open.lines[..header_end].iter().enumerate() {
+        let text = line.text();
+        match rest.strip_prefix(text.as_str()) {
+            Some(after) if line.kind == LineKind::Meta && !text.is_empty() => {
+                found.push(i);
+                rest = after;
+                if rest.is_empty() {
+                    return found;
+                }
+            }
+            _ if found.is_empty() => {}
+            _ => return Vec::new(),
+        }
+    }
+    Vec::new()
 }
 
 /// One column of margin on the left, inside the border.

@@ -385,6 +385,12 @@ fn links_are_osc8_hyperlinks_cell_by_cell_when_on() {
             assert_eq!(cell.symbol(), format!("{open}{ch}\x1b]8;;\x1b\\"), "cell {i}");
         }
     }
+    // The article's own link in the header is linked too, as link 0.
+    let (hx, hy) = find(&plain, "https://news.example/2", 0, 80);
+    let own = "\x1b]8;id=tidings-0;https://news.example/2\x1b\\";
+    assert_eq!(linked[(hx, hy)].symbol(), format!("{own}h\x1b]8;;\x1b\\"));
+    assert_eq!(linked[(hx + 21, hy)].symbol(), format!("{own}2\x1b]8;;\x1b\\"));
+    assert_eq!(linked[(hx + 22, hy)].symbol(), " ");
     // The text around is untouched, and nothing else on screen is linked but the links.
     let linked_cells = linked.content().iter().filter(|c| c.symbol().contains("\x1b]8;")).count();
     assert!(linked_cells > 10, "{linked_cells}");
@@ -393,4 +399,23 @@ fn links_are_osc8_hyperlinks_cell_by_cell_when_on() {
     update(&mut state, Msg::Action(Action::LinkHints));
     let covered = render(&state, &default);
     assert!(!covered.content().iter().any(|c| c.symbol().contains('\x1b')));
+}
+
+#[test]
+fn a_wrapped_article_link_is_linked_on_every_line() {
+    let default = theme("default", ColorDepth::TrueColor);
+    let mut state = fixture((80, 24), false, true);
+    let long = format!("https://news.example/{}", "very-long-path-segment/".repeat(4));
+    let open = state.article.as_mut().unwrap();
+    open.summary.link = Some(long.clone());
+    open.article.as_mut().unwrap().0.summary.link = Some(long.clone());
+    open.lines_width = 0;
+    crate::app::article::reflow(&mut state);
+    state.settings.hyperlinks = true;
+    let linked = render(&state, &default);
+    let own = format!("\x1b]8;id=tidings-0;{long}\x1b\\");
+    let rows: Vec<u16> =
+        (0..24).filter(|&y| (0..80).any(|x| linked[(x, y)].symbol().starts_with(&own))).collect();
+    assert_eq!(rows.len(), 2, "the link wraps over two lines, both linked: {rows:?}");
+    assert_eq!(rows[1], rows[0] + 1);
 }
