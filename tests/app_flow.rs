@@ -117,8 +117,13 @@ impl Harness {
     fn new(env: &Env, width: u16, height: u16) -> Self {
         let paths = env.paths();
         let config = env.load_config();
+        let mut settings = tidings::app::run::settings(&config);
+        // What the test's own terminal and desktop offer (TERM, WAYLAND_DISPLAY …) must not
+        // change what is drawn or run here: no hyperlinks, no clipboard tool but a configured one.
+        settings.hyperlinks = false;
+        settings.copy_command.clone_from(&config.reader.copy_command);
         let mut state = State::new(
-            tidings::app::run::settings(&config),
+            settings,
             (width, height),
             chrono::Utc::now(),
             chrono::FixedOffset::east_opt(0).unwrap(),

@@ -44,6 +44,11 @@ struct Reader {
 impl Reader {
     /// Starts the reader on `env` in a `cols`×`rows` terminal.
     fn start(env: &Env, cols: u16, rows: u16) -> Self {
+        Self::start_with(env, cols, rows, |_| {})
+    }
+
+    /// [`Reader::start`], with the command's environment changed by `setup` last.
+    fn start_with(env: &Env, cols: u16, rows: u16, setup: impl FnOnce(&mut CommandBuilder)) -> Self {
         // The same program, arguments and environment as the CLI tests use, in a terminal.
         let model = env.std_cmd();
         let mut cmd = CommandBuilder::new(model.get_program());
@@ -55,17 +60,24 @@ impl Reader {
             }
         }
         cmd.cwd(env.dir.path());
-        Self::spawn(cmd, cols, rows, env.paths().log_file())
+        Self::spawn(cmd, cols, rows, env.paths().log_file(), setup)
     }
 
-    /// Starts `cmd` (with a plain xterm environment) in a `cols`×`rows` terminal; `log` is the
-    /// log file shown when a wait fails.
-    fn spawn(mut cmd: CommandBuilder, cols: u16, rows: u16, log: std::path::PathBuf) -> Self {
+    /// Starts `cmd` (with a plain xterm environment, then `setup`) in a `cols`×`rows`
+    /// terminal; `log` is the log file shown when a wait fails.
+    fn spawn(
+        mut cmd: CommandBuilder,
+        cols: u16,
+        rows: u16,
+        log: std::path::PathBuf,
+        setup: impl FnOnce(&mut CommandBuilder),
+    ) -> Self {
         let pair = native_pty_system().openpty(pty_size(cols, rows)).unwrap();
         cmd.env("TERM", "xterm-256color");
         for var in ["COLORTERM", "NO_COLOR", "BROWSER", "TIDINGS_LOG"] {
             cmd.env_remove(var);
         }
+        setup(&mut cmd);
         let child = pair.slave.spawn_command(cmd).unwrap();
         // Only the child holds the slave side now, so the master reads EOF when it exits.
         drop(pair.slave);
@@ -796,7 +808,7 @@ fn the_demo_works_with_no_network() {
     cmd.env("TMPDIR", tmp.path());
     cmd.env("HOME", tmp.path());
     cmd.cwd(tmp.path());
-    let mut reader = Reader::spawn(cmd, 80, 24, tmp.path().join("none.log"));
+    let mut reader = Reader::spawn(cmd, 80, 24, tmp.path().join("none.log"), |_| {});
     // All three feeds arrive, in one list, newest first.
     let titles =
         ["Never trust what a feed", "Swing bridge to close", "Podcast: how old swing", "Measuring the noise"];
@@ -1047,4 +1059,140 @@ fn f_fetches_the_full_text_and_it_reads_offline() {
     reader.press("Q");
     let status = reader.wait_exit();
     assert_clean_exit(&status, &reader);
+}
+
+/// A feed with one item whose text has a link and which has an audio enclosure.
+fn podcast() -> String {
+    "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Night Radio</title>\
+     <link>https://example.org/</link><item><guid>ep1</guid><title>Episode one: the lighthouse</title>\
+     <link>https://example.org/ep1</link><pubDate>Mon, 02 Nov 2026 20:00:00 GMT</pubDate>\
+     <description>&lt;p&gt;Show notes with &lt;a href=\"https://example.org/far/away\"&gt;the link&lt;/a&gt; in them.&lt;/p&gt;</description>\
+     <enclosure url=\"https://cdn.example/ep1.mp3\" type=\"audio/mpeg\" length=\"3145728\"/>\
+     </item></channel></rss>"
+        .to_string()
+}
+
+/// A shell script at `dir/name` that records its arguments (one a line), then its stdin when
+/// `stdin` (a player run in the terminal has the terminal as its stdin: it must not read it).
+fn recorder(dir: &std::path::Path, name: &str, stdin: bool) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt as _;
+    let path = dir.join(name);
+    let out = dir.join(format!("{name}.out"));
+    let script = format!(
+        "#!/bin/sh\n{{ for a in \"$@\"; do printf '%s\\n' \"$a\"; done; {1} }} > '{0}.tmp' && mv '{0}.tmp' '{0}'\n",
+        out.display(),
+        if stdin { "cat;" } else { "" }
+    );
+    std::fs::write(&path, script).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+/// Waits until `path` holds `want`.
+fn wait_file(reader: &Reader, path: &std::path::Path, want: &str) {
+    let start = Instant::now();
+    loop {
+        let got = std::fs::read_to_string(path).unwrap_or_default();
+        if got == want {
+            return;
+        }
+        assert!(
+            start.elapsed() < WAIT,
+            "{} holds {got:?}, not {want:?}\n{}\n--- end of tidings.log ---\n{}",
+            path.display(),
+            show(&reader.screen()),
+            log_tail(&reader.log)
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// The podcast feed subscribed and fetched, with `reader` lines added to the config.
+fn podcast_env(server: &TestServer, reader: &str) -> Env {
+    server.set("/radio.xml", Route::feed(podcast()));
+    let env = Env::new();
+    env.config(&format!("{CONFIG}{reader}"));
+    env.run_ok(&["add", "--no-fetch", &server.url("/radio.xml")]);
+    env.run_ok(&["refresh", "-q"]);
+    env
+}
+
+/// Links are OSC 8 hyperlinks in the bytes written; `y` copies with OSC 52 and, outside SSH,
+/// through the clipboard tool found in PATH; `p` hands the enclosure to the player (the reader
+/// steps aside); `f` then Shift+label copies a link of the text.
+#[test]
+fn links_are_hyperlinks_copied_and_enclosures_played() {
+    let server = TestServer::start();
+    let bin = tempfile::tempdir().unwrap();
+    let player = recorder(bin.path(), "play", false);
+    recorder(bin.path(), "wl-copy", true);
+    let env = podcast_env(&server, &format!("player = [\"{}\", \"--no-video\", \"%u\"]\n", player.display()));
+    let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
+    let mut reader = Reader::start_with(&env, 120, 40, |cmd| {
+        cmd.env("PATH", &path);
+        cmd.env("WAYLAND_DISPLAY", "wayland-test");
+        for var in ["SSH_TTY", "SSH_CONNECTION", "DISPLAY", "TMUX"] {
+            cmd.env_remove(var);
+        }
+    });
+    reader.wait_text("Episode one");
+    reader.press("\r");
+    reader.wait_text("Attachment 1 (audio/mpeg, 3.0 MB): https://cdn.example/ep1.mp3");
+    reader.wait_text("Show notes with the link [1]");
+    // Each cell of the link's text is its own hyperlink (TERM=xterm-256color: auto is on).
+    let linked = "\x1b]8;id=tidings-1;https://example.org/far/away\x1b\\";
+    let start = Instant::now();
+    while !String::from_utf8_lossy(&reader.raw()).contains(&format!("{linked}t\x1b]8;;\x1b\\")) {
+        assert!(start.elapsed() < WAIT, "no OSC 8 around the link text");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let raw = String::from_utf8_lossy(&reader.raw()).into_owned();
+    for c in ["h", "e", "l", "i", "n", "k", "[", "1", "]"] {
+        assert!(raw.contains(&format!("{linked}{c}\x1b]8;;\x1b\\")), "{c:?} not linked");
+    }
+
+    // y: OSC 52 to the terminal, and the text to wl-copy on its stdin.
+    reader.press("y");
+    wait_file(&reader, &bin.path().join("wl-copy.out"), "https://example.org/ep1");
+    reader.wait_text("Copied https://example.org/ep1 (OSC 52 and wl-copy)");
+    assert!(
+        String::from_utf8_lossy(&reader.raw()).contains("\x1b]52;c;aHR0cHM6Ly9leGFtcGxlLm9yZy9lcDE=\x07")
+    );
+
+    // p: the player gets the enclosure's URL as an argument; the reader comes back after.
+    reader.press("p");
+    wait_file(&reader, &bin.path().join("play.out"), "--no-video\nhttps://cdn.example/ep1.mp3\n");
+    reader.wait_text("Playing https://cdn.example/ep1.mp3 with");
+    reader.wait_text("Show notes with the link [1]");
+
+    // f, then Shift and the label of [1] (a: the article, s: the enclosure, d: [1]) copies it.
+    reader.press("f");
+    reader.wait_text("Open a link (Shift: copy)");
+    reader.press("D");
+    wait_file(&reader, &bin.path().join("wl-copy.out"), "https://example.org/far/away");
+    reader.wait_for("the hints closed", WAIT, |s| !s.contents().contains("Open a link (Shift"));
+
+    reader.press("q");
+    reader.press("q");
+    let status = reader.wait_exit();
+    assert_clean_exit(&status, &reader);
+    assert_restored(&reader);
+}
+
+/// With `hyperlinks = "never"` no OSC 8 sequence is written at all.
+#[test]
+fn no_hyperlinks_when_told_never() {
+    let server = TestServer::start();
+    let env = podcast_env(&server, "hyperlinks = \"never\"\n");
+    let mut reader = Reader::start(&env, 120, 40);
+    reader.wait_text("Episode one");
+    reader.press("\r");
+    reader.wait_text("Show notes with the link [1]");
+    reader.press("q");
+    reader.press("q");
+    let status = reader.wait_exit();
+    assert_clean_exit(&status, &reader);
+    let raw = reader.raw();
+    assert!(!String::from_utf8_lossy(&raw).contains("\x1b]8;"), "an OSC 8 sequence was written");
+    assert!(String::from_utf8_lossy(&raw).contains("the link"), "the text itself was drawn");
 }

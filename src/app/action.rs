@@ -15,8 +15,10 @@ impl Scope {
     pub const PROMPT: Scope = Scope(4);
     /// Yes/no questions (`[confirm]`).
     pub const CONFIRM: Scope = Scope(8);
+    /// The link hints (`[hints]`).
+    pub const HINTS: Scope = Scope(16);
     /// Everywhere.
-    pub const ALL: Scope = Scope(15);
+    pub const ALL: Scope = Scope(31);
 
     /// Both scopes.
     #[must_use]
@@ -100,6 +102,11 @@ actions! {
     /// Fetch the article's full text from its page; when it is shown, switch to the feed's text
     /// and back.
     FullText => "full_text", "Fetch the full article text", Scope::PANES;
+    /// Label every link of the article with letters: a label opens its link, Shift copies it.
+    LinkHints => "link_hints", "Link hints: open or copy any link by its letters", Scope::PANES;
+    /// Play the article's enclosure (the one whose number was typed, else the first) with
+    /// `reader.player`.
+    PlayEnclosure => "play_enclosure", "Play the enclosure (podcast, video)", Scope::PANES;
     /// Toggle read/unread.
     ToggleRead => "toggle_read", "Toggle read", Scope::PANES;
     /// Toggle the star.

@@ -20,6 +20,79 @@ pub enum BrowserError {
     /// The command line is empty or has an unclosed quote.
     #[error("the browser command `{0}` cannot be read")]
     BadCommand(String),
+    /// No player is configured for enclosures.
+    #[error("no player: set reader.player in config.toml, e.g. player = [\"mpv\", \"--no-video\", \"%u\"]")]
+    NoPlayer,
+    /// The configured player is an empty list.
+    #[error("reader.player is empty: give the program and its arguments, e.g. [\"mpv\", \"%u\"]")]
+    EmptyPlayer,
+}
+
+/// The argument vector that plays `url` with the configured player: its words with `%u`
+/// replaced by the URL (or the URL appended when there is no `%u`). Only http and https URLs.
+pub fn player_command(player: Option<&[String]>, url: &str) -> Result<Vec<String>, BrowserError> {
+    let parsed = url::Url::parse(url).map_err(|_| BrowserError::Scheme(url.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(BrowserError::Scheme(url.to_string()));
+    }
+    let player = player.ok_or(BrowserError::NoPlayer)?;
+    if player.first().is_none_or(|p| p.trim().is_empty()) {
+        return Err(BrowserError::EmptyPlayer);
+    }
+    Ok(fill(player.to_vec(), parsed.as_str()))
+}
+
+/// `words` with `%u` replaced by `url`, or `url` appended when no word has `%u`.
+fn fill(mut words: Vec<String>, url: &str) -> Vec<String> {
+    if words.iter().any(|w| w.contains("%u")) {
+        for w in &mut words {
+            *w = w.replace("%u", url);
+        }
+    } else {
+        words.push(url.to_string());
+    }
+    words
+}
+
+/// What is known of the session, to pick a local clipboard tool.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools)] // facts about the environment, independent
+pub struct Session {
+    /// Over SSH (`SSH_TTY` or `SSH_CONNECTION` set): the local tools would fill the remote
+    /// machine's clipboard, so only OSC 52 is used.
+    pub ssh: bool,
+    /// `WAYLAND_DISPLAY` is set.
+    pub wayland: bool,
+    /// `DISPLAY` is set (X11).
+    pub x11: bool,
+    /// Running on macOS.
+    pub macos: bool,
+}
+
+/// The local clipboard command copied text is also handed to, on stdin: `configured` when
+/// given (`reader.copy_command`), else, outside SSH, the first tool of the session that
+/// `exists`: wl-copy (Wayland), xclip or xsel (X11), pbcopy (macOS).
+pub fn copy_command(
+    configured: Option<&[String]>,
+    session: Session,
+    exists: impl Fn(&str) -> bool,
+) -> Option<Vec<String>> {
+    if let Some(argv) = configured {
+        return argv.first().is_some_and(|p| !p.trim().is_empty()).then(|| argv.to_vec());
+    }
+    if session.ssh {
+        return None;
+    }
+    let candidates: [(bool, &[&str]); 4] = [
+        (session.wayland, &["wl-copy"]),
+        (session.x11, &["xclip", "-selection", "clipboard"]),
+        (session.x11, &["xsel", "--clipboard", "--input"]),
+        (session.macos, &["pbcopy"]),
+    ];
+    candidates
+        .iter()
+        .find(|(applies, argv)| *applies && exists(argv[0]))
+        .map(|(_, argv)| argv.iter().map(|w| (*w).to_string()).collect())
 }
 
 /// The argument vector to run for `url`: the command's words with `%u` replaced by the URL
@@ -39,19 +112,11 @@ pub fn command(
         (_, Some(b)) if !b.trim().is_empty() => b.split(':').next().unwrap_or(b).to_string(),
         _ => return Err(BrowserError::NoBrowser),
     };
-    let mut words = split(&template).ok_or_else(|| BrowserError::BadCommand(template.clone()))?;
+    let words = split(&template).ok_or_else(|| BrowserError::BadCommand(template.clone()))?;
     if words.is_empty() {
         return Err(BrowserError::BadCommand(template));
     }
-    let url = parsed.as_str();
-    if words.iter().any(|w| w.contains("%u")) {
-        for w in &mut words {
-            *w = w.replace("%u", url);
-        }
-    } else {
-        words.push(url.to_string());
-    }
-    Ok(words)
+    Ok(fill(words, parsed.as_str()))
 }
 
 /// Browsers that draw in the terminal they are started from.
@@ -139,6 +204,37 @@ mod tests {
         assert!(!runs_in_terminal("xdg-open", None));
         assert!(runs_in_terminal("firefox", Some(true)));
         assert!(!runs_in_terminal("w3m", Some(false)));
+    }
+
+    #[test]
+    fn players_are_argument_vectors_for_web_urls() {
+        let mpv = vec!["mpv".to_string(), "--no-video".to_string(), "%u".to_string()];
+        let argv = player_command(Some(&mpv), "https://cdn.e/a b.mp3").unwrap();
+        assert_eq!(argv, ["mpv", "--no-video", "https://cdn.e/a%20b.mp3"]);
+        let argv = player_command(Some(&["vlc".to_string()]), "http://e/x;rm -rf ~").unwrap();
+        assert_eq!(argv, ["vlc", "http://e/x;rm%20-rf%20~"], "no shell ever sees it");
+        assert_eq!(player_command(None, "https://e/a.mp3"), Err(BrowserError::NoPlayer));
+        assert_eq!(player_command(Some(&[]), "https://e/a.mp3"), Err(BrowserError::EmptyPlayer));
+        assert!(matches!(player_command(Some(&mpv), "file:///dev/zero"), Err(BrowserError::Scheme(_))));
+        assert!(BrowserError::NoPlayer.to_string().contains("reader.player"));
+    }
+
+    #[test]
+    fn the_local_clipboard_tool_fits_the_session() {
+        let all = |_: &str| true;
+        let local = Session { wayland: true, x11: true, ..Session::default() };
+        assert_eq!(copy_command(None, local, all), Some(vec!["wl-copy".to_string()]));
+        let x11 = Session { x11: true, ..Session::default() };
+        assert_eq!(copy_command(None, x11, all).unwrap()[0], "xclip");
+        assert_eq!(copy_command(None, x11, |p| p == "xsel").unwrap()[0], "xsel");
+        assert_eq!(copy_command(None, x11, |_| false), None, "no tool installed");
+        let mac = Session { macos: true, ..Session::default() };
+        assert_eq!(copy_command(None, mac, all), Some(vec!["pbcopy".to_string()]));
+        let ssh = Session { ssh: true, ..local };
+        assert_eq!(copy_command(None, ssh, all), None, "over SSH only OSC 52");
+        let mine = vec!["my-copy".to_string(), "--in".to_string()];
+        assert_eq!(copy_command(Some(&mine), ssh, |_| false), Some(mine.clone()), "configured wins");
+        assert_eq!(copy_command(Some(&[]), local, all), None);
     }
 
     #[test]

@@ -127,6 +127,22 @@ pub enum Effect {
         /// The text.
         text: String,
     },
+    /// Hand text to a local clipboard command on its stdin (wl-copy, xclip …; an argument
+    /// vector, never a shell). Run by the worker's process runner: the loop never waits on it.
+    CopyWithCommand {
+        /// The command and its arguments.
+        argv: Vec<String>,
+        /// The text.
+        text: String,
+    },
+    /// Play an enclosure with the configured player (an argument vector, never a shell).
+    Play {
+        /// The command and its arguments.
+        argv: Vec<String>,
+        /// It runs in the terminal: the reader steps aside until it exits. Otherwise it is
+        /// started and left to run.
+        in_terminal: bool,
+    },
 }
 
 impl Effect {
@@ -147,10 +163,12 @@ impl Effect {
             Effect::Refresh { .. } | Effect::Subscribe { .. } | Effect::FetchFullText { .. } => {
                 Target::Network
             }
-            Effect::OpenBrowser { in_terminal: false, .. } => Target::Process,
-            Effect::OpenBrowser { in_terminal: true, .. } | Effect::CopyToClipboard { .. } => {
-                Target::Terminal
-            }
+            Effect::OpenBrowser { in_terminal: false, .. }
+            | Effect::Play { in_terminal: false, .. }
+            | Effect::CopyWithCommand { .. } => Target::Process,
+            Effect::OpenBrowser { in_terminal: true, .. }
+            | Effect::Play { in_terminal: true, .. }
+            | Effect::CopyToClipboard { .. } => Target::Terminal,
         }
     }
 }

@@ -36,6 +36,11 @@ pub fn translate(
                 None if context == Context::Prompt && pending.is_empty() && !was_pending => {
                     keymap::typed(key).map(|c| Msg::Text(c.to_string()))
                 }
+                // In the link hints every other key counts: a letter of a label, or (typing
+                // nothing, as empty text) a key that closes them.
+                None if context == Context::Hints && !was_pending => {
+                    Some(Msg::Text(keymap::typed(key).map(String::from).unwrap_or_default()))
+                }
                 None => None,
             }
         }
@@ -57,6 +62,7 @@ pub fn context(state: &State) -> Context {
         Some(Popup::Help { .. } | Popup::Messages { .. }) => Context::Help,
         Some(Popup::Prompt(_)) => Context::Prompt,
         Some(Popup::Confirm(_)) => Context::Confirm,
+        Some(Popup::Hints(_)) => Context::Hints,
         None => match state.focus {
             Pane::Sidebar => Context::Sidebar,
             Pane::List => Context::List,

@@ -18,6 +18,7 @@ pub mod effect;
 pub mod events;
 pub mod feeds;
 pub mod full_text;
+pub mod hints;
 pub mod input;
 pub mod list;
 pub mod marks;

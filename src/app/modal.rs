@@ -1,5 +1,5 @@
 //! The modal layer: while a popup is open, every action goes to it (the keymap looked the key
-//! up in the popup's own context: `[help]`, `[prompt]` or `[confirm]`).
+//! up in the popup's own context: `[help]`, `[prompt]`, `[confirm]` or `[hints]`).
 
 use super::action::Action;
 use super::effect::Effect;
@@ -14,6 +14,7 @@ pub fn action(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
         Some(Popup::Help { .. } | Popup::Messages { .. }) => text_popup(s, a),
         Some(Popup::Prompt(_)) => prompt::action(s, a, fx),
         Some(Popup::Confirm(_)) => confirm(s, a, fx),
+        Some(Popup::Hints(_)) => super::hints::action(s, a),
         None => {}
     }
 }

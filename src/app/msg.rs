@@ -69,10 +69,12 @@ pub enum Task {
     Searches,
     /// Starting the browser.
     Browser,
-    /// Writing to the terminal (the clipboard sequence).
+    /// Writing to the terminal (the clipboard sequence), or the local clipboard command.
     Clipboard,
     /// Fetching an article's full text.
     FullText,
+    /// Starting the enclosure player.
+    Player,
 }
 
 impl Task {
@@ -92,6 +94,7 @@ impl Task {
             Task::Browser => "Opening the browser",
             Task::Clipboard => "Copying the link",
             Task::FullText => "Fetching the full text",
+            Task::Player => "Playing the enclosure",
         }
     }
 }

@@ -176,17 +176,16 @@ impl App {
 
 /// Runs an effect that needs the terminal; a failure comes back as the message to handle.
 fn terminal_effect(effect: Effect, events: &mut dyn EventSource, screen: &mut dyn Screen) -> Result<(), Msg> {
+    let task = if matches!(effect, Effect::Play { .. }) { Task::Player } else { Task::Browser };
     match effect {
-        Effect::OpenBrowser { argv, .. } => {
+        Effect::OpenBrowser { argv, .. } | Effect::Play { argv, .. } => {
             let Some((program, args)) = argv.split_first() else { return Ok(()) };
             events.pause_input(true);
             let _ = screen.suspend();
             let status = std::process::Command::new(program).args(args).status();
             let _ = screen.resume();
             events.pause_input(false);
-            status
-                .map(|_| ())
-                .map_err(|e| Msg::Failed { task: Task::Browser, error: format!("cannot run {program}: {e}") })
+            status.map(|_| ()).map_err(|e| Msg::Failed { task, error: format!("cannot run {program}: {e}") })
         }
         Effect::CopyToClipboard { text } => screen.write_raw(&super::browser::osc52(&text)).map_err(|e| {
             Msg::Failed { task: Task::Clipboard, error: format!("cannot write to the terminal: {e}") }
@@ -210,7 +209,37 @@ pub fn settings(config: &Config) -> Settings {
         browser_env: std::env::var("BROWSER").ok(),
         browser_in_terminal: r.browser_in_terminal,
         feed_settings: config.feeds.clone(),
+        hyperlinks: crate::ui::hyperlink::enabled(
+            r.hyperlinks,
+            std::env::var("TERM").ok().as_deref(),
+            std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()),
+        ),
+        player: r.player.clone(),
+        player_in_terminal: r.player_in_terminal,
+        copy_command: super::browser::copy_command(r.copy_command.as_deref(), session(), in_path),
     }
+}
+
+/// What the environment says of the session, for the clipboard tool.
+fn session() -> super::browser::Session {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    super::browser::Session {
+        ssh: set("SSH_TTY") || set("SSH_CONNECTION"),
+        wayland: set("WAYLAND_DISPLAY"),
+        x11: set("DISPLAY"),
+        macos: cfg!(target_os = "macos"),
+    }
+}
+
+/// Whether an executable named `program` is in `$PATH` (looked up once, at start).
+fn in_path(program: &str) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path).any(|dir| {
+            std::fs::metadata(dir.join(program))
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+    })
 }
 
 /// Runs the reader until the user quits.

@@ -260,6 +260,8 @@ pub enum Popup {
     Prompt(Prompt),
     /// A yes/no question.
     Confirm(Confirm),
+    /// Link hints: every link of the article with a label to type.
+    Hints(super::hints::Hints),
 }
 
 /// What `U` can undo.
@@ -316,6 +318,16 @@ pub struct Settings {
     pub browser_in_terminal: Option<bool>,
     /// `[feeds."…"]` settings: their titles and tags are shown on the feeds the sidebar lists.
     pub feed_settings: std::collections::BTreeMap<String, crate::config::FeedSettings>,
+    /// Links in the article are drawn as OSC 8 hyperlinks (`reader.hyperlinks`, resolved
+    /// against the terminal at start).
+    pub hyperlinks: bool,
+    /// The enclosure player's argument vector (`reader.player`), `%u` for the URL.
+    pub player: Option<Vec<String>>,
+    /// The player runs in the terminal (`reader.player_in_terminal`).
+    pub player_in_terminal: bool,
+    /// The local clipboard command copied text is also given to (on stdin), if any: the
+    /// configured one, else the tool found for this session (none over SSH).
+    pub copy_command: Option<Vec<String>>,
 }
 
 impl Default for Settings {
@@ -332,6 +344,10 @@ impl Default for Settings {
             browser_env: None,
             browser_in_terminal: None,
             feed_settings: std::collections::BTreeMap::new(),
+            hyperlinks: false,
+            player: None,
+            player_in_terminal: true,
+            copy_command: None,
         }
     }
 }

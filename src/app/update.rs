@@ -58,6 +58,10 @@ fn handle(s: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> bool {
                 s.link_digits.push(char::from(b'0' + d.min(9)));
             }
         }
+        Msg::Text(text) if matches!(s.popup, Some(super::state::Popup::Hints(_))) => {
+            s.messages.key_pressed(s.now);
+            super::hints::typed(s, &text, fx);
+        }
         Msg::Text(text) => prompt::text(s, &text),
         Msg::Resize(w, h) => {
             s.size = (w, h);
@@ -163,8 +167,10 @@ fn handle(s: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> bool {
 
 /// An action with no popup open: what it does in the focused pane.
 fn pane_action(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
-    if a != Action::Open {
-        s.link_digits.clear();
+    // Typed digits are a link number for Enter, an enclosure number for `p`.
+    let digits = std::mem::take(&mut s.link_digits);
+    if matches!(a, Action::Open | Action::PlayEnclosure) {
+        s.link_digits = digits;
     }
     match a {
         Action::Down => step(s, 1, fx),
@@ -193,13 +199,12 @@ fn pane_action(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
             None => s.info("This article has no link"),
         },
         Action::CopyLink => match focused_link(s) {
-            Some(url) => {
-                s.info(format!("Copied {url} (over SSH and in tmux the terminal must allow OSC 52)"));
-                fx.push(Effect::CopyToClipboard { text: url });
-            }
+            Some(url) => copy(s, url, fx),
             None => s.info("This article has no link"),
         },
         Action::FullText => full_text::toggle(s, fx),
+        Action::LinkHints => super::hints::open(s),
+        Action::PlayEnclosure => play_enclosure(s, fx),
         Action::ToggleRead => marks::toggle_read(s, fx),
         Action::ToggleStar => marks::toggle_star(s, fx),
         Action::MarkViewRead => marks::mark_view_read(s, fx),
@@ -323,8 +328,56 @@ fn open(s: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
+/// Copies `text`: OSC 52 to the terminal always, and to the local clipboard command when the
+/// session has one (outside SSH). The status line says which.
+pub(super) fn copy(s: &mut State, text: String, fx: &mut Vec<Effect>) {
+    match s.settings.copy_command.clone() {
+        Some(argv) => {
+            s.info(format!("Copied {text} (OSC 52 and {})", argv[0]));
+            fx.push(Effect::CopyWithCommand { argv, text: text.clone() });
+        }
+        None => s.info(format!("Copied {text} (OSC 52; in tmux this needs set-clipboard on)")),
+    }
+    fx.push(Effect::CopyToClipboard { text });
+}
+
+/// `p`: plays the enclosure whose number was typed before it, else the first.
+fn play_enclosure(s: &mut State, fx: &mut Vec<Effect>) {
+    let digits = std::mem::take(&mut s.link_digits);
+    let Some(open) = &s.article else {
+        s.info("No article is shown: open one to play its enclosure");
+        return;
+    };
+    let Some(loaded) = &open.article else {
+        s.info("The article is still loading");
+        return;
+    };
+    let urls: Vec<String> = crate::text::article::attachments(&loaded.0).map(|e| e.url.clone()).collect();
+    let n = if digits.is_empty() { 1 } else { digits.parse::<usize>().unwrap_or(0) };
+    match urls.get(n.wrapping_sub(1)) {
+        Some(url) => {
+            let url = url.clone();
+            play_url(s, &url, fx);
+        }
+        None if urls.is_empty() => s.info("This article has no enclosure to play"),
+        None => s.info(format!("No enclosure {digits}: this article has {}", urls.len())),
+    }
+}
+
+/// Hands an enclosure to the configured player.
+pub(super) fn play_url(s: &mut State, url: &str, fx: &mut Vec<Effect>) {
+    match browser::player_command(s.settings.player.as_deref(), url) {
+        Ok(argv) => {
+            let in_terminal = s.settings.player_in_terminal;
+            s.info(format!("Playing {url} with {}", argv[0]));
+            fx.push(Effect::Play { argv, in_terminal });
+        }
+        Err(e) => s.error(e.to_string()),
+    }
+}
+
 /// Hands a link to the browser: in the terminal for terminal browsers, left to run otherwise.
-fn open_url(s: &mut State, url: &str, fx: &mut Vec<Effect>) {
+pub(super) fn open_url(s: &mut State, url: &str, fx: &mut Vec<Effect>) {
     match browser::command(s.settings.browser.as_deref(), s.settings.browser_env.as_deref(), url) {
         Ok(argv) => {
             let in_terminal = browser::runs_in_terminal(&argv[0], s.settings.browser_in_terminal);

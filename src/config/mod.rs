@@ -66,6 +66,34 @@ pub struct ReaderConfig {
     pub mark_read_on_preview: bool,
     /// Marking an article read or unread marks the other sources of its story too.
     pub story_read: bool,
+    /// Links in the article pane as OSC 8 hyperlinks (clickable, also when a long URL wraps):
+    /// `"auto"` (unless the terminal is known not to take them: the Linux console, `dumb`,
+    /// GNU screen outside tmux), `"always"` or `"never"`.
+    pub hyperlinks: Hyperlinks,
+    /// The command that plays an enclosure (podcast, video), an argument vector with `%u` for
+    /// its URL, run directly (never through a shell): `["mpv", "--no-video", "%u"]`. Unset:
+    /// `p` says how to set it.
+    pub player: Option<Vec<String>>,
+    /// The player runs in the terminal (the reader steps aside until it exits, as mpv does
+    /// with audio); `false`: it is started and left to run in a window of its own.
+    pub player_in_terminal: bool,
+    /// The command that puts copied text on the clipboard (it reads the text on stdin), an
+    /// argument vector: `["wl-copy"]`. Unset: outside SSH, wl-copy (Wayland), xclip or xsel
+    /// (X11) or pbcopy (macOS) when found. OSC 52 is written to the terminal either way.
+    pub copy_command: Option<Vec<String>>,
+}
+
+/// The `reader.hyperlinks` setting.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Hyperlinks {
+    /// On, unless the terminal is known not to handle OSC 8.
+    #[default]
+    Auto,
+    /// Always written.
+    Always,
+    /// Never written.
+    Never,
 }
 
 impl Default for ReaderConfig {
@@ -83,6 +111,10 @@ impl Default for ReaderConfig {
             browser_in_terminal: None,
             preview: true,
             mark_read_on_preview: false,
+            hyperlinks: Hyperlinks::Auto,
+            player: None,
+            player_in_terminal: true,
+            copy_command: None,
         }
     }
 }
@@ -313,6 +345,22 @@ mod tests {
         assert_eq!(c.searches.get("Rail").map(String::as_str), Some("strike* tag:rail is:unread"));
         let err = parse("[related]\nrecency = 1\n").unwrap_err().to_string();
         assert!(err.contains("related.recency"), "{err}");
+    }
+
+    #[test]
+    fn link_settings_are_read() {
+        let r = parse(
+            "[reader]\nhyperlinks = \"never\"\nplayer = [\"mpv\", \"--no-video\", \"%u\"]\nplayer_in_terminal = false\ncopy_command = [\"xsel\", \"-b\"]\n",
+        )
+        .unwrap()
+        .reader;
+        assert_eq!(r.hyperlinks, Hyperlinks::Never);
+        assert_eq!(r.player, Some(vec!["mpv".into(), "--no-video".into(), "%u".into()]));
+        assert!(!r.player_in_terminal);
+        assert_eq!(r.copy_command, Some(vec!["xsel".into(), "-b".into()]));
+        assert_eq!(Config::default().reader.hyperlinks, Hyperlinks::Auto);
+        let err = parse("[reader]\nhyperlinks = \"sometimes\"\n").unwrap_err().to_string();
+        assert!(err.contains(":2: reader.hyperlinks:"), "{err}");
     }
 
     #[test]

@@ -63,6 +63,8 @@ struct RawFile {
     prompt: RawTable,
     #[serde(default)]
     confirm: RawTable,
+    #[serde(default)]
+    hints: RawTable,
 }
 
 /// Key sequence as written → entry, both with their place in the file.
@@ -70,7 +72,7 @@ type RawTable = BTreeMap<Spanned<String>, Spanned<Value>>;
 
 impl RawFile {
     /// The tables with their contexts.
-    fn into_tables(self) -> [(Context, RawTable); 8] {
+    fn into_tables(self) -> [(Context, RawTable); 9] {
         [
             (Context::Global, self.global),
             (Context::List, self.list),
@@ -80,6 +82,7 @@ impl RawFile {
             (Context::Help, self.help),
             (Context::Prompt, self.prompt),
             (Context::Confirm, self.confirm),
+            (Context::Hints, self.hints),
         ]
     }
 }

@@ -46,11 +46,13 @@ pub enum Context {
     Prompt,
     /// A yes/no question (`[confirm]`).
     Confirm,
+    /// The link hints (`[hints]`): keys it does not bind type a hint's letters.
+    Hints,
 }
 
 impl Context {
     /// Every context, in help order (global first).
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 9] = [
         Context::Global,
         Context::List,
         Context::Article,
@@ -59,6 +61,7 @@ impl Context {
         Context::Help,
         Context::Prompt,
         Context::Confirm,
+        Context::Hints,
     ];
 
     /// The table name in keymap files.
@@ -72,6 +75,7 @@ impl Context {
             Context::Help => "help",
             Context::Prompt => "prompt",
             Context::Confirm => "confirm",
+            Context::Hints => "hints",
         }
     }
 
@@ -84,12 +88,13 @@ impl Context {
             Context::Help => Scope::HELP,
             Context::Prompt => Scope::PROMPT,
             Context::Confirm => Scope::CONFIRM,
+            Context::Hints => Scope::HINTS,
         }
     }
 
     /// Whether the context belongs to a popup (no `[global]` fallback).
     pub fn is_modal(self) -> bool {
-        matches!(self, Context::Help | Context::Prompt | Context::Confirm)
+        matches!(self, Context::Help | Context::Prompt | Context::Confirm | Context::Hints)
     }
 
     /// The position of the context's table in [`Keymap`].
@@ -153,7 +158,7 @@ struct Binding {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Keymap {
     /// One table per context, indexed by [`Context::index`], in file order.
-    tables: [Vec<Binding>; 8],
+    tables: [Vec<Binding>; 9],
 }
 
 impl Keymap {
@@ -251,6 +256,7 @@ impl Keymap {
             Context::Help => &[Context::Help],
             Context::Prompt => &[Context::Prompt],
             Context::Confirm => &[Context::Confirm],
+            Context::Hints => &[Context::Hints],
         }
     }
 

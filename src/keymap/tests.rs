@@ -33,6 +33,8 @@ const DEFAULT_KEYS: &[(&str, Action)] = &[
     ("o", Action::OpenInBrowser),
     ("y", Action::CopyLink),
     ("F", Action::FullText),
+    ("f", Action::LinkHints),
+    ("p", Action::PlayEnclosure),
     ("m", Action::ToggleRead),
     ("s", Action::ToggleStar),
     ("A", Action::MarkViewRead),

@@ -241,7 +241,14 @@ const FULL_TEXT_NEWEST: usize = 50;
 async fn fetch_full_texts(mut store: Store, fetcher: &Fetcher, feeds: &[FeedId]) -> Store {
     for &feed in feeds {
         let which = crate::fulltext::Missing::Feed { feed, newest: FULL_TEXT_NEWEST };
-        match crate::fulltext::fetch_missing(&mut store, fetcher, &which, crate::fulltext::DEFAULT_CONCURRENCY).await {
+        match crate::fulltext::fetch_missing(
+            &mut store,
+            fetcher,
+            &which,
+            crate::fulltext::DEFAULT_CONCURRENCY,
+        )
+        .await
+        {
             Ok(done) => {
                 let failed = done.iter().filter(|d| d.outcome.is_err()).count();
                 debug!(feed = feed.0, fetched = done.len(), failed, "full texts");

@@ -136,13 +136,11 @@ where
     if let Some(full) = &article.full_text {
         meta.push(full_text_marker(full, tz));
     }
-    for e in article.enclosures.iter().filter(|e| !e.is_image()) {
-        let mut text = format!("Attachment: {}", e.url);
+    for (i, e) in attachments(article).enumerate() {
+        // Number, type and size first: the URL, often long, wraps last.
         let details: Vec<String> = e.mime.iter().cloned().chain(e.length.map(human_size)).collect();
-        if !details.is_empty() {
-            text.push_str(&format!(" ({})", details.join(", ")));
-        }
-        meta.push(text);
+        let details = if details.is_empty() { String::new() } else { format!(" ({})", details.join(", ")) };
+        meta.push(format!("Attachment {}{details}: {}", i + 1, e.url));
     }
     let mut blocks = vec![Block::Heading { level: 1, content: vec![inline(&s.title)] }];
     blocks.extend(meta.iter().map(|m| Block::Paragraph(vec![inline(m)])));
@@ -168,6 +166,12 @@ where
     let parsed = url::Url::parse(&full.url).ok();
     let from = parsed.as_ref().and_then(url::Url::host_str).unwrap_or(full.url.as_str());
     format!("Full text from {from}, fetched {}", local(full.fetched, tz))
+}
+
+/// The enclosures listed as attachments (and played by `p`), numbered from 1 in this order:
+/// all but images.
+pub fn attachments(article: &Article) -> impl Iterator<Item = &crate::domain::Enclosure> {
+    article.enclosures.iter().filter(|e| !e.is_image())
 }
 
 fn local<Tz: TimeZone>(t: DateTime<Utc>, tz: &Tz) -> String
@@ -336,13 +340,13 @@ mod tests {
             enclosure("https://cdn.example/banner.webp", Some("IMAGE/WEBP")),
         ];
         let text: Vec<String> = render(&a, 100, &Utc).iter().map(Line::text).collect();
-        let attachments: Vec<&String> = text.iter().filter(|l| l.starts_with("Attachment: ")).collect();
+        let attachments: Vec<&String> = text.iter().filter(|l| l.starts_with("Attachment ")).collect();
         assert_eq!(
             attachments,
             [
-                "Attachment: https://cdn.example/episode.mp3 (audio/mpeg)",
-                "Attachment: https://cdn.example/talk.mp4 (video/mp4)",
-                "Attachment: https://cdn.example/slides.pdf",
+                "Attachment 1 (audio/mpeg): https://cdn.example/episode.mp3",
+                "Attachment 2 (video/mp4): https://cdn.example/talk.mp4",
+                "Attachment 3: https://cdn.example/slides.pdf",
             ],
             "{text:#?}"
         );

@@ -8,12 +8,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{fit, focused, pane_block, patch};
-use crate::app::state::{Pane, State};
+use unicode_width::UnicodeWidthStr;
+
+use super::hyperlink::LinkRun;
+use crate::app::state::{ArticleState, Pane, State};
 use crate::text::{LineKind, Style as TextStyle};
 use crate::theme::{Slot, Theme};
 
-/// Draws the open article (or a hint) in `area`.
-pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
+/// Draws the open article (or a hint) in `area`; returns where its visible links are, for
+/// [`super::hyperlink`].
+pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) -> Vec<LinkRun> {
     let has_focus = focused(state, Pane::Article);
     let Some(open) = &state.article else {
         let block = pane_block("Article", has_focus, theme);
@@ -21,7 +25,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         frame.render_widget(block, area);
         let hint = fit("Select an article and press Enter to read it here.", usize::from(inner.width));
         frame.render_widget(Paragraph::new(hint).style(theme.style(Slot::ArticleMeta)), pad_left(inner));
-        return;
+        return Vec::new();
     };
     let mut block = pane_block(
         fit(&open.summary.feed_title, usize::from(area.width.saturating_sub(6))),
@@ -51,7 +55,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     frame.render_widget(block, area);
     let text_area = pad_left(inner);
     if text_area.width == 0 || text_area.height == 0 {
-        return;
+        return Vec::new();
     }
     if open.article.is_none() {
         let lines = vec![
@@ -62,7 +66,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             Line::styled("Loading…", theme.style(Slot::ArticleMeta)),
         ];
         frame.render_widget(Paragraph::new(lines), text_area);
-        return;
+        return Vec::new();
     }
     let header_end = open.lines.iter().position(|l| l.kind == LineKind::Rule).unwrap_or(0);
     let lines: Vec<Line<'_>> = open
@@ -96,6 +100,75 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), text_area);
+    link_runs(open, text_area)
+}
+
+/// The cells of the visible links: each line's runs of spans that carry the same link number,
+/// clipped to the text area. Links whose target is not safe to write are left out.
+fn link_runs(open: &ArticleState, area: Rect) -> Vec<LinkRun> {
+    let links = open.links();
+    let mut runs: Vec<LinkRun> = Vec::new();
+    let right = area.x.saturating_add(area.width);
+    let own = article_link_lines(open);
+    let own_url = open.summary.link.as_deref().and_then(super::hyperlink::safe_target);
+    for (row, line) in open.lines.iter().enumerate().skip(open.scroll).take(usize::from(area.height)) {
+        let y = area.y + u16::try_from(row - open.scroll).unwrap_or(u16::MAX);
+        let mut x = area.x;
+        if let Some(url) = own_url.as_ref().filter(|_| own.contains(&row)) {
+            // The article's own link in the header: the whole line (link 0).
+            let width = u16::try_from(line.width()).unwrap_or(u16::MAX).min(area.width);
+            runs.push(LinkRun { x, y, width, number: 0, url: url.clone() });
+            continue;
+        }
+        for span in &line.spans {
+            let width = u16::try_from(span.text.width()).unwrap_or(u16::MAX);
+            let shown = width.min(right.saturating_sub(x));
+            if let Some(number) = span.style.link
+                && shown > 0
+            {
+                let extends =
+                    runs.last_mut().filter(|r| r.y == y && r.number == number && r.x + r.width == x);
+                if let Some(run) = extends {
+                    run.width += shown;
+                } else if let Some(url) = number
+                    .checked_sub(1)
+                    .and_then(|i| links.get(i as usize))
+                    .and_then(|u| super::hyperlink::safe_target(u))
+                {
+                    runs.push(LinkRun { x, y, width: shown, number, url });
+                }
+            }
+            x = x.saturating_add(width);
+            if x >= right {
+                break;
+            }
+        }
+    }
+    runs
+}
+
+/// The header lines that show the article's own link, wrapped over one line or more: their
+/// texts, in order, make up exactly the link. None when the header shows it otherwise.
+fn article_link_lines(open: &ArticleState) -> Vec<usize> {
+    let Some(link) = open.summary.link.as_deref().filter(|l| !l.is_empty()) else { return Vec::new() };
+    let header_end = open.lines.iter().position(|l| l.kind == LineKind::Rule).unwrap_or(0);
+    let mut found = Vec::new();
+    let mut rest = link;
+    for (i, line) in open.lines[..header_end].iter().enumerate() {
+        let text = line.text();
+        match rest.strip_prefix(text.as_str()) {
+            Some(after) if line.kind == LineKind::Meta && !text.is_empty() => {
+                found.push(i);
+                rest = after;
+                if rest.is_empty() {
+                    return found;
+                }
+            }
+            _ if found.is_empty() => {}
+            _ => return Vec::new(),
+        }
+    }
+    Vec::new()
 }
 
 /// One column of margin on the left, inside the border.

@@ -3,6 +3,7 @@
 //! comes from [`crate::layout`], which `update` uses too.
 
 mod article;
+pub mod hyperlink;
 mod list;
 mod popup;
 mod related;
@@ -30,6 +31,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
     // The frame's own size: it can differ from the state's for a moment after a resize.
     let shape = Shape { width: area.width, height: area.height, ..state.shape() };
     let areas = layout::areas(&shape);
+    let mut links = Vec::new();
     if welcome_shown(state) {
         let body = Rect { height: area.height.saturating_sub(areas.status.height), ..area };
         welcome::draw(frame, body, theme);
@@ -41,7 +43,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
             list::draw(frame, r, state, theme);
         }
         if let Some(r) = areas.article {
-            article::draw(frame, r, state, theme);
+            links = article::draw(frame, r, state, theme);
         }
         if let Some(r) = areas.related {
             related::draw(frame, r, state, theme);
@@ -49,6 +51,10 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
     }
     status::draw(frame, areas.status, state, theme, keymap);
     popup::draw(frame, shape, state, theme, keymap, help);
+    // Last, over what is finally in the cells; not under a popup, which may cover them.
+    if state.settings.hyperlinks && state.popup.is_none() {
+        hyperlink::apply(frame.buffer_mut(), &links);
+    }
 }
 
 /// The first-run screen shows: nothing subscribed, nothing cached.

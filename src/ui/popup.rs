@@ -9,6 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{fit, pad, patch};
 use crate::app::action::Action;
+use crate::app::hints::{Hints, Target};
 use crate::app::messages::Severity;
 use crate::app::state::{Confirm, Popup, Prompt, State};
 use crate::keymap::{Context, HelpEntry, Keymap};
@@ -53,6 +54,7 @@ pub fn draw(
         }
         Some(Popup::Prompt(prompt)) => draw_prompt(frame, shape, prompt, theme),
         Some(Popup::Confirm(question)) => draw_confirm(frame, shape, question, theme, keymap),
+        Some(Popup::Hints(hints)) => draw_hints(frame, shape, hints, theme),
         None => {}
     }
 }
@@ -90,6 +92,7 @@ fn heading(context: Context) -> &'static str {
         Context::Help => "This help and the message log",
         Context::Prompt => "Typing in a prompt",
         Context::Confirm => "Questions",
+        Context::Hints => "Link hints (type a label; Shift copies)",
     }
 }
 
@@ -185,6 +188,49 @@ fn draw_confirm(frame: &mut Frame<'_>, shape: Shape, question: &Confirm, theme: 
     let block = popup_block("Are you sure?", theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    frame.render_widget(Paragraph::new(lines).style(theme.style(Slot::PopupText)), inner);
+}
+
+/// The link hints: a line per link — its label, what it is, its URL — narrowed to the labels
+/// that start with the letters typed.
+fn draw_hints(frame: &mut Frame<'_>, shape: Shape, hints: &Hints, theme: &Theme) {
+    let shown: Vec<&crate::app::hints::Hint> = hints.shown().collect();
+    let width = 76.min(shape.width.saturating_sub(2));
+    let rows = u16::try_from(shown.len()).unwrap_or(u16::MAX).min(shape.height.saturating_sub(6).max(1));
+    let area = layout::centered(&shape, width, rows + 2);
+    if area.width < 12 || area.height < 3 {
+        return;
+    }
+    frame.render_widget(Clear, area);
+    let title =
+        if hints.copy { "Copy a link — Esc closes" } else { "Open a link (Shift: copy) — Esc closes" };
+    let block = popup_block(title, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let label_width = shown.first().map_or(1, |h| h.label.len());
+    let text_width = usize::from(inner.width);
+    let mut lines: Vec<Line<'_>> = Vec::new();
+    let room = usize::from(inner.height);
+    for (i, hint) in shown.iter().enumerate() {
+        if i + 1 == room && shown.len() > room {
+            let more = format!(" … {} more: type a first letter to narrow", shown.len() - i);
+            lines.push(Line::styled(fit(&more, text_width), theme.style(Slot::HelpDesc)));
+            break;
+        }
+        let what = match hint.target {
+            Target::Article => "article".to_string(),
+            Target::Enclosure(n) => format!("enclosure {n}"),
+            Target::Link(n) => format!("[{n}]"),
+        };
+        let head = format!(" {} ", pad(&hint.label, label_width));
+        let what = format!("{} ", pad(&what, 11));
+        let url_width = text_width.saturating_sub(head.width() + what.width());
+        lines.push(Line::from(vec![
+            Span::styled(head, theme.style(Slot::HelpKey)),
+            Span::styled(what, theme.style(Slot::HelpDesc)),
+            Span::styled(fit(&hint.url, url_width), theme.style(Slot::PopupText)),
+        ]));
+    }
     frame.render_widget(Paragraph::new(lines).style(theme.style(Slot::PopupText)), inner);
 }
 

@@ -120,6 +120,7 @@ fn hints(state: &State, keymap: &Keymap, messages: bool) -> Vec<String> {
             wanted.push((Action::HistoryPrev, "history"));
         }
         Some(Popup::Confirm(_)) => wanted.extend([(Action::Yes, "yes"), (Action::Cancel, "no")]),
+        Some(Popup::Hints(_)) => wanted.push((Action::Cancel, "close")),
         None if welcome_shown(state) => wanted.extend([
             (Action::AddFeed, "add"),
             (Action::Import, "import"),

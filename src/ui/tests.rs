@@ -344,3 +344,79 @@ fn questions_the_sidebar_detail_and_a_failed_feed() {
     update(&mut state, Msg::Action(Action::Open));
     insta::assert_snapshot!("feed_failed_120x40", text(&render(&state, &default)));
 }
+
+/// The fixture at 80×24 with the article open and an enclosure beside its links.
+fn reading_with_enclosure() -> State {
+    let mut state = fixture((80, 24), false, true);
+    let open = state.article.as_mut().and_then(|a| a.article.as_mut()).unwrap();
+    open.0.enclosures.push(crate::domain::Enclosure {
+        url: "https://cdn.example/episode-12.mp3".into(),
+        mime: Some("audio/mpeg".into()),
+        length: Some(24 << 20),
+    });
+    state.article.as_mut().unwrap().lines_width = 0;
+    crate::app::article::reflow(&mut state);
+    state
+}
+
+#[test]
+fn link_hints_label_every_link() {
+    let default = theme("default", ColorDepth::TrueColor);
+    let mut state = reading_with_enclosure();
+    update(&mut state, Msg::Action(Action::LinkHints));
+    let screen = text(&render(&state, &default));
+    insta::assert_snapshot!("hints_80x24", screen);
+}
+
+#[test]
+fn links_are_osc8_hyperlinks_cell_by_cell_when_on() {
+    let default = theme("default", ColorDepth::TrueColor);
+    let mut state = reading_with_enclosure();
+    let plain = render(&state, &default);
+    assert!(!plain.content().iter().any(|c| c.symbol().contains('\x1b')), "off by default");
+    state.settings.hyperlinks = true;
+    let linked = render(&state, &default);
+    let (x, y) = find(&plain, "the notes [1]", 0, 80);
+    let open = "\x1b]8;id=tidings-1;https://blog.example/notes\x1b\\";
+    for (i, ch) in "the notes [1]".chars().enumerate() {
+        let cell = &linked[(x + i as u16, y)];
+        if ch == ' ' {
+            assert_eq!(cell.symbol(), " ", "spaces are not rewritten");
+        } else {
+            assert_eq!(cell.symbol(), format!("{open}{ch}\x1b]8;;\x1b\\"), "cell {i}");
+        }
+    }
+    // The article's own link in the header is linked too, as link 0.
+    let (hx, hy) = find(&plain, "https://news.example/2", 0, 80);
+    let own = "\x1b]8;id=tidings-0;https://news.example/2\x1b\\";
+    assert_eq!(linked[(hx, hy)].symbol(), format!("{own}h\x1b]8;;\x1b\\"));
+    assert_eq!(linked[(hx + 21, hy)].symbol(), format!("{own}2\x1b]8;;\x1b\\"));
+    assert_eq!(linked[(hx + 22, hy)].symbol(), " ");
+    // The text around is untouched, and nothing else on screen is linked but the links.
+    let linked_cells = linked.content().iter().filter(|c| c.symbol().contains("\x1b]8;")).count();
+    assert!(linked_cells > 10, "{linked_cells}");
+    assert_eq!(linked[(x - 1, y)].symbol(), plain[(x - 1, y)].symbol());
+    // Under a popup no cell is linked (the popup may cover them).
+    update(&mut state, Msg::Action(Action::LinkHints));
+    let covered = render(&state, &default);
+    assert!(!covered.content().iter().any(|c| c.symbol().contains('\x1b')));
+}
+
+#[test]
+fn a_wrapped_article_link_is_linked_on_every_line() {
+    let default = theme("default", ColorDepth::TrueColor);
+    let mut state = fixture((80, 24), false, true);
+    let long = format!("https://news.example/{}", "very-long-path-segment/".repeat(4));
+    let open = state.article.as_mut().unwrap();
+    open.summary.link = Some(long.clone());
+    open.article.as_mut().unwrap().0.summary.link = Some(long.clone());
+    open.lines_width = 0;
+    crate::app::article::reflow(&mut state);
+    state.settings.hyperlinks = true;
+    let linked = render(&state, &default);
+    let own = format!("\x1b]8;id=tidings-0;{long}\x1b\\");
+    let rows: Vec<u16> =
+        (0..24).filter(|&y| (0..80).any(|x| linked[(x, y)].symbol().starts_with(&own))).collect();
+    assert_eq!(rows.len(), 2, "the link wraps over two lines, both linked: {rows:?}");
+    assert_eq!(rows[1], rows[0] + 1);
+}

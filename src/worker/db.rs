@@ -63,7 +63,8 @@ fn task_of(effect: &Effect) -> Task {
         Effect::SaveSearch { .. } | Effect::ForgetSearch { .. } => Task::Searches,
         Effect::Refresh { .. } | Effect::Subscribe { .. } => Task::Refresh,
         Effect::OpenBrowser { .. } => Task::Browser,
-        Effect::CopyToClipboard { .. } => Task::Clipboard,
+        Effect::CopyToClipboard { .. } | Effect::CopyWithCommand { .. } => Task::Clipboard,
+        Effect::Play { .. } => Task::Player,
     }
 }
 
@@ -167,7 +168,9 @@ pub fn answer(store: &mut Store, effect: Effect) -> Option<Msg> {
             | Effect::Subscribe { .. }
             | Effect::FetchFullText { .. }
             | Effect::OpenBrowser { .. }
-            | Effect::CopyToClipboard { .. } => None,
+            | Effect::Play { .. }
+            | Effect::CopyToClipboard { .. }
+            | Effect::CopyWithCommand { .. } => None,
         })
     })();
     result.unwrap_or_else(|error| {

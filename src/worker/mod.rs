@@ -106,8 +106,11 @@ impl Worker {
                 if sent { Ok(()) } else { Err(Stopped("tidings-net")) }
             }
             Target::Process => {
-                if let Effect::OpenBrowser { argv, .. } = effect {
-                    start_browser(&argv, self.out.clone());
+                match effect {
+                    Effect::OpenBrowser { argv, .. } => start(&argv, Task::Browser, self.out.clone()),
+                    Effect::Play { argv, .. } => start(&argv, Task::Player, self.out.clone()),
+                    Effect::CopyWithCommand { argv, text } => copy_with(&argv, text, self.out.clone()),
+                    _ => {}
                 }
                 Ok(())
             }
@@ -154,9 +157,9 @@ fn spawn(
         .map_err(|e| StoreError::Writer(format!("cannot start the {name} thread: {e}")))
 }
 
-/// Starts a browser that runs outside the terminal and lets it run; a browser that cannot be
-/// started, or exits at once with a failure, is reported.
-fn start_browser(argv: &[String], out: MsgSender) {
+/// Starts a browser (or a player) that runs outside the terminal and lets it run; one that
+/// cannot be started, or exits with a failure, is reported as `task`.
+fn start(argv: &[String], task: Task, out: MsgSender) {
     let Some((program, args)) = argv.split_first() else { return };
     let mut command = std::process::Command::new(program);
     command
@@ -175,12 +178,52 @@ fn start_browser(argv: &[String], out: MsgSender) {
                     && !status.success()
                 {
                     let error = format!("{program} exited with {status}");
-                    out.send(Msg::Failed { task: Task::Browser, error });
+                    out.send(Msg::Failed { task, error });
                 }
             });
         }
         Err(e) => {
-            out.send(Msg::Failed { task: Task::Browser, error: format!("cannot run {program}: {e}") });
+            out.send(Msg::Failed { task, error: format!("cannot run {program}: {e}") });
+        }
+    }
+}
+
+/// Hands `text` to a local clipboard command on its stdin, on a thread of its own (the tool
+/// may take a moment; xclip stays to serve the selection after its first process exits). A
+/// tool that cannot be started or fails is reported; OSC 52 was written either way.
+pub fn copy_with(argv: &[String], text: String, out: MsgSender) {
+    let Some((program, args)) = argv.split_first() else { return };
+    let mut command = std::process::Command::new(program);
+    command
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let program = program.clone();
+    let failed = move |error: String| {
+        warn!("copying with {program}: {error}");
+        out.send(Msg::Failed { task: Task::Clipboard, error });
+    };
+    match command.spawn() {
+        Ok(mut child) => {
+            let name = argv[0].clone();
+            let _ = std::thread::Builder::new().name("tidings-copy".into()).spawn(move || {
+                if let Some(mut stdin) = child.stdin.take()
+                    && let Err(e) = std::io::Write::write_all(&mut stdin, text.as_bytes())
+                {
+                    failed(format!("cannot give the text to {name}: {e}"));
+                }
+                // Dropping stdin ends the text; then the tool's exit is awaited (no zombie).
+                match child.wait() {
+                    Ok(status) if !status.success() => failed(format!("{name} exited with {status}")),
+                    Err(e) => failed(format!("cannot wait for {name}: {e}")),
+                    Ok(_) => {}
+                }
+            });
+        }
+        Err(e) => {
+            failed(format!("cannot run {}: {e} (set reader.copy_command, or leave it to OSC 52)", argv[0]));
         }
     }
 }
@@ -226,5 +269,40 @@ mod tests {
             ],
             "every mark is kept, in order"
         );
+    }
+
+    /// A script that writes its stdin to `out` (as a clipboard tool would take it).
+    fn recorder(dir: &std::path::Path, name: &str, out: &std::path::Path) -> std::path::PathBuf {
+        use std::os::unix::fs::PermissionsExt as _;
+        let path = dir.join(name);
+        std::fs::write(&path, format!("#!/bin/sh\ncat > '{}.tmp' && mv '{0}.tmp' '{0}'\n", out.display()))
+            .unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    }
+
+    #[test]
+    fn the_copy_tool_gets_the_text_on_stdin_off_the_ui_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let out_file = dir.path().join("clipboard");
+        let tool = recorder(dir.path(), "wl-copy", &out_file);
+        let (out, _tx, rx) = crate::app::events::channel_pair();
+        let argv = vec![tool.display().to_string()];
+        copy_with(&argv, "https://e.com/a b ünï".into(), out.clone());
+        let start = std::time::Instant::now();
+        while !out_file.exists() {
+            assert!(start.elapsed() < std::time::Duration::from_secs(10), "the tool never wrote");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(std::fs::read_to_string(&out_file).unwrap(), "https://e.com/a b ünï");
+        // A tool that is not there is reported, naming it.
+        copy_with(&["/nonexistent/xclip".to_string()], "x".into(), out);
+        let Ok(crate::app::events::Event::Msg(Msg::Failed { task, error })) =
+            rx.recv_timeout(std::time::Duration::from_secs(10))
+        else {
+            panic!("no report")
+        };
+        assert_eq!(task, Task::Clipboard);
+        assert!(error.contains("cannot run /nonexistent/xclip"), "{error}");
     }
 }

@@ -4,6 +4,7 @@
 mod feeds;
 mod full_text;
 mod keys;
+mod links;
 mod list;
 mod marks;
 mod popups;
