@@ -4,6 +4,7 @@ mod find;
 mod output;
 mod read;
 mod refresh;
+pub mod shell;
 mod subscribe;
 
 use std::io::IsTerminal;
@@ -29,7 +30,9 @@ pub struct Context {
 impl Context {
     /// Opens the cache.
     pub fn open_store(&self) -> Result<Store> {
-        Ok(Store::open(&self.paths.database())?)
+        let mut store = Store::open(&self.paths.database())?;
+        store.set_kill_rules(&self.config.kill);
+        Ok(store)
     }
 }
 
@@ -57,6 +60,12 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
             find::search(ctx, &mut out, &query.join(" "), limit, json)
         }
         Some(Command::Related { id, limit, json, now }) => find::related(ctx, &mut out, id, limit, json, now),
+        Some(Command::Unread { feed, tag, json }) => {
+            read::unread(ctx, &mut out, feed.as_deref(), tag.as_deref(), json)
+        }
+        Some(Command::Kill { apply }) => read::kill(ctx, &mut out, apply),
+        Some(Command::Completions { shell }) => shell::completions(shell, &mut std::io::stdout()),
+        Some(Command::Man) => shell::man(&mut std::io::stdout()),
     }?;
     out.flush()
 }

@@ -47,12 +47,15 @@ const FUTURE_SLACK: Duration = Duration::hours(24);
 /// (`cargo bench --bench ingest`, and the refresh benchmark in the README).
 pub struct Batch<'a> {
     tx: Transaction<'a>,
+    /// The killfile, judged on each new article.
+    kill: super::KillRules,
 }
 
 impl Store {
     /// Starts a batch (an immediate write transaction, so it never fails half-way on a lock).
     pub fn batch(&mut self) -> Result<Batch<'_>, StoreError> {
-        Ok(Batch { tx: self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)? })
+        let kill = self.kill.clone();
+        Ok(Batch { tx: self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?, kill })
     }
 
     /// Records a failed check: its reason, the status if any, 410 Gone, Retry-After.
@@ -173,11 +176,17 @@ impl Batch<'_> {
         ])?;
         move_url(&sp, id, record.new_url.as_deref())?;
         let mut outcome = IngestOutcome::default();
+        let mut inserted: Vec<(i64, i64, &PreparedArticle)> = Vec::new();
         // Reverse document order: undated entries, which all sort by the same first-seen time,
         // then list in the feed's own order (ties are broken by id, newest id first).
         for entry in retained(&feed.articles, retention, now).into_iter().rev() {
             match upsert(&sp, id, entry, now)? {
-                Upsert::Inserted => outcome.new += 1,
+                Upsert::Inserted { id, published } => {
+                    outcome.new += 1;
+                    if !self.kill.is_empty() {
+                        inserted.push((id, published, entry));
+                    }
+                }
                 Upsert::Updated => outcome.updated += 1,
                 Upsert::Unchanged => {}
             }
@@ -186,6 +195,10 @@ impl Batch<'_> {
             // New articles are unread; see the schema for why this is not a trigger.
             sp.prepare_cached("UPDATE feeds SET total = total + ?2, unread = unread + ?2 WHERE id = ?1")?
                 .execute(params![id.0, outcome.new as i64])?;
+        }
+        if !inserted.is_empty() {
+            // After the counters: the triggers take hidden and read articles back out.
+            judge_new(&sp, &self.kill, id, &inserted)?;
         }
         outcome.removed = apply_retention(&sp, id, retention, now)?;
         sp.commit()?;
@@ -235,7 +248,7 @@ fn retained<'a>(
 }
 
 enum Upsert {
-    Inserted,
+    Inserted { id: i64, published: i64 },
     Updated,
     Unchanged,
 }
@@ -275,7 +288,7 @@ fn upsert(
             "INSERT INTO bodies (article_id, summary, content, enclosures) VALUES (?1, ?2, ?3, ?4)",
         )?
         .execute(params![id, e.summary, e.content, e.enclosures])?;
-        return Ok(Upsert::Inserted);
+        return Ok(Upsert::Inserted { id, published: sort_time.unwrap_or(now).timestamp() });
     }
     let (id, old): (i64, i64) = tx
         .prepare_cached("SELECT id, fingerprint FROM articles WHERE feed_id = ?1 AND key_hash = ?2")?
@@ -303,6 +316,33 @@ fn upsert(
     )?
     .execute(params![id, e.summary, e.content, e.enclosures])?;
     Ok(Upsert::Updated)
+}
+
+/// Judges a feed's new articles by the killfile and hides or marks read the matching ones.
+/// Text is decoded and analysed only for rules that look at words, once per article.
+fn judge_new(
+    tx: &Connection,
+    kill: &super::KillRules,
+    feed: FeedId,
+    inserted: &[(i64, i64, &PreparedArticle)],
+) -> Result<(), StoreError> {
+    let languages = super::search::index_languages_in(tx)?;
+    let feeds = super::kill::feed_info(tx, Some(feed.0))?;
+    let (url, title, tags) =
+        feeds.get(&feed.0).map_or(("", "", &[][..]), |f| (f.0.as_str(), f.1.as_str(), f.2.as_slice()));
+    for &(id, published, e) in inserted {
+        let html = e.content.as_ref().or(e.summary.as_ref()).map(|b| super::body::decode(b)).transpose()?;
+        let text = crate::index::index_text(html.as_deref().unwrap_or_default());
+        let mut a = crate::index::ArticleText::new(&e.title, &text);
+        a.author = e.author.as_deref();
+        a.feed_id = feed.0;
+        a.feed_url = url;
+        a.feed_title = title;
+        a.tags = tags;
+        a.published = published;
+        super::kill::carry_out(tx, id, kill.judge(&a, &languages))?;
+    }
+    Ok(())
 }
 
 /// Deletes what retention no longer allows for one feed; starred articles always stay.

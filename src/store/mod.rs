@@ -6,6 +6,7 @@ mod body;
 mod feeds;
 mod find;
 mod ingest;
+mod kill;
 mod prepare;
 mod schema;
 mod search;
@@ -21,6 +22,7 @@ pub use articles::{Mark, Page};
 pub use feeds::{AddOutcome, FetchTarget};
 pub use find::{SavedSearch, SearchResults};
 pub use ingest::{Batch, Failure, FetchRecord, IngestOutcome};
+pub use kill::{KillReport, KillRules};
 pub use prepare::{PreparedArticle, PreparedFeed};
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use search::IndexProgress;
@@ -76,6 +78,8 @@ pub struct Store {
     story_rule: crate::index::story::StoryRule,
     /// Saved searches from config.toml (name, query).
     config_searches: Vec<(String, String)>,
+    /// The killfile, applied to new articles as they are stored.
+    kill: KillRules,
 }
 
 impl std::fmt::Debug for Store {
@@ -86,6 +90,7 @@ impl std::fmt::Debug for Store {
             .field("related", &self.related)
             .field("story_rule", &self.story_rule)
             .field("config_searches", &self.config_searches)
+            .field("kill", &self.kill)
             .finish()
     }
 }
@@ -129,6 +134,7 @@ impl Store {
             related: crate::index::RelatedConfig::default(),
             story_rule: crate::index::story::StoryRule::default(),
             config_searches: Vec::new(),
+            kill: KillRules::default(),
         })
     }
 

@@ -89,7 +89,10 @@ async fn refresh(config: &Config, path: &std::path::Path, feeds: Option<Vec<Feed
         ui.send(Msg::RefreshFinished(crate::refresh::Summary::default()));
     };
     let store = match Store::open(path) {
-        Ok(s) => s,
+        Ok(mut s) => {
+            s.set_kill_rules(&config.kill);
+            s
+        }
         Err(e) => return fail(e),
     };
     let selection = if feeds.is_some() { Selection::Named } else { Selection::All };
