@@ -31,7 +31,9 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     // Generated from the command line alone: they work before any configuration exists.
     match cli.command {
-        Some(Command::Completions { shell }) => return cmd::shell::completions(shell, &mut std::io::stdout()),
+        Some(Command::Completions { shell }) => {
+            return cmd::shell::completions(shell, &mut std::io::stdout());
+        }
         Some(Command::Man) => return cmd::shell::man(&mut std::io::stdout()),
         _ => {}
     }

@@ -8,8 +8,8 @@ mod relevance;
 
 use std::collections::BTreeSet;
 
-use common::server::{Route, TestServer};
 use common::Env;
+use common::server::{Route, TestServer};
 use serde_json::Value;
 use tidings::index::{ArticleText, SearchQuery};
 
@@ -49,7 +49,8 @@ fn the_matcher_agrees_with_the_search_on_the_relevance_data() {
     let mut queries: Vec<String> = relevance::queries().into_iter().map(|q| q.query).collect();
     // Each query's words one at a time, and with its first word excluded instead.
     for q in relevance::queries() {
-        let words: Vec<&str> = q.query.split_whitespace().filter(|w| !w.contains(':') && !w.contains('"')).collect();
+        let words: Vec<&str> =
+            q.query.split_whitespace().filter(|w| !w.contains(':') && !w.contains('"')).collect();
         queries.extend(words.iter().map(|w| (*w).to_string()));
         if let [first, rest @ ..] = words.as_slice()
             && !rest.is_empty()
@@ -99,7 +100,10 @@ fn the_matcher_agrees_with_the_search_on_the_relevance_data() {
         compared += 1;
         nonempty += usize::from(!by_sql.is_empty());
     }
-    assert!(compared >= 100 && nonempty * 10 >= compared * 8, "{nonempty} of {compared} queries found something");
+    assert!(
+        compared >= 100 && nonempty * 10 >= compared * 8,
+        "{nonempty} of {compared} queries found something"
+    );
 }
 
 fn json(text: &str) -> Vec<Value> {
@@ -139,11 +143,18 @@ fn rules_hide_and_mark_read_new_articles_and_kill_apply_brings_them_back() {
     let all = titles(&env, &["articles", "--json"]);
     assert_eq!(
         all,
-        set(&["Striking dock workers block the port", "Cup final goes to penalties", "Reef survey finds recovery"]),
+        set(&[
+            "Striking dock workers block the port",
+            "Cup final goes to penalties",
+            "Reef survey finds recovery"
+        ]),
         "the crypto article is hidden; the sport rule needs a tag the feed lacks"
     );
     let unread = titles(&env, &["articles", "--unread", "--json"]);
-    assert!(!unread.contains("Striking dock workers block the port"), "\"strikes\" marked it read: {unread:?}");
+    assert!(
+        !unread.contains("Striking dock workers block the port"),
+        "\"strikes\" marked it read: {unread:?}"
+    );
     assert_eq!(env.run_ok(&["unread"]), "2\n", "hidden and read articles are not unread");
     let feeds = json(&env.run_ok(&["feeds", "--json"]));
     assert_eq!((feeds[0]["unread"].as_i64(), feeds[0]["total"].as_i64()), (Some(2), Some(3)));
@@ -155,7 +166,11 @@ fn rules_hide_and_mark_read_new_articles_and_kill_apply_brings_them_back() {
     env.config("[[kill]]\nquery = \"reef\"\n");
     let dry = env.run_ok(&["kill"]);
     assert!(dry.contains("1 would be hidden") && dry.contains("1 would be shown again"), "{dry}");
-    assert_eq!(titles(&env, &["articles", "--hidden", "--json"]), set(&["Crypto exchange collapses"]), "dry run");
+    assert_eq!(
+        titles(&env, &["articles", "--hidden", "--json"]),
+        set(&["Crypto exchange collapses"]),
+        "dry run"
+    );
     let done = env.run_ok(&["kill", "--apply"]);
     assert!(done.contains("4 articles checked") && done.contains("1 hidden"), "{done}");
     assert_eq!(titles(&env, &["articles", "--hidden", "--json"]), set(&["Reef survey finds recovery"]));

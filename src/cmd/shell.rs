@@ -21,7 +21,7 @@ pub fn man(out: &mut dyn Write) -> Result<()> {
     let mut command = Cli::command();
     command.build();
     let mut page: Vec<u8> = Vec::new();
-    clap_mangen::Man::new(command.clone()).render(&mut page)?;
+    clap_mangen::Man::new(command.clone()).title("TIDINGS").render(&mut page)?;
     for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
         let name = format!("tidings {}", sub.get_name());
         let man = clap_mangen::Man::new(sub.clone().bin_name(name.clone()));
@@ -31,7 +31,9 @@ pub fn man(out: &mut dyn Write) -> Result<()> {
         man.render_description_section(&mut sections)?;
         man.render_options_section(&mut sections)?;
         // Within the subcommand's section, its parts are subsections.
-        for line in String::from_utf8_lossy(&sections).lines() {
+        // (Each section repeats the page's string definitions; once, at the top, is enough.)
+        let lines = String::from_utf8_lossy(&sections).into_owned();
+        for line in lines.lines().filter(|l| !l.starts_with(".ie ") && !l.starts_with(".el ")) {
             match line.strip_prefix(".SH ") {
                 Some(title) => writeln!(page, ".SS {title}")?,
                 None => writeln!(page, "{line}")?,

@@ -399,7 +399,10 @@ mod tests {
         assert_eq!(c.kill.len(), 2);
         assert_eq!(c.kill[0].action, KillAction::Hide, "hide is the default");
         assert_eq!(c.kill[0].query.parsed.excluded.len(), 1);
-        assert_eq!((c.kill[1].action, c.kill[1].feeds.as_slice()), (KillAction::Read, &["Daily".to_string()][..]));
+        assert_eq!(
+            (c.kill[1].action, c.kill[1].feeds.as_slice()),
+            (KillAction::Read, &["Daily".to_string()][..])
+        );
         for (text, says) in [
             ("[[kill]]\nquery = \"after:yesterday\"\n", ":2: kill.query: after:yesterday: not a date"),
             ("[[kill]]\nquery = \"-rust\"\n", ":2: kill.query: the query `-rust`"),

@@ -81,9 +81,12 @@ impl SearchQuery {
                 }
             });
         let tag_ok = self.tags.is_empty()
-            || self.tags.iter().any(|t| a.tags.iter().any(|have| have.trim().to_lowercase() == t.trim().to_lowercase()));
-        let author_ok =
-            self.authors.is_empty() || a.author.is_some_and(|au| self.authors.iter().any(|x| contains(au, x)));
+            || self
+                .tags
+                .iter()
+                .any(|t| a.tags.iter().any(|have| have.trim().to_lowercase() == t.trim().to_lowercase()));
+        let author_ok = self.authors.is_empty()
+            || a.author.is_some_and(|au| self.authors.iter().any(|x| contains(au, x)));
         let day = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp());
         feed_ok
             && tag_ok
@@ -133,7 +136,14 @@ mod tests {
     use super::*;
 
     fn article<'a>(title: &'a str, text: &'a str) -> ArticleText<'a> {
-        ArticleText { title, text, feed_id: 3, feed_url: "https://news.example/feed.xml", feed_title: "Le Quotidien", ..ArticleText::default() }
+        ArticleText {
+            title,
+            text,
+            feed_id: 3,
+            feed_url: "https://news.example/feed.xml",
+            feed_title: "Le Quotidien",
+            ..ArticleText::default()
+        }
     }
 
     fn m(q: &str, a: &ArticleText<'_>) -> bool {
@@ -142,7 +152,10 @@ mod tests {
 
     #[test]
     fn words_match_in_their_forms_phrases_in_order() {
-        let a = article("Dock workers strike", "The striking dock workers blocked the automated port of Rotterdam.");
+        let a = article(
+            "Dock workers strike",
+            "The striking dock workers blocked the automated port of Rotterdam.",
+        );
         assert!(m("strikes", &a), "another form of the same word");
         assert!(m("\"dock workers\" rotter*", &a));
         assert!(!m("\"workers dock\"", &a), "a phrase keeps its order");
@@ -158,8 +171,12 @@ mod tests {
         let mut a = article("Fusion record", "A reactor held plasma for an hour.");
         a.tags = &tags;
         a.author = Some("Ada Okafor");
-        a.published = NaiveDate::from_ymd_opt(2024, 5, 2).unwrap().and_hms_opt(8, 0, 0).unwrap().and_utc().timestamp();
-        assert!(m("feed:quotidien tag:tech author:okafor is:unread fusion after:2024-05 before:2024-05-03", &a));
+        a.published =
+            NaiveDate::from_ymd_opt(2024, 5, 2).unwrap().and_hms_opt(8, 0, 0).unwrap().and_utc().timestamp();
+        assert!(m(
+            "feed:quotidien tag:tech author:okafor is:unread fusion after:2024-05 before:2024-05-03",
+            &a
+        ));
         assert!(m("feed:3", &a) && m("feed:https://news.example/feed.xml/", &a));
         assert!(!m("feed:4", &a) && !m("tag:sport", &a) && !m("author:smith", &a) && !m("is:read", &a));
         assert!(!m("is:starred", &a) && !m("before:2024-05-02", &a) && !m("is:hidden", &a));

@@ -123,9 +123,10 @@ impl SearchQuery {
                 "read" => self.unread = Some(false),
                 "starred" | "flagged" => self.starred = true,
                 "hidden" | "killed" => self.hidden = true,
-                other => self
-                    .problems
-                    .push(format!("is:{other}: use is:unread, is:read, is:starred or is:hidden")),
+                other => {
+                    self.problems
+                        .push(format!("is:{other}: use is:unread, is:read, is:starred or is:hidden"));
+                }
             },
             "after" | "before" => match parse_day(value) {
                 Some(day) if key == "after" => self.after = Some(day),

@@ -89,7 +89,8 @@ pub(super) fn feed_info(conn: &Connection, only: Option<i64>) -> Result<HashMap<
         let (id, url, title) = row?;
         out.insert(id, (url, title, Vec::new()));
     }
-    let mut stmt = conn.prepare_cached("SELECT feed_id, tag FROM feed_tags WHERE ?1 IS NULL OR feed_id = ?1")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT feed_id, tag FROM feed_tags WHERE ?1 IS NULL OR feed_id = ?1")?;
     for row in stmt.query_map([only], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
         let (id, tag) = row?;
         if let Some(f) = out.get_mut(&id) {
@@ -162,9 +163,9 @@ impl Store {
                 let html =
                     content.or(summary).as_deref().map(super::body::decode).transpose()?.unwrap_or_default();
                 let text = crate::index::index_text(&html);
-                let (url, feed_title, tags) = feeds.get(&feed_id).map_or(("", "", &[][..]), |f| {
-                    (f.0.as_str(), f.1.as_str(), f.2.as_slice())
-                });
+                let (url, feed_title, tags) = feeds
+                    .get(&feed_id)
+                    .map_or(("", "", &[][..]), |f| (f.0.as_str(), f.1.as_str(), f.2.as_slice()));
                 let mut a = ArticleText::new(&title, &text);
                 a.author = author.as_deref();
                 a.feed_id = feed_id;

@@ -301,7 +301,8 @@ pub(super) fn index_languages_in(conn: &Connection) -> Result<Vec<Lang>, StoreEr
         .prepare_cached("SELECT lang FROM index_langs ORDER BY docs DESC")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    let mut langs: Vec<Lang> = codes.iter().map(|c| Lang::from_code(c)).filter(|l| l.code().is_some()).collect();
+    let mut langs: Vec<Lang> =
+        codes.iter().map(|c| Lang::from_code(c)).filter(|l| l.code().is_some()).collect();
     if langs.is_empty() {
         langs.push(Lang::from_code("en"));
     }
