@@ -103,7 +103,7 @@ pub enum Command {
     /// Words must all match, in any form ("strikes" finds "striking"); "quoted words" match as
     /// a phrase; word* matches as a prefix; -word excludes. Filters: feed:NAME (title, URL or
     /// id; quote names with spaces), tag:TAG, author:NAME, is:unread, is:read, is:starred,
-    /// after:YYYY-MM-DD, before:YYYY-MM-DD.
+    /// is:hidden (what the killfile hid), after:YYYY-MM-DD, before:YYYY-MM-DD.
     Search {
         /// The query (several arguments are joined with spaces)
         #[arg(required = true, num_args = 1..)]
