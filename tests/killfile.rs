@@ -162,22 +162,29 @@ fn rules_hide_and_mark_read_new_articles_and_kill_apply_brings_them_back() {
     assert_eq!(titles(&env, &["search", "--json", "is:hidden"]), set(&["Crypto exchange collapses"]));
     assert_eq!(titles(&env, &["articles", "--hidden", "--json"]), set(&["Crypto exchange collapses"]));
 
-    // A new rule, then the rule removed: `kill --apply` judges the cache again; nothing is lost.
-    env.config("[[kill]]\nquery = \"reef\"\n");
+    // New rules, then none: `kill --apply` judges the cache again; nothing is lost. The hidden
+    // crypto article now only matches a "read" rule: shown again, read.
+    env.config("[[kill]]\nquery = \"reef\"\n[[kill]]\nquery = \"crypto*\"\naction = \"read\"\n");
     let dry = env.run_ok(&["kill"]);
-    assert!(dry.contains("1 would be hidden") && dry.contains("1 would be shown again"), "{dry}");
+    assert!(dry.contains("1 would be hidden, 1 would be marked read, 1 would be shown again"), "{dry}");
     assert_eq!(
         titles(&env, &["articles", "--hidden", "--json"]),
         set(&["Crypto exchange collapses"]),
         "dry run"
     );
     let done = env.run_ok(&["kill", "--apply"]);
-    assert!(done.contains("4 articles checked") && done.contains("1 hidden"), "{done}");
+    assert!(
+        done.contains("4 articles checked against 2 rules: 1 hidden, 1 marked read, 1 shown again"),
+        "{done}"
+    );
     assert_eq!(titles(&env, &["articles", "--hidden", "--json"]), set(&["Reef survey finds recovery"]));
+    assert!(!titles(&env, &["articles", "--unread", "--json"]).contains("Crypto exchange collapses"));
+    assert_eq!(env.run_ok(&["unread"]), "1\n", "only the cup final is unread and shown");
     env.config("");
     env.run_ok(&["kill", "--apply"]);
     assert_eq!(titles(&env, &["articles", "--json"]).len(), 4, "every article is back");
-    assert_eq!(env.run_ok(&["unread"]), "3\n");
+    assert_eq!(env.run_ok(&["unread"]), "2\n", "the reef article is unread again in the counts");
+    assert!(titles(&env, &["articles", "--hidden", "--json"]).is_empty());
 }
 
 #[test]

@@ -176,12 +176,9 @@ impl Store {
                 a.read = read;
                 a.starred = starred;
                 let verdict = self.kill.judge(&a, &languages);
-                match verdict {
-                    Verdict::Hide if !hidden => report.hidden += 1,
-                    Verdict::Read if !read => report.marked_read += 1,
-                    Verdict::Keep | Verdict::Read if hidden => report.unhidden += 1,
-                    _ => {}
-                }
+                report.hidden += u64::from(verdict == Verdict::Hide && !hidden);
+                report.marked_read += u64::from(verdict == Verdict::Read && !read);
+                report.unhidden += u64::from(verdict != Verdict::Hide && hidden);
                 if dry_run {
                     continue;
                 }
