@@ -75,10 +75,37 @@ pub enum Command {
     Refresh {
         /// Feed URLs or ids (default: all)
         feeds: Vec<String>,
-        /// Print only the summary line (and errors)
+        /// For cron: print nothing when every feed went well; otherwise only the failed
+        /// feeds (one line each, on stderr) and the totals line
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Print the number of unread articles (for status bars)
+    Unread {
+        /// Only this feed (URL or id)
+        #[arg(long)]
+        feed: Option<String>,
+        /// Only feeds with this tag
+        #[arg(long)]
+        tag: Option<String>,
+        /// Print `{"unread": N}`
+        #[arg(long)]
+        json: bool,
+    },
+    /// Apply the killfile (`[[kill]]` in config.toml) to the articles already cached: matching
+    /// articles are hidden or marked read, and hidden ones no rule matches any more come back
+    Kill {
+        /// Change the cache (without it, only say what would change)
+        #[arg(long)]
+        apply: bool,
+    },
+    /// Print a shell completion script to standard output
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output
+    Man,
     /// List cached articles, newest first
     Articles(ArticlesArgs),
     /// Mark articles read, unread, starred or unstarred
@@ -88,7 +115,7 @@ pub enum Command {
     /// Words must all match, in any form ("strikes" finds "striking"); "quoted words" match as
     /// a phrase; word* matches as a prefix; -word excludes. Filters: feed:NAME (title, URL or
     /// id; quote names with spaces), tag:TAG, author:NAME, is:unread, is:read, is:starred,
-    /// after:YYYY-MM-DD, before:YYYY-MM-DD.
+    /// is:hidden (what the killfile hid), after:YYYY-MM-DD, before:YYYY-MM-DD.
     Search {
         /// The query (several arguments are joined with spaces)
         #[arg(required = true, num_args = 1..)]
@@ -144,6 +171,9 @@ pub struct ArticlesArgs {
     /// Only starred articles
     #[arg(long)]
     pub starred: bool,
+    /// Only the articles the killfile hid
+    #[arg(long)]
+    pub hidden: bool,
     /// At most this many
     #[arg(long, short = 'n', default_value_t = 50)]
     pub limit: usize,

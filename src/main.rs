@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use tidings::cli::Cli;
+use tidings::cli::{Cli, Command};
 use tidings::cmd::{self, Context};
 use tidings::config::{Config, ConfigError};
 use tidings::paths::Paths;
@@ -29,6 +29,14 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    // Generated from the command line alone: they work before any configuration exists.
+    match cli.command {
+        Some(Command::Completions { shell }) => {
+            return cmd::shell::completions(shell, &mut std::io::stdout());
+        }
+        Some(Command::Man) => return cmd::shell::man(&mut std::io::stdout()),
+        _ => {}
+    }
     let paths = Paths::resolve(cli.config_dir.clone(), cli.data_dir.clone())?;
     init_logging(&paths);
     let config = Config::load(&paths.config_file())?;

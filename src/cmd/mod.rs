@@ -5,6 +5,7 @@ mod newsboat;
 mod output;
 mod read;
 mod refresh;
+pub mod shell;
 mod subscribe;
 
 use std::io::IsTerminal;
@@ -31,10 +32,11 @@ impl Context {
     /// Opens the cache. A damaged cache is moved aside (never deleted) and a fresh one started;
     /// stderr says where the old one went and what to do.
     pub fn open_store(&self) -> Result<Store> {
-        let (store, moved) = Store::open_or_move_aside(&self.paths.database())?;
+        let (mut store, moved) = Store::open_or_move_aside(&self.paths.database())?;
         if let Some(moved) = moved {
             eprintln!("tidings: warning: {moved}");
         }
+        store.set_kill_rules(&self.config.kill);
         Ok(store)
     }
 }
@@ -68,6 +70,12 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
             find::search(ctx, &mut out, &query.join(" "), limit, json)
         }
         Some(Command::Related { id, limit, json, now }) => find::related(ctx, &mut out, id, limit, json, now),
+        Some(Command::Unread { feed, tag, json }) => {
+            read::unread(ctx, &mut out, feed.as_deref(), tag.as_deref(), json)
+        }
+        Some(Command::Kill { apply }) => read::kill(ctx, &mut out, apply),
+        Some(Command::Completions { shell }) => shell::completions(shell, &mut std::io::stdout()),
+        Some(Command::Man) => shell::man(&mut std::io::stdout()),
     }?;
     out.flush()
 }

@@ -88,7 +88,8 @@ pub(super) fn articles(ctx: &Context, out: &mut Out, args: &ArticlesArgs) -> Res
         tag,
         unread: args.unread,
         starred: args.starred,
-        search: None,
+        // The killfile's hidden articles are listed through the search's `is:hidden`.
+        search: args.hidden.then(|| "is:hidden".to_string()),
         one_per_story: false,
     };
     let page = store.articles(&filter, None, args.limit)?;
@@ -96,6 +97,23 @@ pub(super) fn articles(ctx: &Context, out: &mut Out, args: &ArticlesArgs) -> Res
         return out.json(&page);
     }
     print_articles(out, &page)
+}
+
+/// `unread`: one number from the feeds' counters, for status bars.
+pub(super) fn unread(
+    ctx: &Context,
+    out: &mut Out,
+    feed: Option<&str>,
+    tag: Option<&str>,
+    json: bool,
+) -> Result<()> {
+    let store = ctx.open_store()?;
+    let feed = feed.map(|f| resolve_feed(&store, f)).transpose()?;
+    let n = store.unread_count(feed, tag)?;
+    if json {
+        return out.json(&serde_json::json!({ "unread": n }));
+    }
+    out.line(n.to_string())
 }
 
 pub(super) fn print_articles(out: &mut Out, page: &[ArticleSummary]) -> Result<()> {
@@ -176,4 +194,24 @@ fn terminal_width() -> usize {
     } else {
         80
     }
+}
+
+/// `kill`: judges the cached articles by the killfile again (or says what that would do).
+pub(super) fn kill(ctx: &Context, out: &mut Out, apply: bool) -> Result<()> {
+    let mut store = ctx.open_store()?;
+    let r = store.apply_kill_rules(!apply)?;
+    let would = if apply { "" } else { "would be " };
+    out.line(format!(
+        "{} articles checked against {} rule{}: {} {would}hidden, {} {would}marked read, {} {would}shown again",
+        r.checked,
+        ctx.config.kill.len(),
+        if ctx.config.kill.len() == 1 { "" } else { "s" },
+        r.hidden,
+        r.marked_read,
+        r.unhidden
+    ))?;
+    if !apply {
+        out.line("Run `tidings kill --apply` to make these changes.")?;
+    }
+    Ok(())
 }

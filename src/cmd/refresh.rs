@@ -27,6 +27,9 @@ pub(super) fn run(ctx: &Context, out: &mut Out, names: &[String], quiet: bool) -
         }
     }
     if targets.is_empty() {
+        if quiet {
+            return Ok(()); // nothing to do is not a failure: cron hears nothing
+        }
         eprintln!("No subscriptions yet: add one with `tidings add URL` or `tidings import FILE`.");
         return out.line(Summary::default().to_string());
     }
@@ -38,6 +41,10 @@ pub(super) fn run(ctx: &Context, out: &mut Out, names: &[String], quiet: bool) -
     // The sender is gone once `run` returns, so the printer finishes.
     let _ = rt.block_on(printer);
     let (_, summary) = result?;
+    if quiet && summary.failed == 0 {
+        // Cron mails whatever a job prints: a run that went well prints nothing.
+        return Ok(());
+    }
     // Progress went to stderr; the totals are the command's output.
     out.line(summary.to_string())
 }

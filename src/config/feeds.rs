@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::domain::FeedId;
 
 /// One `[feeds."…"]` table.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Deserialize, serde::Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct FeedSettings {
     /// The title shown for the feed, instead of its own (and of one given to `tidings add`).

@@ -29,6 +29,76 @@ pub struct Config {
     pub searches: std::collections::BTreeMap<String, String>,
     /// Per-feed settings, by feed URL or id: `[feeds."https://…"]`, `[feeds.12]`.
     pub feeds: std::collections::BTreeMap<String, FeedSettings>,
+    /// The killfile: `[[kill]]` rules applied to new articles as they are stored.
+    pub kill: Vec<KillRule>,
+}
+
+/// One `[[kill]]` rule: articles matching `query` are hidden or marked read when stored.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct KillRule {
+    /// A search, in the search syntax (`strike* -rail tag:news author:Smith` …); parsed when
+    /// the config is read, and a query with a mistake stops the program with its line.
+    #[serde(deserialize_with = "kill_query")]
+    pub query: KillQuery,
+    /// What to do with a matching article.
+    #[serde(default)]
+    pub action: KillAction,
+    /// Only articles of these feeds (title, URL or id, as `feed:`); all feeds when empty.
+    #[serde(default)]
+    pub feeds: Vec<String>,
+    /// A note for the reader of the file; not used.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// A killfile rule's query, as written and as parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KillQuery {
+    /// As written in the file.
+    pub text: String,
+    /// Parsed once, when the config is read.
+    pub parsed: crate::index::SearchQuery,
+}
+
+impl Serialize for KillQuery {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+/// What a killfile rule does.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum KillAction {
+    /// Stored, but left out of every list, count and search (`is:hidden` finds it).
+    #[default]
+    Hide,
+    /// Stored already read.
+    Read,
+}
+
+fn kill_query<'de, D: serde::Deserializer<'de>>(d: D) -> Result<KillQuery, D::Error> {
+    use serde::de::Error as _;
+    let text = String::deserialize(d)?;
+    let parsed = crate::index::SearchQuery::parse(&text);
+    if let Some(problem) = parsed.problems.first() {
+        return Err(D::Error::custom(format!("{problem} (in the query `{text}`)")));
+    }
+    if parsed.hidden {
+        return Err(D::Error::custom("is:hidden cannot be part of a killfile rule"));
+    }
+    if parsed.is_empty() {
+        return Err(D::Error::custom(format!(
+            "the query `{text}` asks for nothing: give words or filters it must match"
+        )));
+    }
+    if parsed.terms.is_empty() && !parsed.excluded.is_empty() {
+        return Err(D::Error::custom(format!(
+            "the query `{text}` has only excluded words, which match nothing (as in search): add a word it must match"
+        )));
+    }
+    Ok(KillQuery { text, parsed })
 }
 
 /// The `[reader]` table.
@@ -84,7 +154,7 @@ pub struct ReaderConfig {
 }
 
 /// The `reader.hyperlinks` setting.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Hyperlinks {
     /// On, unless the terminal is known not to handle OSC 8.
@@ -442,6 +512,32 @@ mod tests {
         assert!(err.contains(":3:") && err.contains("must be text on one line"), "{err}");
         let err = parse("[feeds.1]\nrefresh = 5\n").unwrap_err().to_string();
         assert!(err.contains(":2: feeds.1.refresh: unknown field"), "{err}");
+    }
+
+    #[test]
+    fn kill_rules_are_parsed_and_checked() {
+        let c = parse(
+            "[[kill]]\nquery = \"crypto* -rust\"\n\n[[kill]]\nquery = \"tag:sport\"\naction = \"read\"\nfeeds = [\"Daily\"]\ncomment = \"no sport\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.kill.len(), 2);
+        assert_eq!(c.kill[0].action, KillAction::Hide, "hide is the default");
+        assert_eq!(c.kill[0].query.parsed.excluded.len(), 1);
+        assert_eq!(
+            (c.kill[1].action, c.kill[1].feeds.as_slice()),
+            (KillAction::Read, &["Daily".to_string()][..])
+        );
+        for (text, says) in [
+            ("[[kill]]\nquery = \"after:yesterday\"\n", ":2: kill.query: after:yesterday: not a date"),
+            ("[[kill]]\nquery = \"-rust\"\n", ":2: kill.query: the query `-rust`"),
+            ("[[kill]]\nquery = \"\"\n", ":2: kill.query: the query ``"),
+            ("\n[[kill]]\nquery = \"is:hidden\"\n", ":3: kill.query: is:hidden"),
+            ("[[kill]]\nquery = \"x\"\naction = \"delete\"\n", ":3: kill.action: unknown variant"),
+            ("[[kill]]\nquery = \"x\"\nqurey = 1\n", ":3: kill.qurey: unknown field"),
+        ] {
+            let err = parse(text).unwrap_err().to_string();
+            assert!(err.contains(says), "{text:?}: {err}");
+        }
     }
 
     #[test]

@@ -5,12 +5,14 @@
 pub mod analyze;
 pub mod highlight;
 pub mod links;
+pub mod matcher;
 pub mod query;
 pub mod related;
 pub mod story;
 pub mod vector;
 
 pub use analyze::{Analysis, Lang, Weights};
+pub use matcher::ArticleText;
 pub use query::SearchQuery;
 pub use related::RelatedConfig;
 pub use vector::TermVector;

@@ -38,6 +38,8 @@ pub struct SearchQuery {
     pub unread: Option<bool>,
     /// `is:starred`.
     pub starred: bool,
+    /// `is:hidden`: the articles the killfile hid (which every other search leaves out).
+    pub hidden: bool,
     /// Published on or after this day (UTC).
     pub after: Option<NaiveDate>,
     /// Published before this day (UTC).
@@ -82,6 +84,7 @@ impl SearchQuery {
             && self.authors.is_empty()
             && self.unread.is_none()
             && !self.starred
+            && !self.hidden
             && self.after.is_none()
             && self.before.is_none()
     }
@@ -119,7 +122,11 @@ impl SearchQuery {
                 "unread" | "new" => self.unread = Some(true),
                 "read" => self.unread = Some(false),
                 "starred" | "flagged" => self.starred = true,
-                other => self.problems.push(format!("is:{other}: use is:unread, is:read or is:starred")),
+                "hidden" | "killed" => self.hidden = true,
+                other => {
+                    self.problems
+                        .push(format!("is:{other}: use is:unread, is:read, is:starred or is:hidden"));
+                }
             },
             "after" | "before" => match parse_day(value) {
                 Some(day) if key == "after" => self.after = Some(day),
@@ -130,10 +137,9 @@ impl SearchQuery {
         }
     }
 
-    /// The FTS5 expression for the text part, or `None` without text. Each word matches any
-    /// of its forms in `languages` (see [`analyze::query_forms`]); stop words are left out
-    /// unless the query has nothing else or they are inside a phrase.
-    pub fn match_expression(&self, languages: &[Lang]) -> Option<String> {
+    /// The terms that must match, as the index is asked for them: stop words are left out
+    /// unless the query has nothing else (see [`SearchQuery::match_expression`]).
+    pub(crate) fn required_terms(&self, languages: &[Lang]) -> Vec<&Term> {
         let meaningful: Vec<&Term> = self
             .terms
             .iter()
@@ -141,7 +147,14 @@ impl SearchQuery {
                 |t| !matches!(t, Term::Word { text, prefix: false } if analyze::is_stopword(text, languages)),
             )
             .collect();
-        let terms: Vec<&Term> = if meaningful.is_empty() { self.terms.iter().collect() } else { meaningful };
+        if meaningful.is_empty() { self.terms.iter().collect() } else { meaningful }
+    }
+
+    /// The FTS5 expression for the text part, or `None` without text. Each word matches any
+    /// of its forms in `languages` (see [`analyze::query_forms`]); stop words are left out
+    /// unless the query has nothing else or they are inside a phrase.
+    pub fn match_expression(&self, languages: &[Lang]) -> Option<String> {
+        let terms = self.required_terms(languages);
         if terms.is_empty() {
             return None;
         }
@@ -153,14 +166,12 @@ impl SearchQuery {
     }
 }
 
-/// One term as FTS5 syntax: alternatives of its forms, each quoted so that FTS5 operators in
-/// the user's text stay literal.
-fn term_expression(term: &Term, languages: &[Lang]) -> String {
-    let forms: Vec<String> = match term {
-        Term::Word { text, prefix } => {
-            let star = if *prefix { "*" } else { "" };
-            analyze::query_forms(text, languages).into_iter().map(|f| format!("\"{f}\"{star}")).collect()
-        }
+/// The alternatives a term matches in the index, each a sequence of index terms (one for a
+/// word, several for a phrase or a CJK word), and whether the last one is a prefix. Shared by
+/// the index query and the in-memory matcher, so both look for exactly the same forms.
+pub(crate) fn term_forms(term: &Term, languages: &[Lang]) -> (Vec<String>, bool) {
+    match term {
+        Term::Word { text, prefix } => (analyze::query_forms(text, languages), *prefix),
         Term::Phrase(words) => {
             let mut phrases: Vec<String> = Vec::new();
             // One phrase per language: a phrase is stemmed as a whole, in one language.
@@ -175,14 +186,22 @@ fn term_expression(term: &Term, languages: &[Lang]) -> String {
                 );
             }
             for v in variants {
-                let p = format!("\"{}\"", v.join(" "));
+                let p = v.join(" ");
                 if !phrases.contains(&p) {
                     phrases.push(p);
                 }
             }
-            phrases
+            (phrases, false)
         }
-    };
+    }
+}
+
+/// One term as FTS5 syntax: alternatives of its forms, each quoted so that FTS5 operators in
+/// the user's text stay literal.
+fn term_expression(term: &Term, languages: &[Lang]) -> String {
+    let (forms, prefix) = term_forms(term, languages);
+    let star = if prefix { "*" } else { "" };
+    let forms: Vec<String> = forms.iter().map(|f| format!("\"{f}\"{star}")).collect();
     if forms.len() == 1 { forms.concat() } else { format!("({})", forms.join(" OR ")) }
 }
 

@@ -80,6 +80,11 @@ impl Store {
         if filter.starred {
             sql.push_str(" AND a.starred = 1");
         }
+        if filter.search.is_none() {
+            // Killed articles are left out of every view; a search says so itself
+            // (`is:hidden` lists them).
+            sql.push_str(" AND a.hidden = 0");
+        }
         if let Some(text) = &filter.search {
             let query = SearchQuery::parse(text);
             let conditions = self.conditions(&query)?;

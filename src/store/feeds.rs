@@ -183,8 +183,25 @@ impl Store {
 
     /// Starred articles (counted through their partial index).
     pub fn starred_count(&self) -> Result<u64, StoreError> {
-        let n: i64 =
-            self.conn.query_row("SELECT count(*) FROM articles WHERE starred = 1", [], |r| r.get(0))?;
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM articles WHERE starred = 1 AND hidden = 0",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// Unread articles, from the feeds' counters (never a scan of the articles): of one feed,
+    /// of the feeds with a tag (matched like [`Store::find_tag`], ignoring case), or of all.
+    pub fn unread_count(&self, feed: Option<FeedId>, tag: Option<&str>) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT coalesce(sum(unread), 0) FROM feeds
+             WHERE (?1 IS NULL OR id = ?1)
+               AND (?2 IS NULL OR id IN (SELECT feed_id FROM feed_tags WHERE tag_key = ?2))",
+            )?
+            .query_row(rusqlite::params![feed.map(|f| f.0), tag.map(tag_key)], |r| r.get(0))?;
         Ok(n.max(0) as u64)
     }
 

@@ -107,6 +107,8 @@ impl Store {
         if query.starred {
             sql.push("a.starred = 1".into());
         }
+        // Literals, so SQLite can use the partial index of hidden articles.
+        sql.push(if query.hidden { "a.hidden = 1".into() } else { "a.hidden = 0".into() });
         let day = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp());
         if let Some(after) = query.after {
             sql.push("a.published >= ?".into());

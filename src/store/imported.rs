@@ -78,7 +78,7 @@ impl Batch<'_> {
         let mut outcome =
             ImportOutcome { dropped: articles.len() - chosen.len(), ..ImportOutcome::default() };
         for a in &chosen {
-            if insert_new(&sp, id, &a.article, now)? {
+            if insert_new(&sp, id, &a.article, now)?.is_some() {
                 outcome.new += 1;
             } else {
                 outcome.present += 1;

@@ -49,12 +49,15 @@ const FUTURE_SLACK: Duration = Duration::hours(24);
 /// (`cargo bench --bench ingest`, and the refresh benchmark in the README).
 pub struct Batch<'a> {
     pub(super) tx: Transaction<'a>,
+    /// The killfile, judged on each new article.
+    kill: super::KillRules,
 }
 
 impl Store {
     /// Starts a batch (an immediate write transaction, so it never fails half-way on a lock).
     pub fn batch(&mut self) -> Result<Batch<'_>, StoreError> {
-        Ok(Batch { tx: self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)? })
+        let kill = self.kill.clone();
+        Ok(Batch { tx: self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?, kill })
     }
 
     /// Records a failed check: its reason, the status if any, 410 Gone, Retry-After.
@@ -179,11 +182,17 @@ impl Batch<'_> {
         ])?;
         move_url(&sp, id, record.new_url.as_deref())?;
         let mut outcome = IngestOutcome::default();
+        let mut inserted: Vec<(i64, i64, &PreparedArticle)> = Vec::new();
         // Reverse document order: undated entries, which all sort by the same first-seen time,
         // then list in the feed's own order (ties are broken by id, newest id first).
         for entry in retained(&feed.articles, retention, now).into_iter().rev() {
             match upsert(&sp, id, entry, now)? {
-                Upsert::Inserted => outcome.new += 1,
+                Upsert::Inserted { id, published } => {
+                    outcome.new += 1;
+                    if !self.kill.is_empty() {
+                        inserted.push((id, published, entry));
+                    }
+                }
                 Upsert::Updated => outcome.updated += 1,
                 Upsert::Unchanged => {}
             }
@@ -192,6 +201,10 @@ impl Batch<'_> {
             // New articles are unread; see the schema for why this is not a trigger.
             sp.prepare_cached("UPDATE feeds SET total = total + ?2, unread = unread + ?2 WHERE id = ?1")?
                 .execute(params![id.0, outcome.new as i64])?;
+        }
+        if !inserted.is_empty() {
+            // After the counters: the triggers take hidden and read articles back out.
+            judge_new(&sp, &self.kill, id, &inserted)?;
         }
         outcome.removed = apply_retention(&sp, id, retention, now)?;
         sp.commit()?;
@@ -241,7 +254,7 @@ pub(super) fn retained<'a>(
 }
 
 enum Upsert {
-    Inserted,
+    Inserted { id: i64, published: i64 },
     Updated,
     Unchanged,
 }
@@ -254,8 +267,8 @@ fn upsert(
 ) -> Result<Upsert, StoreError> {
     // Insert first: for a new article (every one, on a first refresh) that is the only
     // statement; a key already there makes it a no-op and the fingerprint decides the rest.
-    if insert_new(tx, feed, e, now)? {
-        return Ok(Upsert::Inserted);
+    if let Some((id, published)) = insert_new(tx, feed, e, now)? {
+        return Ok(Upsert::Inserted { id, published });
     }
     let sort_time = e.date().map(|d| if d > now + FUTURE_SLACK { now } else { d });
     let (id, old): (i64, i64) = tx
@@ -286,14 +299,14 @@ fn upsert(
     Ok(Upsert::Updated)
 }
 
-/// Inserts an article whose key the feed does not have yet (with its body); false, and nothing
-/// written, when the key is there already.
+/// Inserts an article whose key the feed does not have yet (with its body): its id and sort
+/// time; `None`, and nothing written, when the key is there already.
 pub(super) fn insert_new(
     tx: &Connection,
     feed: FeedId,
     e: &PreparedArticle,
     now: DateTime<Utc>,
-) -> Result<bool, StoreError> {
+) -> Result<Option<(i64, i64)>, StoreError> {
     let sort_time = e.date().map(|d| if d > now + FUTURE_SLACK { now } else { d });
     let inserted = tx
         .prepare_cached(
@@ -315,14 +328,42 @@ pub(super) fn insert_new(
             now.timestamp(),
             e.categories
         ])?;
-    if inserted == 1 {
-        let id = tx.last_insert_rowid();
-        tx.prepare_cached(
-            "INSERT INTO bodies (article_id, summary, content, enclosures) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![id, e.summary, e.content, e.enclosures])?;
+    if inserted != 1 {
+        return Ok(None);
     }
-    Ok(inserted == 1)
+    let id = tx.last_insert_rowid();
+    tx.prepare_cached(
+        "INSERT INTO bodies (article_id, summary, content, enclosures) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![id, e.summary, e.content, e.enclosures])?;
+    Ok(Some((id, sort_time.unwrap_or(now).timestamp())))
+}
+
+/// Judges a feed's new articles by the killfile and hides or marks read the matching ones.
+/// Text is decoded and analysed only for rules that look at words, once per article.
+fn judge_new(
+    tx: &Connection,
+    kill: &super::KillRules,
+    feed: FeedId,
+    inserted: &[(i64, i64, &PreparedArticle)],
+) -> Result<(), StoreError> {
+    let languages = super::search::index_languages_in(tx)?;
+    let feeds = super::kill::feed_info(tx, Some(feed.0))?;
+    let (url, title, tags) =
+        feeds.get(&feed.0).map_or(("", "", &[][..]), |f| (f.0.as_str(), f.1.as_str(), f.2.as_slice()));
+    for &(id, published, e) in inserted {
+        let html = e.content.as_ref().or(e.summary.as_ref()).map(|b| super::body::decode(b)).transpose()?;
+        let text = crate::index::index_text(html.as_deref().unwrap_or_default());
+        let mut a = crate::index::ArticleText::new(&e.title, &text);
+        a.author = e.author.as_deref();
+        a.feed_id = feed.0;
+        a.feed_url = url;
+        a.feed_title = title;
+        a.tags = tags;
+        a.published = published;
+        super::kill::carry_out(tx, id, kill.judge(&a, &languages))?;
+    }
+    Ok(())
 }
 
 /// Deletes what retention no longer allows for one feed; starred articles always stay.

@@ -8,6 +8,7 @@ mod find;
 mod full_text;
 mod imported;
 mod ingest;
+mod kill;
 mod prepare;
 mod recover;
 mod schema;
@@ -26,6 +27,7 @@ pub use find::{SavedSearch, SearchResults};
 pub use full_text::{FullTextFailure, FullTextTarget};
 pub use imported::{ImportOutcome, ImportedArticle};
 pub use ingest::{Batch, Failure, FetchRecord, IngestOutcome};
+pub use kill::{KillReport, KillRules};
 pub use prepare::{PreparedArticle, PreparedFeed};
 pub use recover::{MovedAside, StoreError};
 pub use schema::VERSION as SCHEMA_VERSION;
@@ -42,6 +44,8 @@ pub struct Store {
     story_rule: crate::index::story::StoryRule,
     /// Saved searches from config.toml (name, query).
     config_searches: Vec<(String, String)>,
+    /// The killfile, applied to new articles as they are stored.
+    kill: KillRules,
 }
 
 impl std::fmt::Debug for Store {
@@ -52,6 +56,7 @@ impl std::fmt::Debug for Store {
             .field("related", &self.related)
             .field("story_rule", &self.story_rule)
             .field("config_searches", &self.config_searches)
+            .field("kill", &self.kill)
             .finish()
     }
 }
@@ -95,6 +100,7 @@ impl Store {
             related: crate::index::RelatedConfig::default(),
             story_rule: crate::index::story::StoryRule::default(),
             config_searches: Vec::new(),
+            kill: KillRules::default(),
         })
     }
 

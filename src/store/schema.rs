@@ -222,6 +222,29 @@ const MIGRATIONS: &[Step] = &[
     );
     ",
     ),
+    // 9: the killfile hides articles without deleting them: `hidden` (0 for every existing
+    //    article; adding a column with a default rewrites no row). Hidden articles are left out
+    //    of the feeds' counters, so the counting triggers follow `hidden` as well as `read`;
+    //    the partial index finds the hidden ones (`is:hidden`, unhiding) without a scan.
+    Step::Sql(
+        r"
+    ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX articles_hidden ON articles(published DESC, id DESC) WHERE hidden = 1;
+    DROP TRIGGER articles_counted_out;
+    CREATE TRIGGER articles_counted_out AFTER DELETE ON articles BEGIN
+        UPDATE feeds SET total = total - (OLD.hidden = 0), unread = unread - (OLD.read = 0 AND OLD.hidden = 0)
+        WHERE id = OLD.feed_id;
+    END;
+    DROP TRIGGER articles_read_changed;
+    CREATE TRIGGER articles_read_changed AFTER UPDATE OF read, hidden ON articles
+        WHEN OLD.read != NEW.read OR OLD.hidden != NEW.hidden BEGIN
+        UPDATE feeds SET
+            unread = unread + (NEW.read = 0 AND NEW.hidden = 0) - (OLD.read = 0 AND OLD.hidden = 0),
+            total = total + (NEW.hidden = 0) - (OLD.hidden = 0)
+        WHERE id = NEW.feed_id;
+    END;
+    ",
+    ),
 ];
 
 /// Migration 3: rebuilds `feed_tags` with `tag COLLATE NOCASE` and `tag_key`, merging tags that

@@ -149,17 +149,7 @@ impl Store {
 
     /// The languages of the indexed articles, most common first.
     pub fn index_languages(&self) -> Result<Vec<Lang>, StoreError> {
-        let codes: Vec<String> = self
-            .conn
-            .prepare_cached("SELECT lang FROM index_langs ORDER BY docs DESC")?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        let mut langs: Vec<Lang> =
-            codes.iter().map(|c| Lang::from_code(c)).filter(|l| l.code().is_some()).collect();
-        if langs.is_empty() {
-            langs.push(Lang::from_code("en"));
-        }
-        Ok(langs)
+        index_languages_in(&self.conn)
     }
 
     /// Sets how [`Store::related`] ranks (`[related]` in config.toml).
@@ -268,7 +258,7 @@ impl Store {
     fn candidates(&self, ids: &[i64]) -> Result<Vec<Candidate>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT a.published, a.title, a.link, v.terms FROM articles a
-             JOIN article_vectors v ON v.article_id = a.id WHERE a.id = ?1",
+             JOIN article_vectors v ON v.article_id = a.id WHERE a.id = ?1 AND a.hidden = 0",
         )?;
         let mut out = Vec::with_capacity(ids.len());
         for &id in ids {
@@ -303,6 +293,20 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// The languages of the indexed articles, most common first (English when there are none yet).
+pub(super) fn index_languages_in(conn: &Connection) -> Result<Vec<Lang>, StoreError> {
+    let codes: Vec<String> = conn
+        .prepare_cached("SELECT lang FROM index_langs ORDER BY docs DESC")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut langs: Vec<Lang> =
+        codes.iter().map(|c| Lang::from_code(c)).filter(|l| l.code().is_some()).collect();
+    if langs.is_empty() {
+        langs.push(Lang::from_code("en"));
+    }
+    Ok(langs)
 }
 
 /// The next indexing batch.

@@ -166,7 +166,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT s.article_id FROM stories s JOIN articles a ON a.id = s.article_id
-                 WHERE s.story = (SELECT story FROM stories WHERE article_id = ?1) AND s.article_id != ?1
+                 WHERE s.story = (SELECT story FROM stories WHERE article_id = ?1) AND s.article_id != ?1 AND a.hidden = 0
                  ORDER BY a.published DESC, a.id DESC",
             )?
             .query_map([id.0], |r| Ok(ArticleId(r.get(0)?)))?

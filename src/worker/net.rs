@@ -106,7 +106,10 @@ async fn refresh(
         ui.send(Msg::RefreshFinished(crate::refresh::Summary::default()));
     };
     let store = match Store::open(path) {
-        Ok(s) => s,
+        Ok(mut s) => {
+            s.set_kill_rules(&config.kill);
+            s
+        }
         Err(e) => return fail(e),
     };
     let selection = match (&feeds, due_only) {

@@ -207,7 +207,7 @@ fn write(
 ) -> Result<(), NewsboatError> {
     let state: Vec<(bool, bool)> = items.iter().map(|i| (!i.unread, is_starred(&i.flags))).collect();
     let entries = items.iter().map(article).collect();
-    let prepared = PreparedFeed::from(ParsedFeed { title: None, site_url: None, entries });
+    let prepared = PreparedFeed::from(ParsedFeed { title: None, site_url: None, ttl: None, entries });
     let articles: Vec<ImportedArticle> = prepared
         .articles
         .into_iter()
