@@ -221,10 +221,15 @@ async fn subscribe(
     .collect()
     .await;
     let retention = config.retention.clone();
+    let kill = config.kill.clone();
     let path = path.to_path_buf();
     let stored = tokio::task::spawn_blocking(move || {
         let mut store = match Store::open(&path) {
-            Ok(s) => s,
+            Ok(mut s) => {
+                // A new subscription's first articles meet the killfile too.
+                s.set_kill_rules(&kill);
+                s
+            }
             Err(e) => {
                 let reason = e.to_string();
                 return found.into_iter().map(|(f, _)| (f, failed(reason.clone(), false))).collect();
