@@ -615,7 +615,10 @@ fn a_start_up_warning_stays_readable() {
     assert!(status.contains("M messages"), "the hint to read it all: {status}");
     // M lists every message in full, newest first.
     reader.press("M");
-    let screen = reader.wait_text("Messages, newest first");
+    // The popup's whole frame, not just its title (a loaded machine may show a frame half drawn).
+    let screen = reader.wait_for("the message list", WAIT, |s| {
+        s.contents().contains("Messages, newest first") && s.contents().contains("the default keys are used")
+    });
     let text = screen.contents();
     assert!(text.contains("3 feeds, 0 new articles, 0 failed"), "{}", show(&screen));
     assert!(text.contains("warning:") && text.contains("the default keys are used"), "{}", show(&screen));

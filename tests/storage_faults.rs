@@ -115,6 +115,32 @@ fn a_damaged_database_is_moved_aside_and_a_fresh_one_started() {
     assert!(out.status.success() && !text(&out).contains("damaged"), "{}", text(&out));
 }
 
+/// Damage while the WAL still holds the latest pages: the file and its WAL are moved aside
+/// exactly as they were (nothing is copied from one into the other on the way).
+#[test]
+fn a_damaged_database_moves_aside_with_its_wal_untouched() {
+    let server = TestServer::start();
+    let env = filled_env(&server);
+    let db = env.paths().database();
+    let wal = std::fs::read(with_suffix(&db, "-wal")).unwrap();
+    assert!(!wal.is_empty(), "the test needs pages in the WAL");
+    let mut bytes = std::fs::read(&db).unwrap();
+    bytes[..16].copy_from_slice(b"not sqlite, no!!");
+    std::fs::write(&db, &bytes).unwrap();
+    let out = env.cmd().args(["articles"]).output().unwrap();
+    assert!(out.status.success() && text(&out).contains("moved aside to"), "{}", text(&out));
+    let moved = std::fs::read_dir(&env.paths().data_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name.starts_with("tidings.db.corrupt-") && !name.ends_with("-wal") && !name.ends_with("-shm")
+        })
+        .unwrap();
+    assert!(std::fs::read(&moved).unwrap() == bytes, "the damaged file is kept as it was");
+    assert!(std::fs::read(with_suffix(&moved, "-wal")).unwrap() == wal, "its WAL is kept as it was");
+}
+
 /// A file that is not a database at all: the same.
 #[test]
 fn a_garbage_file_is_moved_aside() {
