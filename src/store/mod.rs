@@ -70,6 +70,12 @@ impl Store {
         }
         let open = |path: &Path| -> Result<Connection, rusqlite::Error> {
             let conn = Connection::open(path)?;
+            // Nor when the last connection closes: a refresh would spend its last 100 ms
+            // copying the WAL into the database before exiting. The copy happens at the next
+            // 64 MiB instead; until then readers find recent pages in the WAL, and a power
+            // loss may cost the last refresh (never consistency: WAL with NORMAL sync). Set
+            // first, so a connection dropped on a damaged file does not write into it either.
+            conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
             // Wait for a writer in another process instead of failing at once.
             conn.busy_timeout(Duration::from_secs(10))?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -85,11 +91,6 @@ impl Store {
             // file is cut back to that size afterwards.
             conn.pragma_update(None, "wal_autocheckpoint", 16_384)?;
             conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
-            // Nor when the last connection closes: a refresh would spend its last 100 ms
-            // copying the WAL into the database before exiting. The copy happens at the next
-            // 64 MiB instead; until then readers find recent pages in the WAL, and a power
-            // loss may cost the last refresh (never consistency: WAL with NORMAL sync).
-            conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
             Ok(conn)
         };
         let mut conn = open(path).map_err(|source| recover::at_open(path, source))?;

@@ -58,6 +58,16 @@ pub enum StoreError {
         /// The database file, when known.
         path: Option<PathBuf>,
     },
+    /// A read or write of the file failed (a file-size limit, a failing disk).
+    #[error(
+        "a disk read or write of the cache{} failed (the disk may be full, over a file-size limit, or failing); \
+         what it held before is intact. Check the disk and free some space, then try again",
+        at(path.as_deref())
+    )]
+    DiskIo {
+        /// The database file, when known.
+        path: Option<PathBuf>,
+    },
     /// The database file or its directory cannot be written.
     #[error(
         "the cache{} is read-only: tidings cannot write to it (it also needs to create its -wal and -shm files beside it). \
@@ -114,6 +124,7 @@ fn classify(e: rusqlite::Error, path: Option<&Path>) -> StoreError {
     match code(&e) {
         Some(ErrorCode::DiskFull) => StoreError::DiskFull { path },
         Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
+        Some(ErrorCode::SystemIoFailure) => StoreError::DiskIo { path },
         Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => StoreError::Damaged { path, source: e },
         _ => StoreError::Sqlite(e),
     }
@@ -136,6 +147,7 @@ pub(super) fn at_open_store(path: &Path, e: StoreError) -> StoreError {
         StoreError::Sqlite(source) => at_open(path, source),
         StoreError::DiskFull { path: None } => StoreError::DiskFull { path: Some(path.to_path_buf()) },
         StoreError::ReadOnly { path: None } => StoreError::ReadOnly { path: Some(path.to_path_buf()) },
+        StoreError::DiskIo { path: None } => StoreError::DiskIo { path: Some(path.to_path_buf()) },
         StoreError::Damaged { path: None, source } => {
             StoreError::Damaged { path: Some(path.to_path_buf()), source }
         }
