@@ -83,7 +83,8 @@ fn integrity(env: &Env) -> String {
 }
 
 fn run_refresh(env: &Env) -> (bool, String, String) {
-    let out = env.cmd().args(["refresh", "--quiet"]).output().unwrap();
+    // Not --quiet: that prints nothing when all went well, and the totals are checked.
+    let out = env.cmd().args(["refresh"]).output().unwrap();
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

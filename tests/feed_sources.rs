@@ -215,5 +215,6 @@ fn the_binary_adds_an_exec_feed_shows_its_configured_title_and_cron_runs_are_pol
     assert_eq!(String::from_utf8_lossy(&cron.stdout), "1 feed, 0 new articles, 0 failed, 1 skipped\n");
     let stderr = String::from_utf8_lossy(&cron.stderr);
     assert!(stderr.contains("[feeds.\"https://not.subscribed/\"] names no subscribed feed"), "{stderr}");
-    assert_eq!(env.run_ok(&["refresh", "-q", "1"]), "1 feed, 0 new articles, 0 failed\n");
+    let named = env.run_ok(&["refresh", "1"]);
+    assert!(named.ends_with("1 feed, 0 new articles, 0 failed\n"), "{named}");
 }
