@@ -193,8 +193,12 @@ fn enclosures(e: &Entry, base: Option<&Url>) -> Vec<Enclosure> {
             out.push(Enclosure { url, mime, length: length.filter(|n| *n > 0) });
         }
     };
-    for l in e.links.iter().filter(|l| l.rel.as_deref().is_some_and(|r| r.eq_ignore_ascii_case("enclosure")))
-    {
+    let enclosure = |l: &&model::Link| l.rel.as_deref().is_some_and(|r| r.eq_ignore_ascii_case("enclosure"));
+    // JSON Feed attachments: feed-rs files them as links with a media type and no rel (the
+    // item's own `url` has neither).
+    let attachment =
+        |l: &&model::Link| l.rel.is_none() && l.media_type.as_deref().is_some_and(|t| !t.contains("html"));
+    for l in e.links.iter().filter(|l| enclosure(l) || attachment(l)) {
         push(absolute(&l.href, base), l.media_type.clone(), l.length);
     }
     for m in &e.media {
@@ -294,5 +298,25 @@ line two</content></entry></feed>"#,
         assert_eq!(e.enclosures[0].url, "https://cdn/e.mp3");
         assert_eq!(e.enclosures[0].length, Some(123));
         assert_eq!(e.content_html.as_deref(), Some("<p>line one<br>line two</p>"));
+    }
+
+    #[test]
+    fn json_feed_attachments_are_enclosures() {
+        let f = parse(
+            r#"{"version": "https://jsonfeed.org/version/1.1", "title": "x", "items": [{"id": "1",
+              "url": "https://example.org/ep1", "title": "Episode 1", "content_html": "<p>Hi</p>",
+              "attachments": [{"url": "https://cdn.example/ep1.mp3", "mime_type": "audio/mpeg",
+                "size_in_bytes": 4096}]}]}"#,
+        );
+        let e = &f.entries[0];
+        assert_eq!(e.link.as_deref(), Some("https://example.org/ep1"), "the page, not the audio");
+        assert_eq!(
+            e.enclosures,
+            vec![Enclosure {
+                url: "https://cdn.example/ep1.mp3".into(),
+                mime: Some("audio/mpeg".into()),
+                length: Some(4096)
+            }]
+        );
     }
 }
