@@ -15,8 +15,8 @@ pub fn refresh(s: &mut State, request: RefreshRequest, fx: &mut Vec<Effect>) {
     if s.refreshing {
         s.refresh_queued = Some(match (s.refresh_queued.take(), request) {
             (Some(RefreshRequest::All), _) | (_, RefreshRequest::All) => RefreshRequest::All,
-            (Some(queued), RefreshRequest::Due) => queued,
-            (_, RefreshRequest::Due) => RefreshRequest::Due,
+            (Some(queued), RefreshRequest::Due | RefreshRequest::DueFeeds(_)) => queued,
+            (_, polite @ (RefreshRequest::Due | RefreshRequest::DueFeeds(_))) => polite,
             (Some(RefreshRequest::Feeds(mut a)), RefreshRequest::Feeds(b)) => {
                 for f in b {
                     if !a.contains(&f) {
@@ -26,7 +26,7 @@ pub fn refresh(s: &mut State, request: RefreshRequest, fx: &mut Vec<Effect>) {
                 RefreshRequest::Feeds(a)
             }
             // Named feeds after a queued polite run, or nothing queued: the new request.
-            (Some(RefreshRequest::Due) | None, request) => request,
+            (Some(RefreshRequest::Due | RefreshRequest::DueFeeds(_)) | None, request) => request,
         });
         s.info("A refresh is running; this one starts when it ends");
         return;
@@ -37,6 +37,7 @@ pub fn refresh(s: &mut State, request: RefreshRequest, fx: &mut Vec<Effect>) {
         RefreshRequest::All => (None, false),
         RefreshRequest::Due => (None, true),
         RefreshRequest::Feeds(ids) => (Some(ids), false),
+        RefreshRequest::DueFeeds(ids) => (Some(ids), true),
     };
     fx.push(Effect::Refresh { feeds, due_only });
 }
@@ -63,16 +64,36 @@ pub fn refresh_focused(s: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
-/// Every `refresh_interval` minutes, on the clock's tick.
+/// On the clock's tick: a polite refresh every `reader.refresh_interval` minutes, or as often
+/// as the shortest `refresh_interval` of a feed's own settings asks. When the reader's interval
+/// is 0 (never), only the feeds with an interval of their own are looked at.
 pub fn periodic(s: &mut State, fx: &mut Vec<Effect>) -> bool {
-    let minutes = i64::from(s.settings.refresh_interval);
-    if minutes == 0 || s.refreshing || s.overview.feeds.is_empty() {
+    if s.refreshing || s.overview.feeds.is_empty() {
         return false;
     }
-    let due = s.last_refresh.is_none_or(|last| s.now - last >= chrono::Duration::minutes(minutes));
+    let global = s.settings.refresh_interval;
+    let own: Vec<(FeedId, u32)> = s
+        .overview
+        .feeds
+        .iter()
+        .filter_map(|f| {
+            let minutes =
+                crate::config::settings_for(&s.settings.feed_settings, f.id, &f.url)?.refresh_interval?;
+            (minutes > 0).then_some((f.id, minutes))
+        })
+        .collect();
+    let Some(period) = own.iter().map(|&(_, m)| m).chain((global > 0).then_some(global)).min() else {
+        return false;
+    };
+    let due = s.last_refresh.is_none_or(|last| s.now - last >= chrono::Duration::minutes(i64::from(period)));
     if due {
         // Nobody asked: polite, so feeds not due yet (interval, <ttl>, max-age) are skipped.
-        refresh(s, RefreshRequest::Due, fx);
+        let request = if global > 0 {
+            RefreshRequest::Due
+        } else {
+            RefreshRequest::DueFeeds(own.into_iter().map(|(id, _)| id).collect())
+        };
+        refresh(s, request, fx);
     }
     due
 }

@@ -359,6 +359,9 @@ pub enum RefreshRequest {
     All,
     /// Every feed that is due (the periodic refresh: intervals, `<ttl>`, Cache-Control).
     Due,
+    /// These feeds, if due: those with a `refresh_interval` of their own, when the reader's
+    /// is 0 (no periodic refresh of the others).
+    DueFeeds(Vec<FeedId>),
     /// These feeds.
     Feeds(Vec<FeedId>),
 }

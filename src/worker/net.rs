@@ -113,8 +113,8 @@ async fn refresh(
         Err(e) => return fail(e),
     };
     let selection = match (&feeds, due_only) {
-        (Some(_), _) => Selection::Named,
-        (None, true) => Selection::Due,
+        (_, true) => Selection::Due,
+        (Some(_), false) => Selection::Named,
         (None, false) => Selection::All,
     };
     let targets = match store.fetch_targets(feeds.as_deref()) {

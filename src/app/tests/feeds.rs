@@ -34,6 +34,33 @@ fn refresh_progress_and_the_periodic_refresh() {
     assert!(update(&mut s, Msg::Tick(now() + Duration::minutes(5))).is_empty());
 }
 
+/// A feed's own `refresh_interval` is honoured by the reader's periodic refresh: with the
+/// reader's interval at 0 (never), only that feed is looked at, as often as it asks.
+#[test]
+fn a_feeds_own_interval_drives_the_periodic_refresh() {
+    let mut s = state_with(3, (120, 40), false);
+    assert!(!s.overview.feeds.is_empty());
+    assert!(update(&mut s, Msg::Tick(now())).is_empty(), "no intervals: no periodic refresh");
+    let feed = s.overview.feeds[1].clone();
+    let config = crate::config::Config::parse(
+        &format!("[feeds.\"{}\"]\nrefresh_interval = 15\n", feed.url),
+        std::path::Path::new("config.toml"),
+    )
+    .unwrap();
+    s.settings.feed_settings = config.feeds;
+    let fx = update(&mut s, Msg::Tick(now()));
+    assert_eq!(fx, vec![Effect::Refresh { feeds: Some(vec![feed.id]), due_only: true }]);
+    update(&mut s, Msg::RefreshFinished(Summary { feeds: 1, ..Summary::default() }));
+    assert!(update(&mut s, Msg::Tick(now() + Duration::minutes(10))).is_empty(), "not before 15 minutes");
+    let fx = update(&mut s, Msg::Tick(now() + Duration::minutes(15)));
+    assert_eq!(fx, vec![Effect::Refresh { feeds: Some(vec![feed.id]), due_only: true }]);
+    // With the reader's own interval set, every feed is looked at, at the shorter period.
+    update(&mut s, Msg::RefreshFinished(Summary::default()));
+    s.settings.refresh_interval = 60;
+    let fx = update(&mut s, Msg::Tick(now() + Duration::minutes(30)));
+    assert_eq!(fx, vec![Effect::Refresh { feeds: None, due_only: true }]);
+}
+
 #[test]
 fn the_clock_ticks_without_redrawing_unless_the_minute_changes() {
     let mut s = state_with(3, (120, 40), false);
