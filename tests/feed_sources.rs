@@ -217,4 +217,16 @@ fn the_binary_adds_an_exec_feed_shows_its_configured_title_and_cron_runs_are_pol
     assert!(stderr.contains("[feeds.\"https://not.subscribed/\"] names no subscribed feed"), "{stderr}");
     let named = env.run_ok(&["refresh", "1"]);
     assert!(named.ends_with("1 feed, 0 new articles, 0 failed\n"), "{named}");
+    // The configured tag is a tag like any other: its view lists the feed's articles …
+    let tagged: serde_json::Value =
+        serde_json::from_str(&env.run_ok(&["articles", "--tag", "scripts", "--json"])).unwrap();
+    assert_eq!(tagged.as_array().map(Vec::len), Some(2), "{tagged}");
+    // … and taking it out of the file takes it away, leaving the feed's own tag.
+    env.config("");
+    let feeds: serde_json::Value = serde_json::from_str(&env.run_ok(&["feeds", "--json"])).unwrap();
+    assert_eq!(feeds[0]["tags"], serde_json::json!(["local"]));
+    assert_eq!(feeds[0]["title"], "Script output", "the feed's own title is back");
+    let tagged: serde_json::Value =
+        serde_json::from_str(&env.run_ok(&["articles", "--tag", "scripts", "--json"])).unwrap();
+    assert_eq!(tagged.as_array().map(Vec::len), Some(0), "{tagged}");
 }

@@ -37,6 +37,10 @@ impl Context {
             eprintln!("tidings: warning: {moved}");
         }
         store.set_kill_rules(&self.config.kill);
+        if let Err(e) = store.set_config_tags(&self.config.feeds) {
+            // A read-only cache still reads; its tags from config.toml wait for a writable one.
+            eprintln!("tidings: warning: the tags config.toml gives feeds could not be stored: {e}");
+        }
         Ok(store)
     }
 }

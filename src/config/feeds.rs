@@ -14,7 +14,7 @@ use crate::domain::FeedId;
 pub struct FeedSettings {
     /// The title shown for the feed, instead of its own (and of one given to `tidings add`).
     pub title: Option<String>,
-    /// Tags added to the feed's own.
+    /// Tags added to the feed's own (stored as tags, replaced whenever the config is read).
     pub tags: Vec<String>,
     /// Check the feed at most every this many minutes in automatic refreshes (the reader's
     /// periodic one and `tidings refresh` without names); default `reader.refresh_interval`.
@@ -55,20 +55,15 @@ pub fn settings_for<'a>(
     })
 }
 
-/// Shows the configured titles and tags on `feeds` (as listed by the store). They are applied
-/// when shown, never written to the database: the stored title (the feed's own, or one given
-/// to `tidings add`) and tags stay, and removing a setting brings them back. Tags are added,
-/// ignoring case, after the feed's own.
+/// Shows the configured titles on `feeds` (as listed by the store). They are applied when
+/// shown, never written to the database: the stored title (the feed's own, or one given to
+/// `tidings add`) stays, and removing a setting brings it back. (Configured tags are stored,
+/// marked as such: `Store::set_config_tags`.)
 pub fn apply_to_feeds(all: &BTreeMap<String, FeedSettings>, feeds: &mut [crate::domain::Feed]) {
     for feed in feeds {
         let Some(settings) = settings_for(all, feed.id, &feed.url) else { continue };
         if let Some(title) = settings.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             feed.title = title.to_string();
-        }
-        for tag in settings.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
-            if !feed.tags.iter().any(|t| t.to_lowercase() == tag.to_lowercase()) {
-                feed.tags.push(tag.to_string());
-            }
         }
     }
 }

@@ -61,7 +61,58 @@ fn feed_from_row(row: &Row<'_>) -> rusqlite::Result<Feed> {
     })
 }
 
+/// Tags `feed` with `tag` (unless it has it): tags match ignoring case ("Tech" is "tech"), and
+/// a tag already in use anywhere keeps the spelling it was first given.
+fn insert_tag(tx: &rusqlite::Connection, feed: i64, tag: &str, from_config: bool) -> Result<(), StoreError> {
+    let tag = tag.trim();
+    if tag.is_empty() {
+        return Ok(());
+    }
+    let key = tag_key(tag);
+    let shown: Option<String> = tx
+        .query_row("SELECT tag FROM feed_tags WHERE tag_key = ?1 LIMIT 1", [&key], |r| r.get(0))
+        .optional()?;
+    tx.execute(
+        "INSERT OR IGNORE INTO feed_tags (feed_id, tag, tag_key, from_config) VALUES (?1, ?2, ?3, ?4)",
+        params![feed, shown.as_deref().unwrap_or(tag), key, from_config],
+    )?;
+    Ok(())
+}
+
 impl Store {
+    /// Stores the tags config.toml gives feeds (`[feeds."…"] tags`) in place of those it gave
+    /// before, so tag views, `tag:` and counts see them like any other; a feed's own tags stay.
+    /// Writes nothing when the config has none and none are stored.
+    pub fn set_config_tags(
+        &mut self,
+        settings: &std::collections::BTreeMap<String, crate::config::FeedSettings>,
+    ) -> Result<(), StoreError> {
+        let any_in_config = settings.values().any(|s| !s.tags.is_empty());
+        let stored: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM feed_tags WHERE from_config = 1)",
+            [],
+            |r| r.get(0),
+        )?;
+        if !any_in_config && !stored {
+            return Ok(());
+        }
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM feed_tags WHERE from_config = 1", [])?;
+        let feeds: Vec<(i64, String)> = tx
+            .prepare("SELECT id, url FROM feeds")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        for (id, url) in feeds {
+            if let Some(s) = crate::config::settings_for(settings, FeedId(id), &url) {
+                for tag in &s.tags {
+                    insert_tag(&tx, id, tag, true)?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Subscribes to `new.url`; an existing subscription keeps its title and gains the tags.
     /// Tags match ignoring case ("Tech" is "tech"): a tag already in use anywhere keeps the
     /// spelling it was first given.
@@ -78,16 +129,8 @@ impl Store {
             )?;
             (tx.last_insert_rowid(), true)
         };
-        for tag in new.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
-            let key = tag_key(tag);
-            // One spelling per tag across the database: the first one seen.
-            let shown: Option<String> = tx
-                .query_row("SELECT tag FROM feed_tags WHERE tag_key = ?1 LIMIT 1", [&key], |r| r.get(0))
-                .optional()?;
-            tx.execute(
-                "INSERT OR IGNORE INTO feed_tags (feed_id, tag, tag_key) VALUES (?1, ?2, ?3)",
-                params![id, shown.as_deref().unwrap_or(tag), key],
-            )?;
+        for tag in &new.tags {
+            insert_tag(&tx, id, tag, false)?;
         }
         tx.commit()?;
         Ok(AddOutcome { id: FeedId(id), created })

@@ -245,6 +245,14 @@ const MIGRATIONS: &[Step] = &[
     END;
     ",
     ),
+    // 10: tags given in config.toml (`[feeds."…"] tags`) are stored as tags like any other,
+    //     marked, so they are replaced as a whole each time the config is read and removing
+    //     them from the file removes them here.
+    Step::Sql(
+        r"
+    ALTER TABLE feed_tags ADD COLUMN from_config INTEGER NOT NULL DEFAULT 0;
+    ",
+    ),
 ];
 
 /// Migration 3: rebuilds `feed_tags` with `tag COLLATE NOCASE` and `tag_key`, merging tags that

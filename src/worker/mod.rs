@@ -56,6 +56,9 @@ impl Worker {
     pub fn start(paths: &Paths, config: &Config, out: &MsgSender) -> Result<Self, StoreError> {
         let mut db_store = Store::open(&paths.database())?;
         db_store.set_config_searches(config.searches.iter().map(|(n, q)| (n.clone(), q.clone())).collect());
+        if let Err(e) = db_store.set_config_tags(&config.feeds) {
+            warn!("the tags config.toml gives feeds could not be stored: {e}");
+        }
         let index_store = Store::open(&paths.database())?;
         let mut related_store = Store::open(&paths.database())?;
         related_store.set_related_config(config.related);
