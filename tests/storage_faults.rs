@@ -24,6 +24,13 @@ fn text(out: &Output) -> String {
 /// starred.
 fn filled_env(server: &TestServer) -> Env {
     let env = Env::new();
+    fill(&env, server, false);
+    env
+}
+
+/// Subscribes `env` to three feeds on `server` and refreshes; marks the first article read and
+/// the last (with `same`: the first too) starred.
+fn fill(env: &Env, server: &TestServer, same: bool) {
     for f in 0..3 {
         let items: Vec<(String, String)> =
             (0..4).map(|j| (format!("s{f}-{j}"), format!("Story {j} of {f}"))).collect();
@@ -34,10 +41,9 @@ fn filled_env(server: &TestServer) -> Env {
     env.run_ok(&["refresh", "-q"]);
     let ids = states(&env.paths().database());
     let first = ids.keys().next().unwrap().to_string();
-    let last = ids.keys().last().unwrap().to_string();
+    let starred = if same { first.clone() } else { ids.keys().last().unwrap().to_string() };
     env.run_ok(&["mark", "--read", &first]);
-    env.run_ok(&["mark", "--star", &last]);
-    env
+    env.run_ok(&["mark", "--star", &starred]);
 }
 
 /// `id -> (title, read, starred)` straight from the file.
@@ -244,21 +250,8 @@ fn a_full_disk_is_said_plainly_and_loses_nothing() {
     if tmpfs.is_none() {
         note("a_full_disk: cannot mount a tmpfs here; using a file-size limit (ulimit -f) instead");
     }
-    let env_filled = {
-        for f in 0..3 {
-            let items: Vec<(String, String)> =
-                (0..4).map(|j| (format!("s{f}-{j}"), format!("Story {j} of {f}"))).collect();
-            let items: Vec<(&str, &str)> = items.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-            server.set(&format!("/s{f}.xml"), Route::feed(rss(&format!("Source {f}"), &items)));
-            env.run_ok(&["add", "--no-fetch", &server.url(&format!("/s{f}.xml"))]);
-        }
-        env.run_ok(&["refresh", "-q"]);
-        let first = states(&env.paths().database()).keys().next().unwrap().to_string();
-        env.run_ok(&["mark", "--read", &first]);
-        env.run_ok(&["mark", "--star", &first]);
-        &env
-    };
-    let db = env_filled.paths().database();
+    fill(&env, &server, true);
+    let db = env.paths().database();
     let before = states(&db);
     assert_eq!(before.len(), 12);
     // The feeds grow by far more than the disk holds.
