@@ -391,3 +391,44 @@ fn tags_are_one_tag_whatever_their_case() {
     assert_eq!(opml.matches("<outline text=\"Tech\"").count(), 1, "{opml}");
     assert!(!opml.to_lowercase().contains("category=\"tech,tech"), "{opml}");
 }
+
+/// Tags from config.toml: stored as tags, written only when the file asks for something other
+/// than what is stored (every command calls this; a status bar's `tidings unread` must not take
+/// the write lock), a feed's own tag stays its own, and taking them out of the file removes
+/// them.
+#[test]
+fn config_tags_are_stored_once_and_removed_with_the_file() {
+    let env = Env::new();
+    let mut store = env.store();
+    let new = |url: &str, tags: &[&str]| NewFeed {
+        url: url.into(),
+        title: None,
+        tags: tags.iter().map(|t| (*t).to_string()).collect(),
+    };
+    store.add_feed(&new("https://a.example/feed", &["Local"]), Utc::now()).unwrap();
+    store.add_feed(&new("https://b.example/feed", &[]), Utc::now()).unwrap();
+    let config =
+        |text: &str| tidings::config::Config::parse(text, std::path::Path::new("config.toml")).unwrap().feeds;
+    let with_tags = config(
+        "[feeds.\"https://a.example/feed\"]\ntags = [\"local\", \"Rust\"]\n[feeds.2]\ntags = [\"rust\"]\n",
+    );
+    // Another connection sees `data_version` move when this one commits a write.
+    let watcher = rusqlite::Connection::open(env.paths().database()).unwrap();
+    let version = || watcher.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0)).unwrap();
+
+    let before = version();
+    store.set_config_tags(&with_tags).unwrap();
+    assert_ne!(version(), before, "the first time, the tags are written");
+    assert_eq!(store.tags().unwrap(), vec!["Local".to_string(), "Rust".to_string()]);
+    assert_eq!(store.feeds().unwrap().iter().filter(|f| f.tags.contains(&"Rust".to_string())).count(), 2);
+
+    let unchanged = version();
+    store.set_config_tags(&with_tags).unwrap();
+    assert_eq!(version(), unchanged, "the same file again writes nothing");
+
+    store.set_config_tags(&config("")).unwrap();
+    assert_eq!(store.tags().unwrap(), vec!["Local".to_string()], "the feed's own tag stays");
+    let after = version();
+    store.set_config_tags(&config("")).unwrap();
+    assert_eq!(version(), after, "no tags in the file, none stored: nothing written");
+}

@@ -82,32 +82,55 @@ fn insert_tag(tx: &rusqlite::Connection, feed: i64, tag: &str, from_config: bool
 impl Store {
     /// Stores the tags config.toml gives feeds (`[feeds."…"] tags`) in place of those it gave
     /// before, so tag views, `tag:` and counts see them like any other; a feed's own tags stay.
-    /// Writes nothing when the config has none and none are stored.
+    /// Every command and the reader's start call this, so it writes only when the file asks
+    /// for something other than what is stored (`tidings unread` in a status bar takes no
+    /// write lock).
     pub fn set_config_tags(
         &mut self,
         settings: &std::collections::BTreeMap<String, crate::config::FeedSettings>,
     ) -> Result<(), StoreError> {
-        let any_in_config = settings.values().any(|s| !s.tags.is_empty());
-        let stored: bool = self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM feed_tags WHERE from_config = 1)",
-            [],
-            |r| r.get(0),
-        )?;
-        if !any_in_config && !stored {
+        use std::collections::BTreeSet;
+        let mut own = BTreeSet::new();
+        let mut stored = BTreeSet::new();
+        {
+            let mut stmt = self.conn.prepare_cached("SELECT feed_id, tag_key, from_config FROM feed_tags")?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?)))?;
+            for row in rows {
+                let (feed, key, from_config) = row?;
+                if from_config {
+                    stored.insert((feed, key))
+                } else {
+                    own.insert((feed, key))
+                };
+            }
+        }
+        let mut wanted: BTreeSet<(i64, String)> = BTreeSet::new();
+        let mut tags: Vec<(i64, &str)> = Vec::new();
+        if settings.values().any(|s| !s.tags.is_empty()) {
+            let feeds: Vec<(i64, String)> = self
+                .conn
+                .prepare_cached("SELECT id, url FROM feeds")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            for (id, url) in feeds {
+                let Some(s) = crate::config::settings_for(settings, FeedId(id), &url) else { continue };
+                for tag in s.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+                    // A tag the feed has of its own stays its own.
+                    let pair = (id, tag_key(tag));
+                    if !own.contains(&pair) && wanted.insert(pair) {
+                        tags.push((id, tag));
+                    }
+                }
+            }
+        }
+        if wanted == stored {
             return Ok(());
         }
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM feed_tags WHERE from_config = 1", [])?;
-        let feeds: Vec<(i64, String)> = tx
-            .prepare("SELECT id, url FROM feeds")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
-        for (id, url) in feeds {
-            if let Some(s) = crate::config::settings_for(settings, FeedId(id), &url) {
-                for tag in &s.tags {
-                    insert_tag(&tx, id, tag, true)?;
-                }
-            }
+        for (id, tag) in tags {
+            insert_tag(&tx, id, tag, true)?;
         }
         tx.commit()?;
         Ok(())
