@@ -843,13 +843,7 @@ fn the_demo_works_with_no_network() {
 fn a_damaged_cache_is_moved_aside_with_a_start_up_warning() {
     let server = TestServer::start();
     let env = subscribed_env(&server);
-    let db = env.paths().database();
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
-    drop(conn);
-    let mut bytes = std::fs::read(&db).unwrap();
-    bytes[..16].copy_from_slice(b"garbage, garbage");
-    std::fs::write(&db, &bytes).unwrap();
+    let bytes = common::damage_header(&env.paths().database());
     let mut reader = Reader::start(&env, 120, 30);
     // Everything checked is in the waits: a frame can arrive in more than one read.
     reader.wait_for("the warning on the status line", WAIT, |s| {

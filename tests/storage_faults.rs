@@ -77,13 +77,7 @@ fn a_damaged_database_is_moved_aside_and_a_fresh_one_started() {
     let server = TestServer::start();
     let env = filled_env(&server);
     let db = env.paths().database();
-    // Everything into the main file first, so the damage below is not masked by the WAL.
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
-    drop(conn);
-    let mut bytes = std::fs::read(&db).unwrap();
-    bytes[..32].copy_from_slice(b"this is no longer a sqlite file!");
-    std::fs::write(&db, &bytes).unwrap();
+    let bytes = common::damage_header(&db);
     let wal = std::fs::read(with_suffix(&db, "-wal")).ok();
 
     let out = env.cmd().args(["articles"]).output().unwrap();

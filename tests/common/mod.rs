@@ -213,3 +213,16 @@ impl Drop for ReadOnly {
         }
     }
 }
+
+/// Damages the cache file's header the way a bad disk or a stray write would, after moving
+/// everything into the main file (so the WAL does not mask the damage). Returns the damaged
+/// file's bytes, to check it is kept as it was.
+pub fn damage_header(db: &Path) -> Vec<u8> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    drop(conn);
+    let mut bytes = std::fs::read(db).unwrap();
+    bytes[..32].copy_from_slice(b"this is no longer a sqlite file!");
+    std::fs::write(db, &bytes).unwrap();
+    bytes
+}
