@@ -40,8 +40,13 @@ pub enum Command {
         /// Subscribe without fetching the URL first (no autodiscovery)
         #[arg(long)]
         no_fetch: bool,
+        /// With a sync server ([sync]): keep this feed here only, fetched by tidings, instead
+        /// of subscribing on the server
+        #[arg(long)]
+        local: bool,
     },
-    /// Unsubscribe from a feed and delete its articles
+    /// Unsubscribe from a feed and delete its articles (on the sync server too, for a feed
+    /// it holds)
     Remove {
         /// Feed URL or id
         feed: String,
@@ -71,7 +76,15 @@ pub enum Command {
     },
     /// Print subscriptions as OPML 2.0
     Export,
-    /// Fetch all feeds, or the named ones
+    /// Sync with the server of [sync]: subscriptions (folders as tags), new articles, and
+    /// read and starred state both ways. Local changes wait in the cache while the server is
+    /// away and are sent at the next sync.
+    Sync {
+        /// For cron: print nothing when the sync went well
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Fetch all feeds, or the named ones (and sync with the server of [sync], when all)
     Refresh {
         /// Feed URLs or ids (default: all)
         feeds: Vec<String>,

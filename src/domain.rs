@@ -50,6 +50,16 @@ pub struct Feed {
     pub last_error: Option<String>,
     /// Consecutive failed checks.
     pub failures: u32,
+    /// The sync protocol of the server that holds this feed ("greader"); `None` for a feed
+    /// tidings fetches itself (shown as "local").
+    #[serde(serialize_with = "source_name")]
+    pub source: Option<String>,
+}
+
+/// A feed's source as `--json` shows it: the sync protocol, or "local".
+#[allow(clippy::ref_option)] // serde's serialize_with signature
+fn source_name<S: serde::Serializer>(source: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(source.as_deref().unwrap_or("local"))
 }
 
 /// A subscription to make: the URL, and the title and tags the user chose.

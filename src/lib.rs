@@ -19,6 +19,7 @@ pub mod paths;
 pub mod refresh;
 pub mod store;
 pub mod subscribe;
+pub mod sync;
 pub mod text;
 pub mod theme;
 pub mod tui;

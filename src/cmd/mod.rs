@@ -7,6 +7,7 @@ mod read;
 mod refresh;
 pub mod shell;
 mod subscribe;
+mod sync;
 
 use std::io::IsTerminal;
 
@@ -54,9 +55,10 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
             crate::app::run(&ctx.paths, &ctx.config, &options)
         }
         None => read::latest(ctx, &mut out),
-        Some(Command::Add { url, title, tags, no_fetch }) => {
-            subscribe::add(ctx, &mut out, &url, title, tags, no_fetch)
+        Some(Command::Add { url, title, tags, no_fetch, local }) => {
+            subscribe::add(ctx, &mut out, &url, title, tags, no_fetch, local)
         }
+        Some(Command::Sync { quiet }) => sync::run(ctx, &mut out, quiet),
         Some(Command::Remove { feed }) => subscribe::remove(ctx, &mut out, &feed),
         Some(Command::Import { newsboat: Some(dir), json, .. }) => {
             newsboat::import(ctx, &mut out, dir.as_deref(), json)

@@ -30,6 +30,15 @@ pub(super) fn latest(ctx: &Context, out: &mut Out) -> Result<()> {
     print_articles(out, &page)
 }
 
+/// An article as `articles --json` prints it: its fields, and where its feed comes from
+/// ("local", or the sync protocol of the server that holds it).
+#[derive(serde::Serialize)]
+struct Sourced<'a> {
+    #[serde(flatten)]
+    article: &'a crate::domain::ArticleSummary,
+    source: &'a str,
+}
+
 pub(super) fn feeds(ctx: &Context, out: &mut Out, json: bool) -> Result<()> {
     let store = ctx.open_store()?;
     let mut feeds = store.feeds()?;
@@ -71,6 +80,7 @@ fn status(f: &Feed) -> String {
         (Some(e), _) if f.failures > 1 => format!("{e} ({} failures in a row)", f.failures),
         (Some(e), _) => e.clone(),
         (None, Some(s)) => format!("ok ({s})"),
+        (None, None) if f.source.is_some() => "synced from the server (`tidings sync`)".into(),
         (None, None) => "not fetched yet".into(),
     }
 }
@@ -94,7 +104,12 @@ pub(super) fn articles(ctx: &Context, out: &mut Out, args: &ArticlesArgs) -> Res
     };
     let page = store.articles(&filter, None, args.limit)?;
     if args.json {
-        return out.json(&page);
+        let sources = store.feed_sources()?;
+        let rows: Vec<Sourced<'_>> = page
+            .iter()
+            .map(|a| Sourced { article: a, source: sources.get(&a.feed_id).map_or("local", String::as_str) })
+            .collect();
+        return out.json(&rows);
     }
     print_articles(out, &page)
 }

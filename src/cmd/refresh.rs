@@ -11,6 +11,22 @@ use super::{Context, Out, resolve_feed, runtime};
 use crate::refresh::{self, FeedResult, Outcome, Selection, Summary};
 
 pub(super) fn run(ctx: &Context, out: &mut Out, names: &[String], quiet: bool) -> Result<()> {
+    let local = refresh_local(ctx, out, names, quiet);
+    if !names.is_empty() || ctx.config.sync.is_none() {
+        return local;
+    }
+    // All feeds: the server's too. A sync failure is reported after the local feeds' result.
+    let mut store = ctx.open_store()?;
+    let synced = runtime()?.block_on(super::sync::sync_once(ctx, &mut store, quiet));
+    local?;
+    let line = synced?;
+    if !quiet {
+        out.line(line)?;
+    }
+    Ok(())
+}
+
+fn refresh_local(ctx: &Context, out: &mut Out, names: &[String], quiet: bool) -> Result<()> {
     let store = ctx.open_store()?;
     let (targets, selection) = if names.is_empty() {
         // Without names, as from cron: polite (intervals, <ttl>, Cache-Control honoured).
@@ -27,6 +43,9 @@ pub(super) fn run(ctx: &Context, out: &mut Out, names: &[String], quiet: bool) -
         }
     }
     if targets.is_empty() {
+        if ctx.config.sync.is_some() && names.is_empty() {
+            return Ok(()); // every feed is the server's
+        }
         if quiet {
             return Ok(()); // nothing to do is not a failure: cron hears nothing
         }

@@ -20,8 +20,23 @@ pub(super) fn add(
     title: Option<String>,
     tags: Vec<String>,
     no_fetch: bool,
+    local: bool,
 ) -> Result<()> {
     let title = title.map(|t| crate::text::sanitize::single_line(&t)).filter(|t| !t.is_empty());
+    // With a sync server, a web feed is subscribed on the server (file: and exec: feeds only
+    // exist here).
+    if let Some(sync) = ctx.config.sync.as_ref().filter(|_| !local)
+        && !crate::feed::source::Source::is_local_address(input)
+    {
+        return add_on_server(
+            ctx,
+            out,
+            input,
+            NewFeed { url: String::new(), title, tags },
+            no_fetch,
+            sync.kind.name(),
+        );
+    }
     if no_fetch && crate::feed::source::Source::is_local_address(input) {
         let url = input.trim().to_string();
         crate::feed::source::Source::parse(&url)
@@ -74,17 +89,76 @@ pub(super) fn add(
     Ok(())
 }
 
+/// Subscribes through the sync server: the feed is stored here as the server's (so it works
+/// offline and is sent even when the server is away now), then a sync sends it and brings its
+/// articles.
+fn add_on_server(
+    ctx: &Context,
+    out: &mut Out,
+    input: &str,
+    mut new: NewFeed,
+    no_fetch: bool,
+    source: &str,
+) -> Result<()> {
+    let rt = runtime()?;
+    new.url = if no_fetch {
+        let address = Address::parse(input)
+            .map_err(|error| SubscribeError::Fetch { url: input.trim().to_string(), error })?;
+        address.preferred().to_string()
+    } else {
+        // Autodiscovery from here: the server is given the feed's own address.
+        let fetcher = Fetcher::new(&ctx.config.refresh)?;
+        rt.block_on(crate::subscribe::find_feed(&fetcher, input))?.url
+    };
+    let mut store = ctx.open_store()?;
+    let added = store.add_synced_feed(source, &new, Utc::now())?;
+    if !added.created {
+        return out.line(format!("Already subscribed to {} (id {})", new.url, added.id));
+    }
+    match rt.block_on(super::sync::sync_once(ctx, &mut store, true)) {
+        Ok(report) => {
+            let feed = store.feed(added.id)?;
+            match feed {
+                Some(f) if f.source.is_some() => {
+                    out.line(format!("Subscribed to “{}” — {} (id {}) on the server", f.title, f.url, f.id))?;
+                    out.line(report)
+                }
+                _ => out.line(format!("Subscribed to {} on the server", new.url)),
+            }
+        }
+        Err(e) => {
+            out.line(format!(
+                "Subscribed to {} here (id {}); it goes to the server at the next sync.",
+                new.url, added.id
+            ))?;
+            eprintln!("tidings: {e}");
+            Ok(())
+        }
+    }
+}
+
 pub(super) fn remove(ctx: &Context, out: &mut Out, spec: &str) -> Result<()> {
     let mut store = ctx.open_store()?;
     let id = resolve_feed(&store, spec)?;
     let feed = store.feed(id)?;
     store.remove_feed(id)?;
-    match feed {
+    match &feed {
         Some(f) => {
-            out.line(format!("Unsubscribed from “{}” — {} ({} articles deleted)", f.title, f.url, f.total))
+            out.line(format!("Unsubscribed from “{}” — {} ({} articles deleted)", f.title, f.url, f.total))?;
         }
-        None => out.line(format!("Unsubscribed from feed {id}")),
+        None => out.line(format!("Unsubscribed from feed {id}"))?,
     }
+    // A feed the server holds is unsubscribed there too: now, or at the next sync.
+    if feed.is_some_and(|f| f.source.is_some()) && ctx.config.sync.is_some() {
+        match runtime()?.block_on(super::sync::sync_once(ctx, &mut store, true)) {
+            Ok(_) => out.line("Unsubscribed on the server too.")?,
+            Err(e) => {
+                out.line("The server is told at the next sync.")?;
+                eprintln!("tidings: {e}");
+            }
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn import(ctx: &Context, out: &mut Out, file: &Path) -> Result<()> {

@@ -3,6 +3,7 @@
 
 mod feeds;
 mod size;
+mod sync;
 
 use std::num::{NonZeroU64, NonZeroUsize};
 use std::path::{Path, PathBuf};
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 pub use feeds::{FeedSettings, apply_to_feeds, settings_for, unmatched as unmatched_feed_settings};
 pub use size::ByteSize;
+pub use sync::{PASSWORD_ENV, SyncConfig, SyncKind};
 
 /// Everything `config.toml` can set.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
@@ -31,6 +33,9 @@ pub struct Config {
     pub feeds: std::collections::BTreeMap<String, FeedSettings>,
     /// The killfile: `[[kill]]` rules applied to new articles as they are stored.
     pub kill: Vec<KillRule>,
+    /// A server to sync with (subscriptions, articles, read and starred state).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sync: Option<SyncConfig>,
 }
 
 /// One `[[kill]]` rule: articles matching `query` are hidden or marked read when stored.
@@ -493,6 +498,7 @@ mod tests {
             last_status: None,
             last_error: None,
             failures: 0,
+            source: None,
             tags: vec!["news".into()],
         };
         let mut feeds = vec![feed(1), feed(2)];

@@ -42,7 +42,8 @@ pub struct FetchTarget {
 
 const FEED_COLUMNS: &str = "f.id, coalesce(f.user_title, f.feed_title, f.url), f.url, f.site_url, \
      f.unread, f.total, f.last_fetch, f.last_status, f.last_error, f.failures, \
-     (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM feed_tags t WHERE t.feed_id = f.id ORDER BY tag))";
+     (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM feed_tags t WHERE t.feed_id = f.id ORDER BY tag)), \
+     f.source";
 
 fn feed_from_row(row: &Row<'_>) -> rusqlite::Result<Feed> {
     let tags: Option<String> = row.get(10)?;
@@ -58,12 +59,25 @@ fn feed_from_row(row: &Row<'_>) -> rusqlite::Result<Feed> {
         last_error: row.get(8)?,
         failures: row.get::<_, i64>(9)?.clamp(0, i64::from(u32::MAX)) as u32,
         tags: tags.map(|t| t.split('\u{1f}').map(str::to_string).collect()).unwrap_or_default(),
+        source: row.get(11)?,
     })
 }
 
 /// Tags `feed` with `tag` (unless it has it): tags match ignoring case ("Tech" is "tech"), and
 /// a tag already in use anywhere keeps the spelling it was first given.
-fn insert_tag(tx: &rusqlite::Connection, feed: i64, tag: &str, from_config: bool) -> Result<(), StoreError> {
+/// Where a tag came from (`feed_tags.from_config`).
+pub(super) const TAG_OWN: i64 = 0;
+/// Given in config.toml.
+pub(super) const TAG_CONFIG: i64 = 1;
+/// A folder on the sync server.
+pub(super) const TAG_SERVER: i64 = 2;
+
+pub(super) fn insert_tag(
+    tx: &rusqlite::Connection,
+    feed: i64,
+    tag: &str,
+    from_config: i64,
+) -> Result<(), StoreError> {
     let tag = tag.trim();
     if tag.is_empty() {
         return Ok(());
@@ -94,8 +108,9 @@ impl Store {
         let mut stored = BTreeSet::new();
         {
             let mut stmt = self.conn.prepare_cached("SELECT feed_id, tag_key, from_config FROM feed_tags")?;
-            let rows = stmt
-                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?)))?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)? == TAG_CONFIG))
+            })?;
             for row in rows {
                 let (feed, key, from_config) = row?;
                 if from_config {
@@ -128,9 +143,9 @@ impl Store {
             return Ok(());
         }
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute("DELETE FROM feed_tags WHERE from_config = 1", [])?;
+        tx.execute("DELETE FROM feed_tags WHERE from_config = ?1", [TAG_CONFIG])?;
         for (id, tag) in tags {
-            insert_tag(&tx, id, tag, true)?;
+            insert_tag(&tx, id, tag, TAG_CONFIG)?;
         }
         tx.commit()?;
         Ok(())
@@ -153,15 +168,23 @@ impl Store {
             (tx.last_insert_rowid(), true)
         };
         for tag in &new.tags {
-            insert_tag(&tx, id, tag, false)?;
+            insert_tag(&tx, id, tag, TAG_OWN)?;
         }
         tx.commit()?;
         Ok(AddOutcome { id: FeedId(id), created })
     }
 
-    /// Unsubscribes, deleting the feed's articles (starred ones too). False when unknown.
+    /// Unsubscribes, deleting the feed's articles (starred ones too). False when unknown. A feed
+    /// the sync server holds is queued to be unsubscribed there at the next sync (the queue
+    /// survives restarts; subscribing again before then takes it back out).
     pub fn remove_feed(&mut self, id: FeedId) -> Result<bool, StoreError> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO sync_unsubscribed (source, remote_id, url, queued)
+             SELECT source, remote_id, url, unixepoch() FROM feeds
+             WHERE id = ?1 AND source IS NOT NULL AND remote_id IS NOT NULL",
+            [id.0],
+        )?;
         // Articles, bodies and tags go by cascade.
         let n = tx.execute("DELETE FROM feeds WHERE id = ?1", [id.0])?;
         tx.commit()?;
@@ -213,7 +236,7 @@ impl Store {
     pub fn fetch_targets(&self, only: Option<&[FeedId]>) -> Result<Vec<FetchTarget>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, url, etag, last_modified, body_hash, gone, retry_after, last_fetch, ttl, fresh_until
-             FROM feeds ORDER BY id",
+             FROM feeds WHERE source IS NULL ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(FetchTarget {

@@ -341,7 +341,7 @@ pub(super) fn insert_new(
 
 /// Judges a feed's new articles by the killfile and hides or marks read the matching ones.
 /// Text is decoded and analysed only for rules that look at words, once per article.
-fn judge_new(
+pub(super) fn judge_new(
     tx: &Connection,
     kill: &super::KillRules,
     feed: FeedId,

@@ -14,6 +14,7 @@ mod recover;
 mod schema;
 mod search;
 mod stories;
+mod sync;
 
 use std::path::Path;
 use std::time::Duration;
@@ -32,6 +33,10 @@ pub use prepare::{PreparedArticle, PreparedFeed};
 pub use recover::{MovedAside, StoreError};
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use search::IndexProgress;
+pub use sync::{
+    ItemsStored, OutboxEntry, PendingFeed, RemoteFeed, RemoteItem, StateChanges, StateField,
+    SubscriptionChanges,
+};
 
 /// The cache.
 pub struct Store {

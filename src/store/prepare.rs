@@ -68,6 +68,12 @@ impl From<ParsedFeed> for PreparedFeed {
     }
 }
 
+impl From<NewArticle> for PreparedArticle {
+    fn from(e: NewArticle) -> Self {
+        prepare_article(e)
+    }
+}
+
 fn prepare_article(e: NewArticle) -> PreparedArticle {
     let fingerprint = fingerprint(&e);
     // The summary is not stored twice when the content repeats it.

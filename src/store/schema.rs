@@ -253,6 +253,54 @@ const MIGRATIONS: &[Step] = &[
     ALTER TABLE feed_tags ADD COLUMN from_config INTEGER NOT NULL DEFAULT 0;
     ",
     ),
+    // 11: sync with a server. A feed the server holds has a `source` (the sync protocol,
+    //     "greader") and, once subscribed there, the server's id for it; its articles carry the
+    //     server's item id (a 64-bit number in the Google Reader API). A tag the server's folders
+    //     give has from_config = 2 (1 is config.toml), so a sync replaces them as a whole.
+    //     Local read/star changes of synced articles go to `sync_outbox` by trigger, one row per
+    //     article and field holding the latest value and when it changed, so every way of marking
+    //     (reader, `mark`, mark-all, killfile, undo) is caught and survives restarts until sent.
+    //     A sync applying the server's state sets a row in `sync_quiet` inside its transaction
+    //     (no other connection ever sees it) so its own writes are not queued back.
+    Step::Sql(
+        r"
+    ALTER TABLE feeds ADD COLUMN source TEXT;
+    ALTER TABLE feeds ADD COLUMN remote_id TEXT;
+    CREATE UNIQUE INDEX feeds_remote ON feeds(source, remote_id) WHERE remote_id IS NOT NULL;
+    ALTER TABLE articles ADD COLUMN remote_id INTEGER;
+    CREATE UNIQUE INDEX articles_remote ON articles(remote_id) WHERE remote_id IS NOT NULL;
+    CREATE TABLE sync_outbox (
+        remote_id INTEGER NOT NULL,
+        field     TEXT    NOT NULL,
+        value     INTEGER NOT NULL,
+        changed   INTEGER NOT NULL,
+        PRIMARY KEY (remote_id, field)
+    ) WITHOUT ROWID;
+    CREATE TABLE sync_unsubscribed (
+        source    TEXT NOT NULL,
+        remote_id TEXT NOT NULL,
+        url       TEXT NOT NULL,
+        queued    INTEGER NOT NULL,
+        PRIMARY KEY (source, remote_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE sync_quiet (on_purpose INTEGER);
+    CREATE TRIGGER sync_read_changed AFTER UPDATE OF read ON articles
+        WHEN OLD.read != NEW.read AND NEW.remote_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sync_quiet)
+    BEGIN
+        INSERT INTO sync_outbox (remote_id, field, value, changed)
+        VALUES (NEW.remote_id, 'read', NEW.read, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+        ON CONFLICT (remote_id, field) DO UPDATE SET value = excluded.value, changed = excluded.changed;
+    END;
+    CREATE TRIGGER sync_starred_changed AFTER UPDATE OF starred ON articles
+        WHEN OLD.starred != NEW.starred AND NEW.remote_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sync_quiet)
+    BEGIN
+        INSERT INTO sync_outbox (remote_id, field, value, changed)
+        VALUES (NEW.remote_id, 'starred', NEW.starred, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+        ON CONFLICT (remote_id, field) DO UPDATE SET value = excluded.value, changed = excluded.changed;
+    END;
+    ",
+    ),
 ];
 
 /// Migration 3: rebuilds `feed_tags` with `tag COLLATE NOCASE` and `tag_key`, merging tags that

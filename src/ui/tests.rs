@@ -95,6 +95,7 @@ fn feeds() -> Vec<Feed> {
         last_status: None,
         last_error: error.map(str::to_string),
         failures: u32::from(error.is_some()),
+        source: None,
     };
     vec![
         feed(1, "World Desk", 1, None),

@@ -73,6 +73,7 @@ fn feed(id: i64, error: Option<&str>) -> Feed {
         last_status: None,
         last_error: error.map(str::to_string),
         failures: u32::from(error.is_some()) * 3,
+        source: None,
     }
 }
 

@@ -77,7 +77,7 @@ fn links<'a>(err: &'a (dyn std::error::Error + 'static)) -> Vec<&'a (dyn std::er
 
 /// The innermost message of the chain, without the OS error number: usually the one that
 /// says what actually happened ("Connection reset by peer").
-pub(super) fn root_message(err: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn root_message(err: &(dyn std::error::Error + 'static)) -> String {
     let deepest = links(err).last().map_or_else(|| err.to_string(), ToString::to_string);
     let text = match deepest.find(" (os error ") {
         Some(at) => deepest[..at].to_string(),
@@ -87,7 +87,7 @@ pub(super) fn root_message(err: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// The whole chain on one line, each message once: for the log.
-pub(super) fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     for link in links(err) {
         let msg = link.to_string();

@@ -2,6 +2,8 @@
 //! subscription and loops are named), decompressed bodies streamed under a cap, Retry-After.
 
 mod classify;
+pub(crate) use classify::{chain as error_chain, root_message};
+// `retry_after` is shared with the sync client.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +17,7 @@ use tracing::warn;
 
 use super::pool::{BufferPool, PooledBuf};
 use crate::config::{Proxy, RefreshConfig};
-use classify::{Cause, cause, chain, root_message};
+use classify::{Cause, cause, chain};
 
 /// What we accept, best first.
 const ACCEPT: &str = "application/atom+xml, application/rss+xml, application/feed+json, application/json;q=0.9, \
@@ -478,7 +480,7 @@ fn fresh_until(headers: &HeaderMap, now: DateTime<Utc>) -> Option<DateTime<Utc>>
 }
 
 /// Retry-After as seconds or an HTTP date, capped at a week.
-fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+pub(crate) fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let raw = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
     let at = if let Ok(secs) = raw.parse::<u64>() {
         now + chrono::Duration::seconds(secs.min(7 * 86_400) as i64)

@@ -1,0 +1,79 @@
+//! `sync`: one run with the server of `[sync]`; progress on stderr, the summary on stdout.
+
+use std::io::IsTerminal;
+
+use anyhow::{Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{Context, Out, runtime};
+use crate::store::Store;
+use crate::sync::{Account, Progress};
+
+pub(super) fn run(ctx: &Context, out: &mut Out, quiet: bool) -> Result<()> {
+    let Some(sync) = &ctx.config.sync else {
+        bail!(
+            "there is no server to sync with: add a [sync] section to {} (kind = \"greader\", url, user, password_command; see README, \"Sync with a server\")",
+            ctx.paths.config_file().display()
+        );
+    };
+    if let Some(warning) = crate::sync::config_file_warning(sync, &ctx.paths.config_file()) {
+        eprintln!("tidings: warning: {warning}");
+    }
+    let mut store = ctx.open_store()?;
+    let rt = runtime()?;
+    let report = rt.block_on(sync_once(ctx, &mut store, quiet))?;
+    if quiet {
+        return Ok(());
+    }
+    out.line(report)
+}
+
+/// One sync with progress on stderr; the summary line, or the error with what waits locally.
+/// Also run by `tidings refresh` after the local feeds.
+pub(super) async fn sync_once(ctx: &Context, store: &mut Store, quiet: bool) -> Result<String> {
+    let Some(sync) = &ctx.config.sync else { return Ok(String::new()) };
+    let mut account = Account::new(sync, &ctx.config)?;
+    let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {wide_msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    });
+    let mut last_line = std::time::Instant::now();
+    let mut progress = |p: Progress| match &bar {
+        Some(bar) => bar.set_message(p.to_string()),
+        // Not a terminal: a line now and then, for a log.
+        None if !quiet && (last_line.elapsed().as_secs() >= 2 || !matches!(p, Progress::Articles(_))) => {
+            last_line = std::time::Instant::now();
+            eprintln!("sync: {p}");
+        }
+        None => {}
+    };
+    let result = account.sync(store, &ctx.config, &mut progress).await;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    match result {
+        Ok(report) => {
+            for (url, why) in &report.subscribe_failed {
+                eprintln!(
+                    "tidings: the server did not subscribe to {url}: {why} (it stays here and is tried again at the next sync; `tidings remove {url}` drops it)"
+                );
+            }
+            Ok(report.to_string())
+        }
+        Err(e) => {
+            let waiting = store.outbox_len().unwrap_or(0);
+            if waiting > 0 {
+                bail!(
+                    "{e} ({waiting} read/star change{} wait to be sent)",
+                    if waiting == 1 { "" } else { "s" }
+                );
+            }
+            bail!("{e}")
+        }
+    }
+}

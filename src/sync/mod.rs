@@ -1,0 +1,417 @@
+//! Sync with a server that holds subscriptions, articles and read/star state for several
+//! devices. The engine ([`run`]) is protocol-free: it talks to a [`Remote`], and each protocol
+//! is one module implementing it ([`greader`] today; Miniflux's own API or Nextcloud News
+//! would be another). Local feeds are untouched: only feeds the server holds are synced, and
+//! they are never fetched over HTTP by tidings itself.
+//!
+//! A run, in order: unsubscriptions and subscriptions made here are sent; the server's
+//! subscription list is stored (folders become tags); local read/star changes (the outbox,
+//! filled by triggers, kept across restarts) are sent; articles added since the last run are
+//! fetched in pages, each stored as it arrives; the server's unread and starred lists are
+//! applied, except where a local change is still waiting. Every step is committed as it
+//! completes, so a run cut short loses nothing and the next one carries on.
+
+pub mod greader;
+mod password;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tracing::{debug, info};
+
+use crate::config::{Config, SyncConfig, SyncKind};
+use crate::store::{
+    ItemsStored, OutboxEntry, PendingFeed, RemoteFeed, RemoteItem, StateChanges, StateField, Store,
+    StoreError, SubscriptionChanges,
+};
+
+pub use password::{config_file_warning, password};
+
+/// Why a sync did not complete. Every message says what happened and what to do; nothing
+/// local is lost by any of them.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// `[sync]` is missing or unusable.
+    #[error("{0}")]
+    Config(String),
+    /// The password could not be had.
+    #[error("cannot get the sync password: {0}")]
+    Password(String),
+    /// The server did not answer.
+    #[error(
+        "cannot reach the sync server {host}: {reason}. Local changes are kept and sent at the next sync."
+    )]
+    Unreachable {
+        /// The server.
+        host: String,
+        /// What failed.
+        reason: String,
+    },
+    /// The server refused the credentials.
+    #[error(
+        "the sync server {host} refused user \"{user}\" and its password (HTTP {status}). Check `user` and the password in [sync]; FreshRSS wants the API password set under Settings → Profile, not the login password."
+    )]
+    Auth {
+        /// The server.
+        host: String,
+        /// The user.
+        user: String,
+        /// 401 or 403.
+        status: u16,
+    },
+    /// The server asked to wait.
+    #[error(
+        "the sync server {host} asked to wait until {until} (HTTP 429). Nothing is lost; tidings syncs again after that."
+    )]
+    RateLimited {
+        /// The server.
+        host: String,
+        /// Until when (local time, for people).
+        until: String,
+        /// Until when.
+        at: DateTime<Utc>,
+    },
+    /// Any other HTTP failure.
+    #[error("the sync server {host} answered HTTP {status} to {what}{detail}")]
+    Status {
+        /// The server.
+        host: String,
+        /// The status.
+        status: u16,
+        /// The request, for people ("the subscription list").
+        what: &'static str,
+        /// The server's own words, when short (": …").
+        detail: String,
+    },
+    /// The server sent something that is not the protocol.
+    #[error(
+        "the sync server {host} sent {what} tidings cannot read: {reason}. Is [sync] url the API address?"
+    )]
+    Protocol {
+        /// The server.
+        host: String,
+        /// What it was.
+        what: &'static str,
+        /// Why it could not be read.
+        reason: String,
+    },
+    /// The cache failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl SyncError {
+    /// True when the server was not there (rather than there and refusing).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, Self::Unreachable { .. })
+    }
+}
+
+/// Where a run is, for a progress line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// Sending subscriptions and reading the server's list.
+    Subscriptions,
+    /// Sending local read/star changes.
+    Sending(usize),
+    /// Articles fetched so far in this run.
+    Articles(usize),
+    /// Reading the server's read and starred state.
+    State,
+}
+
+impl std::fmt::Display for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Subscriptions => write!(f, "syncing subscriptions"),
+            Self::Sending(n) => write!(f, "sending {n} read/star change{}", if *n == 1 { "" } else { "s" }),
+            Self::Articles(n) => write!(f, "{n} new article{} so far", if *n == 1 { "" } else { "s" }),
+            Self::State => write!(f, "syncing read and starred state"),
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// The server (its host).
+    pub host: String,
+    /// Subscriptions made here and sent to the server.
+    pub subscribed: usize,
+    /// Subscriptions the server would not take: (URL, why). They stay here, waiting.
+    pub subscribe_failed: Vec<(String, String)>,
+    /// Unsubscriptions made here and sent.
+    pub unsubscribed: usize,
+    /// What the server's subscription list changed here.
+    pub subscriptions: SubscriptionChanges,
+    /// Local read/star changes sent.
+    pub sent: usize,
+    /// Articles fetched and what became of them.
+    pub items: ItemsStored,
+    /// Local articles whose state now follows the server's.
+    pub state: StateChanges,
+    /// HTTP requests made.
+    pub requests: u64,
+    /// Bytes received (after decompression).
+    pub bytes: u64,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        write!(f, "synced with {}: {} new article{}", self.host, self.items.new, plural(self.items.new))?;
+        let subs = self.subscriptions;
+        if subs.added + self.subscribed > 0 {
+            let n = subs.added + self.subscribed;
+            write!(f, ", {n} feed{} added", plural(n))?;
+        }
+        if subs.removed + self.unsubscribed > 0 {
+            let n = subs.removed + self.unsubscribed;
+            write!(f, ", {n} feed{} removed", plural(n))?;
+        }
+        if self.sent > 0 {
+            write!(f, ", {} change{} sent", self.sent, plural(self.sent))?;
+        }
+        let got = self.state.read + self.state.starred;
+        if got > 0 {
+            write!(f, ", {got} change{} received", plural(got))?;
+        }
+        if !self.subscribe_failed.is_empty() {
+            write!(
+                f,
+                ", {} subscription{} refused",
+                self.subscribe_failed.len(),
+                plural(self.subscribe_failed.len())
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// An article, its state and its feed as a server sends them, before storing.
+pub type Item = RemoteItem;
+
+/// One page of articles.
+#[derive(Debug, Default)]
+pub struct ItemPage {
+    /// The articles.
+    pub items: Vec<Item>,
+    /// Articles the server sent that could not be read (skipped, logged).
+    pub unreadable: usize,
+    /// Where the next page starts, when there is one.
+    pub next: Option<String>,
+}
+
+/// A sync protocol. Ids are the server's: feeds as strings, items as 64-bit numbers.
+#[allow(async_fn_in_trait)] // used generically, never as a trait object
+pub trait Remote {
+    /// The protocol's name, stored on synced feeds.
+    fn source(&self) -> &'static str;
+    /// The server, for messages.
+    fn host(&self) -> &str;
+    /// Requests made and bytes received so far.
+    fn traffic(&self) -> (u64, u64);
+    /// The server's subscriptions.
+    async fn subscriptions(&mut self) -> Result<Vec<RemoteFeed>, SyncError>;
+    /// Subscribes on the server; its id for the feed.
+    async fn subscribe(&mut self, feed: &PendingFeed) -> Result<String, SyncError>;
+    /// Unsubscribes on the server.
+    async fn unsubscribe(&mut self, remote_id: &str) -> Result<(), SyncError>;
+    /// Articles added after `since` (the newest item id stored last time), oldest first.
+    async fn items(&mut self, since: Option<i64>, page: Option<String>) -> Result<ItemPage, SyncError>;
+    /// The ids of every unread item.
+    async fn unread_ids(&mut self) -> Result<Vec<i64>, SyncError>;
+    /// The ids of every starred item.
+    async fn starred_ids(&mut self) -> Result<Vec<i64>, SyncError>;
+    /// Sets or clears a state on items.
+    async fn set_state(&mut self, ids: &[i64], field: StateField, on: bool) -> Result<(), SyncError>;
+}
+
+/// The server of `[sync]`, ready to talk to.
+pub enum Account {
+    /// A Google Reader API server.
+    Greader(greader::Greader),
+}
+
+impl Account {
+    /// Connects (lazily: nothing is sent before the first request) to the configured server.
+    pub fn new(sync: &SyncConfig, config: &Config) -> Result<Self, SyncError> {
+        match sync.kind {
+            SyncKind::Greader => Ok(Self::Greader(greader::Greader::new(sync, &config.refresh)?)),
+        }
+    }
+
+    /// Runs one sync; see the module.
+    pub async fn sync(
+        &mut self,
+        store: &mut Store,
+        config: &Config,
+        progress: &mut (dyn FnMut(Progress) + Send),
+    ) -> Result<Report, SyncError> {
+        match self {
+            Self::Greader(remote) => run(remote, store, config, progress).await,
+        }
+    }
+}
+
+/// How many item ids go in one state change request.
+const STATE_BATCH: usize = 250;
+/// How many outbox entries are read at once.
+const OUTBOX_PAGE: usize = 5_000;
+
+fn key(source: &str, what: &str) -> String {
+    format!("{source}.{what}")
+}
+
+/// One sync run against `remote`. See the module for the steps.
+pub async fn run<R: Remote>(
+    remote: &mut R,
+    store: &mut Store,
+    config: &Config,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<Report, SyncError> {
+    let source = remote.source();
+    let now = Utc::now();
+    if let Some(at) = store
+        .sync_value(&key(source, "retry_after"))?
+        .and_then(|v| v.parse::<i64>().ok())
+        .map(crate::store::to_time)
+        .filter(|at| *at > now)
+    {
+        return Err(SyncError::RateLimited {
+            host: remote.host().to_string(),
+            until: at.with_timezone(&chrono::Local).format("%H:%M").to_string(),
+            at,
+        });
+    }
+    let result = steps(remote, store, config, progress).await;
+    match &result {
+        Err(SyncError::RateLimited { at, .. }) => {
+            store.set_sync_value(&key(source, "retry_after"), Some(&at.timestamp().to_string()))?;
+        }
+        Ok(_) => {
+            store.set_sync_value(&key(source, "retry_after"), None)?;
+            store.set_sync_value(&key(source, "last_sync"), Some(&now.timestamp().to_string()))?;
+        }
+        Err(_) => {}
+    }
+    result
+}
+
+async fn steps<R: Remote>(
+    remote: &mut R,
+    store: &mut Store,
+    config: &Config,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<Report, SyncError> {
+    let source = remote.source();
+    let mut report = Report { host: remote.host().to_string(), ..Report::default() };
+    progress(Progress::Subscriptions);
+    for (remote_id, url) in store.pending_unsubscriptions(source)? {
+        remote.unsubscribe(&remote_id).await?;
+        store.unsubscription_sent(source, &remote_id)?;
+        info!(url, "unsubscribed on the server");
+        report.unsubscribed += 1;
+    }
+    for feed in store.pending_subscriptions(source)? {
+        match remote.subscribe(&feed).await {
+            Ok(remote_id) => {
+                store.set_remote_feed(feed.id, source, &remote_id)?;
+                report.subscribed += 1;
+            }
+            // The server is there but will not take this feed: it waits here, and the rest
+            // of the sync goes on.
+            Err(e @ (SyncError::Status { .. } | SyncError::Protocol { .. })) => {
+                report.subscribe_failed.push((feed.url.clone(), e.to_string()));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let feeds = remote.subscriptions().await?;
+    report.subscriptions = store.apply_subscriptions(source, &feeds, Utc::now())?;
+
+    report.sent = send_outbox(remote, store, progress).await?;
+
+    let watermark_key = key(source, "newest");
+    let since = store.sync_value(&watermark_key)?.and_then(|v| v.parse::<i64>().ok());
+    let mut page = None;
+    let mut fetched = 0usize;
+    // The oldest article this run could not place (its feed is not known here yet).
+    let mut cap: Option<i64> = None;
+    progress(Progress::Articles(0));
+    loop {
+        let got = remote.items(since, page.take()).await?;
+        fetched += got.items.len();
+        let newest = got.items.iter().map(|i| i.remote_id).max();
+        let (stored, oldest_unknown) =
+            store.store_remote_items(source, &got.items, &config.retention, Utc::now())?;
+        add_items(&mut report.items, stored);
+        if let Some(u) = oldest_unknown {
+            cap = Some(cap.map_or(u, |c| c.min(u)));
+        }
+        // The watermark moves once a page is stored, never past an article whose feed is not
+        // known here yet (the next run fetches it again, with its feed).
+        if let Some(newest) = newest {
+            let mark = cap.map_or(newest, |c| (c - 1).min(newest));
+            if since.is_none_or(|s| mark > s) {
+                store.set_sync_value(&watermark_key, Some(&mark.to_string()))?;
+            }
+        }
+        progress(Progress::Articles(report.items.new));
+        debug!(fetched, unreadable = got.unreadable, "sync page");
+        match got.next {
+            Some(next) if !got.items.is_empty() || got.unreadable > 0 => page = Some(next),
+            _ => break,
+        }
+    }
+
+    progress(Progress::State);
+    let unread = remote.unread_ids().await?;
+    let starred = remote.starred_ids().await?;
+    report.state = store.apply_remote_state(&unread, &starred)?;
+    (report.requests, report.bytes) = remote.traffic();
+    info!(%report, requests = report.requests, bytes = report.bytes, "sync done");
+    Ok(report)
+}
+
+fn add_items(total: &mut ItemsStored, page: ItemsStored) {
+    total.new += page.new;
+    total.present += page.present;
+    total.unknown_feed += page.unknown_feed;
+    total.dropped += page.dropped;
+}
+
+/// Sends the outbox, in batches of one state and value; returns how many changes went.
+async fn send_outbox<R: Remote>(
+    remote: &mut R,
+    store: &mut Store,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<usize, SyncError> {
+    let mut sent = 0;
+    loop {
+        let entries = store.outbox(OUTBOX_PAGE)?;
+        if entries.is_empty() {
+            return Ok(sent);
+        }
+        progress(Progress::Sending(entries.len()));
+        for field in [StateField::Read, StateField::Starred] {
+            for value in [true, false] {
+                let group: Vec<&OutboxEntry> =
+                    entries.iter().filter(|e| e.field == field && e.value == value).collect();
+                for chunk in group.chunks(STATE_BATCH) {
+                    let ids: Vec<i64> = chunk.iter().map(|e| e.remote_id).collect();
+                    remote.set_state(&ids, field, value).await?;
+                    let done: Vec<OutboxEntry> = chunk.iter().map(|e| (*e).clone()).collect();
+                    store.outbox_sent(&done)?;
+                    sent += done.len();
+                }
+            }
+        }
+        if entries.len() < OUTBOX_PAGE {
+            return Ok(sent);
+        }
+    }
+}
+
+/// How long a rate limit is waited out within a run before giving up until next time.
+pub const WAIT_AT_MOST: Duration = Duration::from_secs(10);
