@@ -68,7 +68,7 @@ pub fn refresh_focused(s: &mut State, fx: &mut Vec<Effect>) {
 /// as the shortest `refresh_interval` of a feed's own settings asks. When the reader's interval
 /// is 0 (never), only the feeds with an interval of their own are looked at.
 pub fn periodic(s: &mut State, fx: &mut Vec<Effect>) -> bool {
-    if s.refreshing || s.overview.feeds.is_empty() {
+    if s.refreshing || (s.overview.feeds.is_empty() && !s.settings.sync) {
         return false;
     }
     let global = s.settings.refresh_interval;
@@ -136,7 +136,8 @@ pub fn finished(s: &mut State, summary: &Summary, fx: &mut Vec<Effect>) {
     if summary.failed > 0 {
         text.push_str(" — M says why");
         s.messages.note(Severity::Warning, text, s.now);
-    } else {
+    } else if summary.feeds > 0 || !s.settings.sync {
+        // With every feed on the sync server, the sync's own line says it all.
         s.messages.note(Severity::Info, text, s.now);
     }
     fx.push(Effect::LoadSidebar);
@@ -144,6 +145,17 @@ pub fn finished(s: &mut State, summary: &Summary, fx: &mut Vec<Effect>) {
     if let Some(next) = s.refresh_queued.take() {
         refresh(s, next, fx);
     }
+}
+
+/// A sync ended: its summary (or why it failed, as a lasting error), fresh counts and lists.
+pub fn synced(s: &mut State, result: Result<String, String>, fx: &mut Vec<Effect>) {
+    s.status.sync = None;
+    match result {
+        Ok(summary) => s.messages.note(Severity::Info, summary, s.now),
+        Err(why) => s.error(format!("Sync failed: {why}")),
+    }
+    fx.push(Effect::LoadSidebar);
+    list::show_new_articles(s, fx);
 }
 
 /// `S` on the welcome screen: the starter feeds (each is fetched first; only those that

@@ -204,6 +204,10 @@ pub enum Msg {
     FeedRefreshed(FeedResult),
     /// The refresh ended.
     RefreshFinished(Summary),
+    /// A sync with the server of `[sync]` is at this step (shown until it ends).
+    SyncProgress(String),
+    /// A sync ended: its summary, or why it failed (what happened and what to do).
+    SyncFinished(Result<String, String>),
     /// The search index took articles in and has this many left (sent at most twice a second,
     /// and always when it reaches 0).
     IndexProgress {

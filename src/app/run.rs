@@ -217,6 +217,7 @@ pub fn settings(config: &Config) -> Settings {
         player: r.player.clone(),
         player_in_terminal: r.player_in_terminal,
         copy_command: super::browser::copy_command(r.copy_command.as_deref(), session(), in_path),
+        sync: config.sync.is_some(),
     }
 }
 
@@ -264,7 +265,9 @@ pub fn run(paths: &Paths, config: &Config, options: &Options) -> Result<()> {
     // The first frame comes from the cache, before any network work.
     let (later, moved) = first_screen(paths, &mut state)?;
     let moved = moved.map(|m| m.to_string());
-    for problem in [moved, theme_problem, keymap_problem].into_iter().flatten() {
+    let sync_problem =
+        config.sync.as_ref().and_then(|s| crate::sync::config_file_warning(s, &paths.config_file()));
+    for problem in [moved, theme_problem, keymap_problem, sync_problem].into_iter().flatten() {
         update::update(&mut state, Msg::Warning(problem));
     }
     if !state.overview.feeds.is_empty() {

@@ -290,6 +290,8 @@ pub struct Status {
     pub indexing: u64,
     /// Articles whose full text is being fetched: (id, title), oldest first.
     pub full_text: Vec<(ArticleId, String)>,
+    /// A sync is running, at this step.
+    pub sync: Option<String>,
 }
 
 /// Settings the reader uses at run time (from `[reader]` in config.toml).
@@ -328,6 +330,8 @@ pub struct Settings {
     /// The local clipboard command copied text is also given to (on stdin), if any: the
     /// configured one, else the tool found for this session (none over SSH).
     pub copy_command: Option<Vec<String>>,
+    /// A sync server is configured (`[sync]`): refreshes sync with it, even with no feed here.
+    pub sync: bool,
 }
 
 impl Default for Settings {
@@ -348,6 +352,7 @@ impl Default for Settings {
             player: None,
             player_in_terminal: true,
             copy_command: None,
+            sync: false,
         }
     }
 }

@@ -112,6 +112,8 @@ fn handle(s: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> bool {
         Msg::RefreshStarted { total } => feeds::started(s, total),
         Msg::FeedRefreshed(result) => feeds::feed_refreshed(s, &result, fx),
         Msg::RefreshFinished(summary) => feeds::finished(s, &summary, fx),
+        Msg::SyncProgress(step) => s.status.sync = Some(step),
+        Msg::SyncFinished(result) => feeds::synced(s, result, fx),
         Msg::IndexProgress { remaining } => {
             let changed = s.status.indexing != remaining;
             // The indexer says 0 after a batch that made articles searchable: "read also"
@@ -156,7 +158,7 @@ fn handle(s: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> bool {
         }
         Msg::Warning(text) => s.warn(text),
         Msg::Ready => {
-            if s.settings.refresh_on_start && !s.overview.feeds.is_empty() {
+            if s.settings.refresh_on_start && (!s.overview.feeds.is_empty() || s.settings.sync) {
                 feeds::refresh(s, RefreshRequest::All, fx);
             }
         }

@@ -101,20 +101,34 @@ fn add_on_server(
     source: &str,
 ) -> Result<()> {
     let rt = runtime()?;
+    let mut store = ctx.open_store()?;
     new.url = if no_fetch {
         let address = Address::parse(input)
             .map_err(|error| SubscribeError::Fetch { url: input.trim().to_string(), error })?;
         address.preferred().to_string()
     } else {
-        // Autodiscovery from here: the server is given the feed's own address.
+        // Autodiscovery from here: the server is given the feed's own address. Its articles
+        // are stored now, so they are there even while the server is away (the sync matches
+        // them up with the server's by link).
         let fetcher = Fetcher::new(&ctx.config.refresh)?;
-        rt.block_on(crate::subscribe::find_feed(&fetcher, input))?.url
+        let found = rt.block_on(crate::subscribe::find_feed(&fetcher, input))?;
+        let url = found.url.clone();
+        if store.resolve_feed(&url)?.is_none() {
+            crate::subscribe::store_found(
+                &mut store,
+                found,
+                new.title.clone(),
+                new.tags.clone(),
+                &ctx.config.retention,
+            )?;
+        }
+        url
     };
-    let mut store = ctx.open_store()?;
-    let added = store.add_synced_feed(source, &new, Utc::now())?;
-    if !added.created {
-        return out.line(format!("Already subscribed to {} (id {})", new.url, added.id));
+    let known = store.resolve_feed(&new.url)?.and_then(|id| store.feed(id).ok().flatten());
+    if let Some(f) = known.as_ref().filter(|f| f.source.is_some()) {
+        return out.line(format!("Already subscribed to {} (id {})", f.url, f.id));
     }
+    let added = store.add_synced_feed(source, &new, Utc::now())?;
     match rt.block_on(super::sync::sync_once(ctx, &mut store, true)) {
         Ok(report) => {
             let feed = store.feed(added.id)?;

@@ -363,6 +363,11 @@ impl Store {
                     retained(&articles, retention, now).iter().map(|a| a.key_hash).collect();
                 let mut inserted = Vec::new();
                 let mut new_here = 0usize;
+                // A feed that was local before has articles the server does not know as its
+                // own: they are matched by link (their keys may be the feed's guids).
+                let mut local_before = tx
+                    .prepare_cached("SELECT 1 FROM articles WHERE feed_id = ?1 AND remote_id IS NULL")?
+                    .exists([feed.0])?;
                 for item in items {
                     let known = tx
                         .prepare_cached("SELECT 1 FROM articles WHERE remote_id = ?1")?
@@ -370,6 +375,24 @@ impl Store {
                     if known {
                         done.present += 1;
                         continue;
+                    }
+                    if local_before && let Some(link) = &item.article.link {
+                        let matched = tx
+                            .prepare_cached(
+                                "UPDATE articles SET remote_id = ?3 WHERE id = (
+                                     SELECT id FROM articles WHERE feed_id = ?1 AND remote_id IS NULL AND link = ?2
+                                     LIMIT 1)",
+                            )?
+                            .execute(params![feed.0, link, item.remote_id])?;
+                        if matched > 0 {
+                            done.present += 1;
+                            local_before = tx
+                                .prepare_cached(
+                                    "SELECT 1 FROM articles WHERE feed_id = ?1 AND remote_id IS NULL",
+                                )?
+                                .exists([feed.0])?;
+                            continue;
+                        }
                     }
                     if !item.starred && !kept.contains(&item.article.key_hash) {
                         done.dropped += 1;

@@ -34,6 +34,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme, key
             patch(base, theme.style(Slot::StatusProgress)),
         ));
     }
+    if let Some(step) = &state.status.sync {
+        left.push(Span::styled(format!(" sync: {step} "), patch(base, theme.style(Slot::StatusProgress))));
+    }
     if let Some((_, title)) = state.status.full_text.last() {
         let more = state.status.full_text.len() - 1;
         let more = if more > 0 { format!(" (+{more})") } else { String::new() };

@@ -38,6 +38,9 @@ pub(super) fn run(
     };
     // One refresh at a time: a second one waits for the first.
     let one_refresh = Arc::new(tokio::sync::Semaphore::new(1));
+    // The sync server's client lives as long as the reader: its login is reused, and renewed
+    // when it expires. Taken by one refresh at a time (they hold `one_refresh`).
+    let account: Shared = Arc::new(tokio::sync::Mutex::new(None));
     // Full-text fetches share one client (its connections), made at the first one (not at
     // start, where the refresh comes first); they never wait for a refresh.
     let mut full_text_fetcher: Option<Result<crate::feed::Fetcher, String>> = None;
@@ -49,9 +52,10 @@ pub(super) fn run(
             match job {
                 NetJob::Refresh(feeds, due_only) => {
                     let gate = Arc::clone(&one_refresh);
+                    let account = Arc::clone(&account);
                     tasks.spawn(async move {
                         let _turn = gate.acquire_owned().await;
-                        refresh(&config, &path, feeds, due_only, &to_ui).await;
+                        refresh(&config, &path, feeds, due_only, &to_ui, &account).await;
                         let _ = wake.send(());
                     });
                 }
@@ -64,10 +68,20 @@ pub(super) fn run(
                     tasks.spawn(async move { full_text(fetcher, path, id, &to_ui).await });
                 }
                 NetJob::Subscribe(feeds) => {
+                    let gate = Arc::clone(&one_refresh);
+                    let account = Arc::clone(&account);
                     tasks.spawn(async move {
                         let results = subscribe(&config, &path, feeds).await;
+                        let on_server = config.sync.is_some()
+                            && results.iter().any(|(_, o)| matches!(o, SubscribeOutcome::Subscribed { .. }));
                         to_ui.send(Msg::Subscribed(results));
                         let _ = wake.send(());
+                        if on_server {
+                            // New subscriptions go to the server now (they wait here if it is away).
+                            let _turn = gate.acquire_owned().await;
+                            sync(&config, &path, &to_ui, &account).await;
+                            let _ = wake.send(());
+                        }
                     });
                 }
             }
@@ -94,12 +108,56 @@ fn report_panic(done: Result<(), tokio::task::JoinError>, ui: &MsgSender) {
     }
 }
 
+/// The sync server's client, shared by the reader's refreshes.
+type Shared = Arc<tokio::sync::Mutex<Option<crate::sync::Account>>>;
+
+/// One sync with the server of `[sync]`, reported as `SyncProgress` and `SyncFinished`.
+async fn sync(config: &Config, path: &std::path::Path, ui: &MsgSender, account: &Shared) {
+    let Some(sync_config) = &config.sync else { return };
+    let mut account = account.lock().await;
+    if account.is_none() {
+        match crate::sync::Account::new(sync_config, config) {
+            Ok(a) => *account = Some(a),
+            Err(e) => {
+                ui.send(Msg::SyncFinished(Err(e.to_string())));
+                return;
+            }
+        }
+    }
+    let Some(account) = account.as_mut() else { return };
+    let mut store = match Store::open(path) {
+        Ok(mut s) => {
+            s.set_kill_rules(&config.kill);
+            s
+        }
+        Err(e) => {
+            ui.send(Msg::SyncFinished(Err(e.to_string())));
+            return;
+        }
+    };
+    let progress_ui = ui.clone();
+    let mut progress = move |p: crate::sync::Progress| {
+        progress_ui.send(Msg::SyncProgress(p.to_string()));
+    };
+    let result = account.sync(&mut store, config, &mut progress).await;
+    let result = result.map(|r| r.to_string()).map_err(|e| {
+        let waiting = store.outbox_len().unwrap_or(0);
+        if waiting > 0 {
+            format!("{e} ({waiting} read/star change{} wait here)", if waiting == 1 { "" } else { "s" })
+        } else {
+            e.to_string()
+        }
+    });
+    ui.send(Msg::SyncFinished(result));
+}
+
 async fn refresh(
     config: &Config,
     path: &std::path::Path,
     feeds: Option<Vec<FeedId>>,
     due_only: bool,
     ui: &MsgSender,
+    account: &Shared,
 ) {
     let fail = |e: StoreError| {
         ui.send(Msg::Failed { task: Task::Refresh, error: e.to_string() });
@@ -121,6 +179,11 @@ async fn refresh(
         Ok(t) => t,
         Err(e) => return fail(e),
     };
+    // Every feed, or named ones of which one is the server's: a sync too.
+    let with_sync = config.sync.is_some()
+        && feeds.as_ref().is_none_or(|ids| {
+            ids.iter().any(|id| store.feed(*id).ok().flatten().is_some_and(|f| f.source.is_some()))
+        });
     ui.send(Msg::RefreshStarted { total: targets.len() });
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let forward = {
@@ -133,6 +196,9 @@ async fn refresh(
     };
     let done = crate::refresh::run(store, config, targets, selection, tx).await;
     let _ = forward.await;
+    if with_sync {
+        sync(config, path, ui, account).await;
+    }
     match done {
         Ok((_, summary)) => {
             ui.send(Msg::RefreshFinished(summary));
@@ -223,6 +289,7 @@ async fn subscribe(
     let retention = config.retention.clone();
     let kill = config.kill.clone();
     let path = path.to_path_buf();
+    let source = config.sync.as_ref().map(|s| s.kind.name());
     let stored = tokio::task::spawn_blocking(move || {
         let mut store = match Store::open(&path) {
             Ok(mut s) => {
@@ -242,13 +309,30 @@ async fn subscribe(
                     Ok(found) => {
                         let (url, others) =
                             (found.url.clone(), found.others.iter().map(|o| o.url.clone()).collect());
-                        match crate::subscribe::store_found(
+                        let stored = crate::subscribe::store_found(
                             &mut store,
                             found,
                             feed.title.clone(),
                             feed.tags.clone(),
                             &retention,
-                        ) {
+                        );
+                        // With a sync server, a web feed is the server's: it is sent there at
+                        // the sync that follows (its articles, fetched now, are matched up).
+                        let stored = match (stored, source) {
+                            (Ok(done), Some(source))
+                                if !crate::feed::source::Source::is_local_address(&url) =>
+                            {
+                                store
+                                    .add_synced_feed(
+                                        source,
+                                        &NewFeed { url: url.clone(), title: None, tags: Vec::new() },
+                                        chrono::Utc::now(),
+                                    )
+                                    .map(|_| done)
+                            }
+                            (stored, _) => stored,
+                        };
+                        match stored {
                             Ok(done) => SubscribeOutcome::Subscribed {
                                 title: done.title,
                                 url,
