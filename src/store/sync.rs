@@ -552,3 +552,258 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ArticleFilter, NewArticle, NewFeed};
+    use crate::store::Mark;
+
+    const SRC: &str = "greader";
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("t.db")).expect("store");
+        (dir, store)
+    }
+
+    fn remote(id: &str, url: &str, folders: &[&str]) -> RemoteFeed {
+        RemoteFeed {
+            remote_id: id.into(),
+            url: url.into(),
+            title: Some(format!("Feed {id}")),
+            site_url: None,
+            folders: folders.iter().map(|f| (*f).to_string()).collect(),
+        }
+    }
+
+    fn item(remote_id: i64, feed: &str, read: bool, starred: bool) -> RemoteItem {
+        let article = NewArticle {
+            key: format!("https://example.org/{remote_id}"),
+            title: format!("Item {remote_id}"),
+            link: Some(format!("https://example.org/{remote_id}")),
+            author: None,
+            published: Some(Utc::now()),
+            updated: None,
+            categories: vec![],
+            summary_html: Some("<p>text</p>".into()),
+            content_html: None,
+            enclosures: vec![],
+        };
+        RemoteItem { remote_id, feed: feed.into(), article: PreparedArticle::from(article), read, starred }
+    }
+
+    fn retention() -> RetentionConfig {
+        RetentionConfig { keep_days: 0, keep_per_feed: 0 }
+    }
+
+    fn id_of(store: &Store, remote_id: i64) -> crate::domain::ArticleId {
+        crate::domain::ArticleId(
+            store
+                .conn
+                .query_row("SELECT id FROM articles WHERE remote_id = ?1", [remote_id], |r| r.get(0))
+                .expect("article"),
+        )
+    }
+
+    fn state(store: &Store, remote_id: i64) -> (bool, bool) {
+        store
+            .conn
+            .query_row("SELECT read, starred FROM articles WHERE remote_id = ?1", [remote_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .expect("article")
+    }
+
+    fn synced_store() -> (tempfile::TempDir, Store) {
+        let (dir, mut store) = store();
+        store
+            .apply_subscriptions(SRC, &[remote("feed/1", "https://example.org/feed", &["News"])], Utc::now())
+            .expect("subs");
+        let items = [
+            item(10, "feed/1", false, false),
+            item(11, "feed/1", true, false),
+            item(12, "feed/1", false, true),
+        ];
+        let (stored, unknown) =
+            store.store_remote_items(SRC, &items, &retention(), Utc::now()).expect("items");
+        assert_eq!((stored.new, unknown), (3, None));
+        (dir, store)
+    }
+
+    #[test]
+    fn server_articles_come_in_with_their_state_once() {
+        let (_dir, mut store) = synced_store();
+        assert_eq!(state(&store, 10), (false, false));
+        assert_eq!(state(&store, 11), (true, false));
+        assert_eq!(state(&store, 12), (false, true));
+        // The feed's counters follow (one of three is read).
+        let feed = store.feeds().expect("feeds").pop().expect("feed");
+        assert_eq!((feed.total, feed.unread, feed.source.as_deref()), (3, 2, Some(SRC)));
+        assert_eq!(feed.tags, vec!["News".to_string()]);
+        // Sent again, nothing is duplicated, and the server's state did not go to the outbox.
+        let again = [item(10, "feed/1", false, false), item(11, "feed/1", true, false)];
+        let (stored, _) = store.store_remote_items(SRC, &again, &retention(), Utc::now()).expect("items");
+        assert_eq!((stored.new, stored.present), (0, 2));
+        assert_eq!(store.article_count().expect("count"), 3);
+        assert_eq!(store.outbox_len().expect("outbox"), 0);
+    }
+
+    #[test]
+    fn every_local_mark_is_queued_with_its_latest_value() {
+        let (_dir, mut store) = synced_store();
+        let a = id_of(&store, 10);
+        store.mark(&[a], Mark::Read).expect("mark");
+        store.mark(&[a], Mark::Star).expect("mark");
+        store.mark(&[a], Mark::Unread).expect("mark");
+        let queued = store.outbox(10).expect("outbox");
+        let mut seen: Vec<(i64, StateField, bool)> =
+            queued.iter().map(|e| (e.remote_id, e.field, e.value)).collect();
+        seen.sort_by_key(|(id, f, _)| (*id, *f == StateField::Starred));
+        assert_eq!(seen, vec![(10, StateField::Read, false), (10, StateField::Starred, true)]);
+        // Mark-all-read is a way of marking too.
+        store.mark_all_read(&ArticleFilter::default()).expect("all read");
+        assert!(
+            store
+                .outbox(10)
+                .expect("outbox")
+                .iter()
+                .any(|e| e.remote_id == 12 && e.field == StateField::Read && e.value)
+        );
+    }
+
+    #[test]
+    fn a_waiting_local_change_outlives_the_servers_older_state() {
+        let (_dir, mut store) = synced_store();
+        let a = id_of(&store, 10);
+        store.mark(&[a], Mark::Read).expect("mark");
+        // The server still lists 10 as unread (it has not had the change yet): local wins.
+        let changes = store.apply_remote_state(&[10, 12], &[12]).expect("state");
+        assert_eq!(state(&store, 10), (true, false));
+        assert_eq!(changes.read, 0);
+        // Once sent, the server's state counts again.
+        let sent = store.outbox(10).expect("outbox");
+        store.outbox_sent(&sent).expect("sent");
+        store.apply_remote_state(&[10, 12], &[12]).expect("state");
+        assert_eq!(state(&store, 10), (false, false));
+        // Server-side changes both ways: 11 unread again, 12 read and unstarred, 10 starred.
+        let changes = store.apply_remote_state(&[11], &[10]).expect("state");
+        assert_eq!(state(&store, 10), (true, true));
+        assert_eq!(state(&store, 11), (false, false));
+        assert_eq!(state(&store, 12), (true, false));
+        assert_eq!((changes.read, changes.starred), (3, 2));
+        assert_eq!(store.outbox_len().expect("outbox"), 0, "the server's own changes are not sent back");
+        assert_eq!(store.unread_count(None, None).expect("unread"), 1);
+    }
+
+    #[test]
+    fn a_change_made_while_sending_is_not_lost() {
+        let (_dir, mut store) = synced_store();
+        let a = id_of(&store, 10);
+        store.mark(&[a], Mark::Read).expect("mark");
+        let read_then = store.outbox(10).expect("outbox");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        store.mark(&[a], Mark::Unread).expect("mark");
+        store.outbox_sent(&read_then).expect("sent");
+        let left = store.outbox(10).expect("outbox");
+        assert_eq!(left.len(), 1);
+        assert!(!left[0].value, "the newer unread waits to be sent");
+    }
+
+    #[test]
+    fn subscriptions_follow_the_server_and_local_feeds_are_adopted() {
+        let (_dir, mut store) = store();
+        let local = store
+            .add_feed(
+                &NewFeed { url: "https://a.example/feed".into(), title: None, tags: vec![] },
+                Utc::now(),
+            )
+            .expect("add");
+        let changes = store
+            .apply_subscriptions(
+                SRC,
+                &[
+                    remote("feed/1", "https://a.example/feed", &["Tech"]),
+                    remote("feed/2", "https://b.example/feed", &[]),
+                ],
+                Utc::now(),
+            )
+            .expect("subs");
+        assert_eq!((changes.added, changes.adopted, changes.removed), (1, 1, 0));
+        let a = store.feed(local.id).expect("feed").expect("there");
+        assert_eq!((a.source.as_deref(), a.tags.clone()), (Some(SRC), vec!["Tech".to_string()]));
+        // Folder renamed on the server; feed/2 unsubscribed on another device.
+        let changes = store
+            .apply_subscriptions(SRC, &[remote("feed/1", "https://a.example/feed", &["Science"])], Utc::now())
+            .expect("subs");
+        assert_eq!(changes.removed, 1);
+        assert_eq!(store.feed(local.id).expect("feed").expect("there").tags, vec!["Science".to_string()]);
+        assert_eq!(store.feed_count().expect("count"), 1);
+        // Local feeds are never fetched by tidings once the server holds them.
+        assert!(store.fetch_targets(None).expect("targets").is_empty());
+    }
+
+    #[test]
+    fn an_unsubscription_waits_for_the_server_and_resubscribing_takes_it_back() {
+        let (_dir, mut store) = synced_store();
+        let feed = store.feeds().expect("feeds")[0].id;
+        store.remove_feed(feed).expect("remove");
+        assert_eq!(
+            store.pending_unsubscriptions(SRC).expect("pending"),
+            vec![("feed/1".to_string(), "https://example.org/feed".to_string())]
+        );
+        // The server still lists it (not told yet): it does not come back here.
+        let subs = [remote("feed/1", "https://example.org/feed", &[])];
+        store.apply_subscriptions(SRC, &subs, Utc::now()).expect("subs");
+        assert_eq!(store.feed_count().expect("count"), 0);
+        // Undo: subscribed again before the sync; it is the server's feed/1 again, not a new one.
+        let new = NewFeed { url: "https://example.org/feed".into(), title: None, tags: vec![] };
+        store.add_synced_feed(SRC, &new, Utc::now()).expect("add");
+        assert!(store.pending_unsubscriptions(SRC).expect("pending").is_empty());
+        assert!(store.pending_subscriptions(SRC).expect("pending").is_empty());
+        store.apply_subscriptions(SRC, &subs, Utc::now()).expect("subs");
+        assert_eq!(store.feed_count().expect("count"), 1);
+    }
+
+    #[test]
+    fn articles_of_an_unknown_feed_hold_the_watermark_and_local_articles_are_matched_by_link() {
+        let (_dir, mut store) = store();
+        let local = store
+            .add_feed(
+                &NewFeed { url: "https://example.org/feed".into(), title: None, tags: vec![] },
+                Utc::now(),
+            )
+            .expect("add");
+        // An article this feed had locally, under its guid, with the server's link.
+        let mut own = item(0, "", false, false).article;
+        own.key = "guid-10".into();
+        own.key_hash = xxhash_rust::xxh3::xxh3_64(own.key.as_bytes()) as i64;
+        own.link = Some("https://example.org/10".into());
+        {
+            let mut batch = store.batch().expect("batch");
+            batch
+                .import_articles(
+                    local.id,
+                    None,
+                    &[crate::store::ImportedArticle { article: own, read: false, starred: false }],
+                    &retention(),
+                    Utc::now(),
+                )
+                .expect("import");
+            batch.commit().expect("commit");
+        }
+        store
+            .apply_subscriptions(SRC, &[remote("feed/1", "https://example.org/feed", &[])], Utc::now())
+            .expect("subs");
+        let items = [
+            item(10, "feed/1", true, false),
+            item(9, "feed/9", false, false),
+            item(11, "feed/1", false, false),
+        ];
+        let (stored, unknown) =
+            store.store_remote_items(SRC, &items, &retention(), Utc::now()).expect("items");
+        assert_eq!((stored.new, stored.present, stored.unknown_feed), (1, 1, 1));
+        assert_eq!(unknown, Some(9));
+        assert_eq!(store.article_count().expect("count"), 2, "the local copy of 10 is the server's 10");
+    }
+}
