@@ -83,6 +83,9 @@ pub enum Command {
         /// For cron: print nothing when the sync went well
         #[arg(long, short)]
         quiet: bool,
+        /// Print what the sync did as JSON (counts, requests, bytes received)
+        #[arg(long, conflicts_with = "quiet")]
+        json: bool,
     },
     /// Fetch all feeds, or the named ones (and sync with the server of [sync], when all)
     Refresh {

@@ -7,9 +7,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Context, Out, runtime};
 use crate::store::Store;
-use crate::sync::{Account, Progress};
+use crate::sync::{Account, Progress, Report};
 
-pub(super) fn run(ctx: &Context, out: &mut Out, quiet: bool) -> Result<()> {
+pub(super) fn run(ctx: &Context, out: &mut Out, quiet: bool, json: bool) -> Result<()> {
     let Some(sync) = &ctx.config.sync else {
         bail!(
             "there is no server to sync with: add a [sync] section to {} (kind = \"greader\", url, user, password_command; see README, \"Sync with a server\")",
@@ -21,17 +21,27 @@ pub(super) fn run(ctx: &Context, out: &mut Out, quiet: bool) -> Result<()> {
     }
     let mut store = ctx.open_store()?;
     let rt = runtime()?;
-    let report = rt.block_on(sync_once(ctx, &mut store, quiet))?;
+    let report = rt.block_on(sync_report(ctx, &mut store, quiet || json))?;
+    if json {
+        return out.json(&report);
+    }
     if quiet {
         return Ok(());
     }
-    out.line(report)
+    out.line(report.to_string())
 }
 
 /// One sync with progress on stderr; the summary line, or the error with what waits locally.
 /// Also run by `tidings refresh` after the local feeds.
 pub(super) async fn sync_once(ctx: &Context, store: &mut Store, quiet: bool) -> Result<String> {
-    let Some(sync) = &ctx.config.sync else { return Ok(String::new()) };
+    if ctx.config.sync.is_none() {
+        return Ok(String::new());
+    }
+    Ok(sync_report(ctx, store, quiet).await?.to_string())
+}
+
+async fn sync_report(ctx: &Context, store: &mut Store, quiet: bool) -> Result<Report> {
+    let Some(sync) = &ctx.config.sync else { bail!("there is no [sync] section") };
     let mut account = Account::new(sync, &ctx.config)?;
     let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new_spinner();
@@ -63,7 +73,7 @@ pub(super) async fn sync_once(ctx: &Context, store: &mut Store, quiet: bool) -> 
                     "tidings: the server did not subscribe to {url}: {why} (it stays here and is tried again at the next sync; `tidings remove {url}` drops it)"
                 );
             }
-            Ok(report.to_string())
+            Ok(report)
         }
         Err(e) => {
             let waiting = store.outbox_len().unwrap_or(0);

@@ -90,7 +90,7 @@ impl StateField {
 }
 
 /// What storing the server's subscriptions changed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct SubscriptionChanges {
     /// Feeds new here.
     pub added: usize,
@@ -101,7 +101,7 @@ pub struct SubscriptionChanges {
 }
 
 /// What storing the server's articles did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ItemsStored {
     /// Articles new here.
     pub new: usize,
@@ -114,7 +114,7 @@ pub struct ItemsStored {
 }
 
 /// What applying the server's state changed here.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct StateChanges {
     /// Articles whose read state changed.
     pub read: usize,

@@ -131,8 +131,8 @@ impl std::fmt::Display for Progress {
     }
 }
 
-/// What a run did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What a run did (`tidings sync --json` prints it).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Report {
     /// The server (its host).
     pub host: String,
