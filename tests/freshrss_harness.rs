@@ -1,0 +1,82 @@
+//! The FreshRSS harness of the sync tests, against the real server: it starts, holds what it is
+//! given, keeps its data across a restart and is gone when stopped.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::freshrss::{FreshRss, feed_path, serve_feeds, set_feed_items};
+
+#[test]
+fn populate_mark_read_star_restart_stop() {
+    let Some(mut fr) = FreshRss::start_or_skip("populate_mark_read_star_restart_stop") else { return };
+    let feeds = serve_feeds(2, 10);
+    fr.populate(&feeds, 2, 10);
+
+    let subs = fr.subscriptions();
+    assert_eq!(subs.len(), 2, "{subs:?}");
+    let mut urls: Vec<&str> = subs.iter().map(|s| s.url.as_str()).collect();
+    urls.sort_unstable();
+    assert_eq!(urls, [feeds.url(&feed_path(0)), feeds.url(&feed_path(1))]);
+    assert!(subs.iter().all(|s| s.id.starts_with("feed/")), "{subs:?}");
+
+    let unread = fr.unread_ids();
+    assert_eq!(unread.len(), 20);
+    let items = fr.items();
+    assert_eq!(items.len(), 20);
+    let mut titles: Vec<&str> = items.iter().map(|i| i["title"].as_str().unwrap()).collect();
+    titles.sort_unstable();
+    titles.dedup();
+    assert_eq!(titles.len(), 20, "every generated article is distinct");
+
+    fr.mark_read(&unread[..3]);
+    let after = fr.unread_ids();
+    assert_eq!(after.len(), 17);
+    assert!(unread[..3].iter().all(|id| !after.contains(id)));
+    fr.star(&unread[5..7]);
+    assert_eq!(sorted(fr.starred_ids()), sorted(unread[5..7].to_vec()));
+
+    // A restart keeps articles, states and the login (same port, same data).
+    let port = fr.port();
+    fr.restart();
+    assert_eq!(fr.port(), port);
+    assert_eq!(fr.all_ids().len(), 20);
+    assert_eq!(sorted(fr.unread_ids()), sorted(after));
+    assert_eq!(fr.starred_ids().len(), 2);
+
+    // Stopped, the port refuses connections.
+    fr.stop();
+    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
+    assert!(!fr.is_running());
+}
+
+#[test]
+fn actualize_fetches_new_items_at_once_and_password_change_needs_new_login() {
+    let test = "actualize_fetches_new_items_at_once_and_password_change_needs_new_login";
+    let Some(mut fr) = FreshRss::start_or_skip(test) else { return };
+    let feeds = serve_feeds(1, 5);
+    fr.populate(&feeds, 1, 5);
+    // New items right after the first fetch (no refresh interval, no fetch cache).
+    set_feed_items(&feeds, 0, 0..8);
+    fr.actualize();
+    assert_eq!(fr.all_ids().len(), 8);
+    // Items gone from the feed stay (no retention).
+    set_feed_items(&feeds, 0, 6..8);
+    fr.actualize();
+    assert_eq!(fr.all_ids().len(), 8);
+
+    let old_auth = fr.login();
+    fr.set_api_password("another-password-2");
+    let (status, _) = fr.send(reqwest::Method::GET, "reader/api/0/token", Some(&old_auth), None);
+    assert_eq!(status, 401, "the old login no longer works");
+    let form = format!("Email={}&Passwd=api-password-1", fr.user());
+    let (status, _) = fr.send(reqwest::Method::POST, "accounts/ClientLogin", None, Some(form));
+    assert_eq!(status, 401, "the old password no longer works");
+    assert_ne!(fr.login(), old_auth);
+    assert_eq!(fr.password(), "another-password-2");
+    assert_eq!(fr.unread_ids().len(), 8);
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort_unstable();
+    v
+}
