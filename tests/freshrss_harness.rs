@@ -80,3 +80,43 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
     v.sort_unstable();
     v
 }
+
+/// How long populating takes (a measurement, not a check): `cargo test --test freshrss_harness
+/// -- --ignored --nocapture populate_timing`, shapes from `TIDINGS_FR_SHAPES` ("feeds x per_feed"
+/// pairs, comma-separated; by default 50x100 and 100x200, that is 5,000 and 20,000 articles).
+#[test]
+#[ignore = "a measurement of about a minute and a half"]
+fn populate_timing() {
+    let Some(fr) = FreshRss::start_or_skip("populate_timing") else { return };
+    drop(fr);
+    let shapes = std::env::var("TIDINGS_FR_SHAPES").unwrap_or_else(|_| "50x100,100x200".into());
+    for shape in shapes.split(',') {
+        let (feeds, per_feed) = shape.trim().split_once('x').unwrap();
+        let (feeds, per_feed): (usize, usize) = (feeds.parse().unwrap(), per_feed.parse().unwrap());
+        let fr = FreshRss::start();
+        let server = serve_feeds(feeds, per_feed);
+        let t = std::time::Instant::now();
+        fr.populate(&server, feeds, per_feed);
+        let populate = t.elapsed();
+        let t = std::time::Instant::now();
+        fr.actualize();
+        let actualize = t.elapsed();
+        for f in 0..feeds {
+            set_feed_items(&server, f, 0..per_feed + 1);
+        }
+        let t = std::time::Instant::now();
+        fr.actualize();
+        let actualize_new = t.elapsed();
+        assert_eq!(fr.all_ids().len(), feeds * (per_feed + 1));
+        let t = std::time::Instant::now();
+        let items = fr.items().len();
+        let contents = t.elapsed();
+        let db =
+            std::fs::metadata(fr.dir().join("data/users").join(fr.user()).join("db.sqlite")).unwrap().len();
+        println!(
+            "{feeds} feeds x {per_feed}: populate {populate:.1?}, actualize (nothing new) {actualize:.1?}, \
+             actualize (one new article per feed) {actualize_new:.1?}, stream/contents of {items} items {contents:.1?}, db {} KB",
+            db / 1024
+        );
+    }
+}
