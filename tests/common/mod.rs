@@ -2,6 +2,7 @@
 //! and small feed builders.
 #![allow(dead_code, clippy::unwrap_used, clippy::missing_panics_doc)]
 
+pub mod freshrss;
 pub mod server;
 
 use std::path::{Path, PathBuf};
