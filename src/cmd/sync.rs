@@ -55,8 +55,11 @@ async fn sync_report(ctx: &Context, store: &mut Store, quiet: bool) -> Result<Re
     let mut last_line = std::time::Instant::now();
     let mut progress = |p: Progress| match &bar {
         Some(bar) => bar.set_message(p.to_string()),
-        // Not a terminal: a line now and then, for a log.
-        None if !quiet && (last_line.elapsed().as_secs() >= 2 || !matches!(p, Progress::Articles(_))) => {
+        // Not a terminal: a line now and then during a long sync, for a log.
+        None if !quiet
+            && matches!(p, Progress::Articles(n) if n > 0)
+            && last_line.elapsed().as_secs() >= 2 =>
+        {
             last_line = std::time::Instant::now();
             eprintln!("sync: {p}");
         }
@@ -78,10 +81,7 @@ async fn sync_report(ctx: &Context, store: &mut Store, quiet: bool) -> Result<Re
         Err(e) => {
             let waiting = store.outbox_len().unwrap_or(0);
             if waiting > 0 {
-                bail!(
-                    "{e} ({waiting} read/star change{} wait to be sent)",
-                    if waiting == 1 { "" } else { "s" }
-                );
+                bail!("{e} ({waiting} read/star change{} waiting)", if waiting == 1 { "" } else { "s" });
             }
             bail!("{e}")
         }

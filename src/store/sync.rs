@@ -111,6 +111,8 @@ pub struct ItemsStored {
     pub unknown_feed: usize,
     /// Articles retention did not let in.
     pub dropped: usize,
+    /// Articles the server sent that could not be read (skipped).
+    pub unreadable: usize,
 }
 
 /// What applying the server's state changed here.
@@ -504,6 +506,18 @@ impl Store {
         })?;
         tx.commit()?;
         Ok(changes)
+    }
+
+    /// Of these server item ids, those no article here has, in the order given.
+    pub fn unknown_remote_ids(&self, ids: &[i64]) -> Result<Vec<i64>, StoreError> {
+        let mut known = self.conn.prepare_cached("SELECT 1 FROM articles WHERE remote_id = ?1")?;
+        let mut out = Vec::new();
+        for &id in ids {
+            if !known.exists([id])? {
+                out.push(id);
+            }
+        }
+        Ok(out)
     }
 
     /// Local changes waiting to be sent, oldest first, at most `limit`.

@@ -26,8 +26,6 @@ const STARRED: &str = "user/-/state/com.google/starred";
 const READING_LIST: &str = "user/-/state/com.google/reading-list";
 const LABEL: &str = "user/-/label/";
 
-/// Articles per page of a sync (20 requests for 20,000 articles).
-const ITEMS_PER_PAGE: usize = 1_000;
 /// Ids per page of the unread and starred lists.
 const IDS_PER_PAGE: usize = 10_000;
 /// The largest response read: a page of a thousand articles with their text is a few MB.
@@ -303,17 +301,21 @@ impl Greader {
         })
     }
 
+    /// Every id of a stream, following continuations; `extra` is added to each query.
     async fn ids(
         &mut self,
         stream: &str,
         exclude: Option<&str>,
+        extra: &str,
         what: &'static str,
     ) -> Result<Vec<i64>, SyncError> {
         let mut out = Vec::new();
         let mut continuation: Option<String> = None;
         loop {
-            let mut path =
-                format!("reader/api/0/stream/items/ids?output=json&n={IDS_PER_PAGE}&s={}", enc(stream));
+            let mut path = format!(
+                "reader/api/0/stream/items/ids?output=json&n={IDS_PER_PAGE}&s={}{extra}",
+                enc(stream)
+            );
             if let Some(x) = exclude {
                 path.push_str(&format!("&xt={}", enc(x)));
             }
@@ -404,8 +406,6 @@ struct Category {
 struct Stream {
     #[serde(default)]
     items: Vec<serde_json::Value>,
-    #[serde(default)]
-    continuation: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -631,24 +631,28 @@ impl Remote for Greader {
         }
     }
 
-    async fn items(&mut self, since: Option<i64>, page: Option<String>) -> Result<ItemPage, SyncError> {
-        let mut path = format!(
-            "reader/api/0/stream/contents/{}?output=json&r=o&n={ITEMS_PER_PAGE}",
-            enc(READING_LIST).replace("%2F", "/")
-        );
-        if let Some(since) = since {
-            // `ot` is in seconds of the time the server took the item in; FreshRSS's item ids
-            // are that time in microseconds. A second of overlap: items already here are
-            // recognised by id.
-            let secs = if since > 1_000_000_000_000_000 { since / 1_000_000 } else { since };
-            path.push_str(&format!("&ot={}", secs.saturating_sub(1).max(0)));
-        }
-        if let Some(c) = &page {
-            path.push_str(&format!("&c={}", enc(c)));
-        }
-        let stream: Stream = self.json(&Req::Get(path), "articles").await?;
-        let mut out =
-            ItemPage { next: stream.continuation.and_then(continuation_text), ..ItemPage::default() };
+    async fn new_item_ids(&mut self, since: Option<i64>) -> Result<Vec<i64>, SyncError> {
+        // `ot` is in seconds of the time the server took the item in (FreshRSS's ids are that
+        // time in microseconds): the ids of that second come again, and are known here.
+        let extra = match since {
+            Some(since) => {
+                let secs = if since > 1_000_000_000_000_000 { since / 1_000_000 } else { since };
+                format!("&r=o&ot={}", secs.max(0))
+            }
+            None => "&r=o".to_string(),
+        };
+        let mut ids = self.ids(READING_LIST, None, &extra, "the list of new articles").await?;
+        // Oldest first whatever the server's order, so the watermark only moves forward.
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    async fn items(&mut self, ids: &[i64]) -> Result<ItemPage, SyncError> {
+        let form: Vec<(&str, String)> = ids.iter().map(|id| ("i", id.to_string())).collect();
+        let stream: Stream =
+            self.json(&Req::Post("reader/api/0/stream/items/contents?output=json", form), "articles").await?;
+        let mut out = ItemPage::default();
         for raw in stream.items {
             match serde_json::from_value::<Item>(raw).ok().and_then(to_item) {
                 Some(item) => out.items.push(item),
@@ -658,18 +662,15 @@ impl Remote for Greader {
         if out.unreadable > 0 {
             warn!(count = out.unreadable, "the sync server sent articles tidings cannot read; skipped");
         }
-        if page.is_some() && out.next == page {
-            out.next = None;
-        }
         Ok(out)
     }
 
     async fn unread_ids(&mut self) -> Result<Vec<i64>, SyncError> {
-        self.ids(READING_LIST, Some(READ), "the unread list").await
+        self.ids(READING_LIST, Some(READ), "", "the unread list").await
     }
 
     async fn starred_ids(&mut self) -> Result<Vec<i64>, SyncError> {
-        self.ids(STARRED, None, "the starred list").await
+        self.ids(STARRED, None, "", "the starred list").await
     }
 
     async fn set_state(&mut self, ids: &[i64], field: StateField, on: bool) -> Result<(), SyncError> {

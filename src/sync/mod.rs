@@ -39,7 +39,7 @@ pub enum SyncError {
     Password(String),
     /// The server did not answer.
     #[error(
-        "cannot reach the sync server {host}: {reason}. Local changes are kept and sent at the next sync."
+        "cannot reach the sync server {host}: {reason}. Nothing is lost: changes made here wait and go at the next sync."
     )]
     Unreachable {
         /// The server.
@@ -191,15 +191,16 @@ impl std::fmt::Display for Report {
 /// An article, its state and its feed as a server sends them, before storing.
 pub type Item = RemoteItem;
 
-/// One page of articles.
+/// Articles fetched at once (20 requests for 20,000).
+pub const ITEMS_PER_REQUEST: usize = 1_000;
+
+/// A batch of articles.
 #[derive(Debug, Default)]
 pub struct ItemPage {
     /// The articles.
     pub items: Vec<Item>,
     /// Articles the server sent that could not be read (skipped, logged).
     pub unreadable: usize,
-    /// Where the next page starts, when there is one.
-    pub next: Option<String>,
 }
 
 /// A sync protocol. Ids are the server's: feeds as strings, items as 64-bit numbers.
@@ -217,8 +218,12 @@ pub trait Remote {
     async fn subscribe(&mut self, feed: &PendingFeed) -> Result<String, SyncError>;
     /// Unsubscribes on the server.
     async fn unsubscribe(&mut self, remote_id: &str) -> Result<(), SyncError>;
-    /// Articles added after `since` (the newest item id stored last time), oldest first.
-    async fn items(&mut self, since: Option<i64>, page: Option<String>) -> Result<ItemPage, SyncError>;
+    /// The ids of the articles the server took in since `since` (the newest item id stored
+    /// last time; `None`: all), oldest first. Ids are cheap; articles are then fetched by id,
+    /// only those not here yet.
+    async fn new_item_ids(&mut self, since: Option<i64>) -> Result<Vec<i64>, SyncError>;
+    /// These articles (at most [`ITEMS_PER_REQUEST`]).
+    async fn items(&mut self, ids: &[i64]) -> Result<ItemPage, SyncError>;
     /// The ids of every unread item.
     async fn unread_ids(&mut self) -> Result<Vec<i64>, SyncError>;
     /// The ids of every starred item.
@@ -334,35 +339,36 @@ async fn steps<R: Remote>(
 
     let watermark_key = key(source, "newest");
     let since = store.sync_value(&watermark_key)?.and_then(|v| v.parse::<i64>().ok());
-    let mut page = None;
-    let mut fetched = 0usize;
+    progress(Progress::Articles(0));
+    let listed = remote.new_item_ids(since).await?;
+    let wanted = store.unknown_remote_ids(&listed)?;
+    debug!(listed = listed.len(), wanted = wanted.len(), "new item ids");
     // The oldest article this run could not place (its feed is not known here yet).
     let mut cap: Option<i64> = None;
-    progress(Progress::Articles(0));
-    loop {
-        let got = remote.items(since, page.take()).await?;
-        fetched += got.items.len();
-        let newest = got.items.iter().map(|i| i.remote_id).max();
+    for chunk in wanted.chunks(ITEMS_PER_REQUEST) {
+        let got = remote.items(chunk).await?;
         let (stored, oldest_unknown) =
             store.store_remote_items(source, &got.items, &config.retention, Utc::now())?;
         add_items(&mut report.items, stored);
+        report.items.unreadable += got.unreadable;
         if let Some(u) = oldest_unknown {
             cap = Some(cap.map_or(u, |c| c.min(u)));
         }
-        // The watermark moves once a page is stored, never past an article whose feed is not
-        // known here yet (the next run fetches it again, with its feed).
-        if let Some(newest) = newest {
+        // The watermark moves once a batch is stored (ids come oldest first), never past an
+        // article whose feed is not known here yet (the next run fetches it, with its feed).
+        if let Some(&newest) = chunk.last() {
             let mark = cap.map_or(newest, |c| (c - 1).min(newest));
             if since.is_none_or(|s| mark > s) {
                 store.set_sync_value(&watermark_key, Some(&mark.to_string()))?;
             }
         }
         progress(Progress::Articles(report.items.new));
-        debug!(fetched, unreadable = got.unreadable, "sync page");
-        match got.next {
-            Some(next) if !got.items.is_empty() || got.unreadable > 0 => page = Some(next),
-            _ => break,
-        }
+    }
+    if wanted.is_empty()
+        && let Some(&newest) = listed.last()
+        && since.is_none_or(|s| newest > s)
+    {
+        store.set_sync_value(&watermark_key, Some(&newest.to_string()))?;
     }
 
     progress(Progress::State);
@@ -379,6 +385,7 @@ fn add_items(total: &mut ItemsStored, page: ItemsStored) {
     total.present += page.present;
     total.unknown_feed += page.unknown_feed;
     total.dropped += page.dropped;
+    total.unreadable += page.unreadable;
 }
 
 /// Sends the outbox, in batches of one state and value; returns how many changes went.

@@ -143,7 +143,7 @@ async fn sync(config: &Config, path: &std::path::Path, ui: &MsgSender, account: 
     let result = result.map(|r| r.to_string()).map_err(|e| {
         let waiting = store.outbox_len().unwrap_or(0);
         if waiting > 0 {
-            format!("{e} ({waiting} read/star change{} wait here)", if waiting == 1 { "" } else { "s" })
+            format!("{e} ({waiting} read/star change{} waiting)", if waiting == 1 { "" } else { "s" })
         } else {
             e.to_string()
         }

@@ -1,0 +1,285 @@
+//! Sync with a real FreshRSS (the Google Reader API): two tidings data dirs, a "laptop" and a
+//! "server box", and one server. Every test starts its own FreshRSS (`tests/common/freshrss.rs`);
+//! the feeds FreshRSS fetches come from a loopback server of the test.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::Env;
+use common::freshrss::{self, FreshRss};
+use serde_json::Value;
+
+/// A tidings data dir synced with `server`; the password comes from a file through
+/// `password_command`, so a test can change it.
+struct Device {
+    env: Env,
+    password_file: PathBuf,
+}
+
+impl Device {
+    fn new(server: &FreshRss) -> Self {
+        let env = Env::new();
+        let password_file = env.file("password");
+        std::fs::write(&password_file, format!("{}\n", server.password())).unwrap();
+        env.config(&format!(
+            "[reader]\nrefresh_on_start = false\n[sync]\nkind = \"greader\"\nurl = \"{}\"\nuser = \"{}\"\npassword_command = [\"cat\", \"{}\"]\n",
+            server.url(),
+            server.user(),
+            password_file.display()
+        ));
+        Self { env, password_file }
+    }
+
+    fn set_password(&self, pw: &str) {
+        std::fs::write(&self.password_file, pw).unwrap();
+    }
+
+    /// `tidings sync --json`, which must succeed.
+    fn sync(&self) -> Value {
+        serde_json::from_str(&self.env.run_ok(&["sync", "--json"])).unwrap()
+    }
+
+    /// `tidings sync`, which must fail: its stderr.
+    fn sync_fails(&self) -> String {
+        let out = self.env.cmd().arg("sync").output().unwrap();
+        assert!(!out.status.success(), "sync succeeded: {}", String::from_utf8_lossy(&out.stdout));
+        String::from_utf8(out.stderr).unwrap()
+    }
+
+    fn feeds(&self) -> Vec<Value> {
+        serde_json::from_str::<Vec<Value>>(&self.env.run_ok(&["feeds", "--json"])).unwrap()
+    }
+
+    fn articles(&self) -> Vec<Value> {
+        serde_json::from_str(&self.env.run_ok(&["articles", "--json", "--limit", "100000"])).unwrap()
+    }
+
+    /// (read, starred) of the article linking to `link`.
+    fn state_of(&self, link: &str) -> (bool, bool) {
+        let a =
+            self.articles().into_iter().find(|a| a["link"] == link).unwrap_or_else(|| panic!("no {link}"));
+        (a["read"].as_bool().unwrap(), a["starred"].as_bool().unwrap())
+    }
+
+    fn id_of(&self, link: &str) -> String {
+        let a =
+            self.articles().into_iter().find(|a| a["link"] == link).unwrap_or_else(|| panic!("no {link}"));
+        a["id"].to_string()
+    }
+}
+
+fn link(feeds: &common::server::TestServer, f: usize, i: usize) -> String {
+    format!("{}/site/{f}/{i}.html", feeds.url(""))
+}
+
+#[test]
+fn two_devices_share_subscriptions_read_and_starred_state() {
+    let Some(server) = FreshRss::start_or_skip("two_devices_share_subscriptions_read_and_starred_state")
+    else {
+        return;
+    };
+    let feeds = freshrss::serve_feeds(2, 10);
+    let (laptop, box_) = (Device::new(&server), Device::new(&server));
+
+    // Subscribed on the laptop: it is on the server, and the box sees it with its articles.
+    let added = laptop.env.run_ok(&["add", &feeds.url(&freshrss::feed_path(0)), "--tag", "Tech"]);
+    assert!(added.contains("on the server"), "{added}");
+    let on_server = server.subscriptions();
+    assert_eq!(on_server.len(), 1, "{on_server:?}");
+    assert_eq!(on_server[0].categories, vec!["user/-/label/Tech".to_string()]);
+    let report = box_.sync();
+    assert_eq!(report["items"]["new"], 10, "{report}");
+    let box_feeds = box_.feeds();
+    assert_eq!(box_feeds.len(), 1);
+    assert_eq!(box_feeds[0]["source"], "greader");
+    assert!(box_feeds[0]["tags"].as_array().unwrap().iter().any(|t| t == "Tech"), "{box_feeds:?}");
+    // The laptop has the feed's articles once (fetched here at `add`, matched up with the
+    // server's by link), not twice.
+    assert_eq!(laptop.articles().len(), 10);
+    assert!(laptop.articles().iter().all(|a| a["source"] == "greader"));
+
+    // Subscribed on the server directly (another client, with a folder): both see it.
+    let stream = server.subscribe(&feeds.url(&freshrss::feed_path(1)));
+    server.set_label(&stream, "Science");
+    laptop.sync();
+    assert_eq!(laptop.feeds().len(), 2);
+    assert_eq!(laptop.articles().len(), 20);
+
+    // Read and starred on the laptop, seen on the box after both sync.
+    let (a, b) = (link(&feeds, 0, 3), link(&feeds, 1, 5));
+    laptop.env.run_ok(&["mark", "--read", &laptop.id_of(&a), &laptop.id_of(&b)]);
+    laptop.env.run_ok(&["mark", "--star", &laptop.id_of(&b)]);
+    let sent = laptop.sync();
+    assert_eq!(sent["sent"], 3, "{sent}");
+    let got = box_.sync();
+    assert_eq!(got["items"]["new"], 10, "feed 1's articles: {got}");
+    assert_eq!(box_.state_of(&a), (true, false));
+    assert_eq!(box_.state_of(&b), (true, true));
+    assert_eq!(server.unread_ids().len(), 18);
+    assert_eq!(server.starred_ids().len(), 1);
+
+    // The other way: unread and unstarred on the box, then the laptop follows.
+    box_.env.run_ok(&["mark", "--unread", &box_.id_of(&b)]);
+    box_.env.run_ok(&["mark", "--unstar", &box_.id_of(&b)]);
+    box_.sync();
+    let got = laptop.sync();
+    assert_eq!(got["state"]["read"], 1, "{got}");
+    assert_eq!(got["state"]["starred"], 1, "{got}");
+    assert_eq!(laptop.state_of(&b), (false, false));
+    assert_eq!(laptop.state_of(&a), (true, false));
+
+    // Unsubscribed on the box: gone from the server, then from the laptop.
+    let feed0 = box_.feeds().into_iter().find(|f| f["title"] == "Sync feed 0").unwrap();
+    let removed = box_.env.run_ok(&["remove", &feed0["id"].to_string()]);
+    assert!(removed.contains("on the server too"), "{removed}");
+    assert_eq!(server.subscriptions().len(), 1);
+    let got = laptop.sync();
+    assert_eq!(got["subscriptions"]["removed"], 1, "{got}");
+    assert_eq!(laptop.feeds().len(), 1);
+}
+
+#[test]
+fn changes_made_while_the_server_is_down_are_sent_when_it_is_back() {
+    let Some(mut server) =
+        FreshRss::start_or_skip("changes_made_while_the_server_is_down_are_sent_when_it_is_back")
+    else {
+        return;
+    };
+    let feeds = freshrss::serve_feeds(1, 6);
+    server.populate(&feeds, 1, 6);
+    let (laptop, box_) = (Device::new(&server), Device::new(&server));
+    laptop.sync();
+    box_.sync();
+    server.stop();
+
+    let (a, b) = (link(&feeds, 0, 1), link(&feeds, 0, 2));
+    laptop.env.run_ok(&["mark", "--read", &laptop.id_of(&a)]);
+    laptop.env.run_ok(&["mark", "--star", &laptop.id_of(&b)]);
+    let said = laptop.sync_fails();
+    assert!(said.contains("cannot reach the sync server 127.0.0.1"), "{said}");
+    assert!(said.contains("2 read/star changes waiting"), "{said}");
+    assert_eq!(said.trim().lines().count(), 1, "one clear sentence: {said}");
+    // Nothing lost locally, through any number of failed syncs and restarts of tidings.
+    laptop.sync_fails();
+    assert_eq!(laptop.state_of(&a), (true, false));
+    assert_eq!(laptop.state_of(&b), (false, true));
+    // `refresh` (cron) says the same, after the local feeds (there are none).
+    let out = laptop.env.cmd().args(["refresh", "--quiet"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot reach the sync server"));
+
+    server.restart();
+    let sent = laptop.sync();
+    assert_eq!(sent["sent"], 2, "{sent}");
+    assert_eq!(server.unread_ids().len(), 5);
+    assert_eq!(server.starred_ids().len(), 1);
+    box_.sync();
+    assert_eq!(box_.state_of(&a), (true, false));
+    assert_eq!(box_.state_of(&b), (false, true));
+    // Sent once: the outbox is empty now.
+    assert_eq!(laptop.sync()["sent"], 0);
+}
+
+#[test]
+fn a_wrong_password_is_said_plainly_and_a_changed_one_is_taken_up() {
+    let Some(mut server) =
+        FreshRss::start_or_skip("a_wrong_password_is_said_plainly_and_a_changed_one_is_taken_up")
+    else {
+        return;
+    };
+    let feeds = freshrss::serve_feeds(1, 3);
+    server.populate(&feeds, 1, 3);
+    let laptop = Device::new(&server);
+    laptop.sync();
+    assert_eq!(laptop.articles().len(), 3);
+
+    laptop.set_password("not-the-password");
+    let said = laptop.sync_fails();
+    assert!(said.contains("refused user \"tidings\" and its password (HTTP 401)"), "{said}");
+    assert!(said.contains("API password"), "says which password FreshRSS wants: {said}");
+    assert_eq!(laptop.articles().len(), 3, "nothing lost");
+
+    // The password changed on the server; tidings is given the new one.
+    server.set_api_password("api-password-2");
+    laptop.set_password("api-password-2");
+    laptop.sync();
+}
+
+/// A login that expires while the reader runs (here: the password changed on the server) is
+/// renewed with the password asked for again, and the request that met the expiry goes through.
+#[test]
+fn an_expired_login_is_renewed_within_a_session() {
+    let Some(mut server) = FreshRss::start_or_skip("an_expired_login_is_renewed_within_a_session") else {
+        return;
+    };
+    let feeds = freshrss::serve_feeds(1, 4);
+    server.populate(&feeds, 1, 4);
+    let laptop = Device::new(&server);
+    let config = laptop.env.load_config();
+    let mut store = laptop.env.store();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut account = tidings::sync::Account::new(config.sync.as_ref().unwrap(), &config).unwrap();
+    let mut progress = |_: tidings::sync::Progress| {};
+    let first = rt.block_on(account.sync(&mut store, &config, &mut progress)).unwrap();
+    assert_eq!(first.items.new, 4);
+
+    server.set_api_password("api-password-3");
+    laptop.set_password("api-password-3");
+    let logins_before = server.requests().iter().filter(|r| r.contains("ClientLogin")).count();
+    let second = rt.block_on(account.sync(&mut store, &config, &mut progress)).unwrap();
+    assert_eq!(second.items.new, 0);
+    let logins = server.requests().iter().filter(|r| r.contains("ClientLogin")).count() - logins_before;
+    assert_eq!(logins, 1, "one new login, for the expired one: {:?}", server.requests());
+    assert!(server.requests().iter().any(|r| r.starts_with("[401]")), "the old login was refused first");
+}
+
+#[test]
+fn a_first_sync_of_5000_articles_comes_in_pages_and_the_next_brings_only_changes() {
+    let Some(server) = FreshRss::start_or_skip(
+        "a_first_sync_of_5000_articles_comes_in_pages_and_the_next_brings_only_changes",
+    ) else {
+        return;
+    };
+    let (n_feeds, per_feed) = (25, 200);
+    let feeds = freshrss::serve_feeds(n_feeds, per_feed);
+    server.populate(&feeds, n_feeds, per_feed);
+    let laptop = Device::new(&server);
+    let before = server.requests().len();
+    let first = laptop.sync();
+    assert_eq!(first["items"]["new"], 5000, "{first}");
+    assert_eq!(laptop.feeds().len(), n_feeds);
+    let pages = server.requests()[before..].iter().filter(|r| r.contains("/stream/items/contents")).count();
+    assert!(pages >= 5, "5,000 articles in pages of at most 1,000: {pages} requests");
+
+    // On the server: 3 read elsewhere, 5 new articles in one feed.
+    let some: Vec<String> = server.unread_ids().into_iter().take(3).collect();
+    server.mark_read(&some);
+    freshrss::set_feed_items(&feeds, 0, 0..per_feed + 5);
+    server.actualize();
+    let before = server.requests().len();
+    let second = laptop.sync();
+    assert_eq!(second["items"]["new"], 5, "{second}");
+    assert_eq!(second["items"]["present"], 0, "only what is new is fetched: {second}");
+    assert_eq!(second["state"]["read"], 3, "{second}");
+    let second_requests = &server.requests()[before..];
+    let contents = second_requests.iter().filter(|r| r.contains("/stream/items/contents")).count();
+    assert_eq!(contents, 1, "{second_requests:?}");
+    let (first_bytes, second_bytes) = (first["bytes"].as_u64().unwrap(), second["bytes"].as_u64().unwrap());
+    assert!(
+        second_bytes * 10 < first_bytes,
+        "the second sync received {second_bytes} bytes, the first {first_bytes}"
+    );
+    // And one with nothing new brings nothing new.
+    let third = laptop.sync();
+    assert_eq!(
+        (third["items"]["new"].as_u64(), third["state"]["read"].as_u64()),
+        (Some(0), Some(0)),
+        "{third}"
+    );
+    assert_eq!(laptop.articles().len(), 5005);
+    let unread: u64 = laptop.env.run_ok(&["unread"]).trim().parse().unwrap();
+    assert_eq!(unread, 5005 - 3);
+}
