@@ -1194,3 +1194,45 @@ fn no_hyperlinks_when_told_never() {
     assert!(!String::from_utf8_lossy(&raw).contains("\x1b]8;"), "an OSC 8 sequence was written");
     assert!(String::from_utf8_lossy(&raw).contains("the link"), "the text itself was drawn");
 }
+
+/// With `[sync]`, the reader's refresh is a sync: the server's articles come in at start, a
+/// read made here reaches the server, and a server that is away is said on the status line
+/// (and the change waits for it).
+#[test]
+fn the_reader_syncs_with_the_server_and_says_when_it_is_away() {
+    let Some(mut server) = common::freshrss::FreshRss::start_or_skip(
+        "the_reader_syncs_with_the_server_and_says_when_it_is_away",
+    ) else {
+        return;
+    };
+    let feeds = common::freshrss::serve_feeds(1, 5);
+    server.populate(&feeds, 1, 5);
+    let env = Env::new();
+    env.config(&format!(
+        "[reader]\nrefresh_on_start = true\nmouse = false\n[sync]\nurl = \"{}\"\nuser = \"{}\"\npassword_env = \"TIDINGS_PTY_SYNC_PW\"\n",
+        server.url(),
+        server.user()
+    ));
+    let password = server.password().to_string();
+    let mut reader = Reader::start_with(&env, 80, 24, |cmd| cmd.env("TIDINGS_PTY_SYNC_PW", &password));
+    reader.wait_for("the server's articles and the sync's line", WAIT, |s| {
+        let text = s.contents();
+        text.contains("synced with 127.0.0.1: 5 new articles") && text.contains("Feed 0, article 4")
+    });
+    // Opened (and so read) here; the server is told at the next sync.
+    reader.press("\r");
+    reader.wait_for("the article open", WAIT, |s| s.contents().contains("the first paragraph says"));
+    reader.press("q");
+    server.stop();
+    reader.press("R");
+    reader.wait_for("the sync's failure on the status line", WAIT * 2, |s| {
+        s.contents().contains("Sync failed: cannot reach the sync server 127.0.0.1")
+    });
+    assert!(!server.is_running());
+    server.restart();
+    reader.press("R");
+    reader.wait_for("the change sent", WAIT * 2, |s| s.contents().contains("1 change sent"));
+    assert_eq!(server.unread_ids().len(), 4);
+    reader.press("q");
+    assert!(reader.wait_exit().success());
+}

@@ -283,3 +283,72 @@ fn a_first_sync_of_5000_articles_comes_in_pages_and_the_next_brings_only_changes
     let unread: u64 = laptop.env.run_ok(&["unread"]).trim().parse().unwrap();
     assert_eq!(unread, 5005 - 3);
 }
+
+// The failures FreshRSS cannot be made to produce are served by the tests' own loopback server.
+
+fn device_at(url: &str) -> Env {
+    let env = Env::new();
+    env.config(&format!("[sync]\nurl = \"{url}\"\nuser = \"me\"\npassword_env = \"TIDINGS_TEST_SYNC_PW\"\n"));
+    env
+}
+
+fn sync_stderr(env: &Env) -> String {
+    let out = env.cmd().arg("sync").env("TIDINGS_TEST_SYNC_PW", "pw").output().unwrap();
+    assert!(!out.status.success(), "sync succeeded: {}", String::from_utf8_lossy(&out.stdout));
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn a_rate_limit_is_waited_out_without_asking_again() {
+    let api = common::server::TestServer::start();
+    api.set("/api/accounts/ClientLogin", common::server::Route::status(429).header("Retry-After", "3600"));
+    let env = device_at(&api.url("/api"));
+    let said = sync_stderr(&env);
+    assert!(said.contains("asked to wait until") && said.contains("HTTP 429"), "{said}");
+    assert!(said.contains("Nothing is lost"), "{said}");
+    // The next sync, within the hour, does not knock again and says the same.
+    let again = sync_stderr(&env);
+    assert!(again.contains("asked to wait until"), "{again}");
+    assert_eq!(api.hits("/api/accounts/ClientLogin").len(), 1);
+}
+
+#[test]
+fn an_address_that_is_not_the_api_says_so() {
+    let api = common::server::TestServer::start();
+    api.set(
+        "/accounts/ClientLogin",
+        common::server::Route::feed("<html><body>Welcome to my blog</body></html>").content_type("text/html"),
+    );
+    let env = device_at(&api.url(""));
+    let said = sync_stderr(&env);
+    assert!(said.contains("Is [sync] url the API address?"), "{said}");
+    // No server at all, and no password: each says what to do.
+    let env = Env::new();
+    env.config(
+        "[sync]\nurl = \"http://127.0.0.1:9/api\"\nuser = \"me\"\npassword_env = \"TIDINGS_NO_SUCH_VAR\"\n",
+    );
+    let out = env.cmd().arg("sync").env_remove("TIDINGS_NO_SUCH_VAR").output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("TIDINGS_NO_SUCH_VAR") && said.contains("not set"), "{said}");
+    let env = Env::new();
+    let out = env.cmd().arg("sync").output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("add a [sync] section"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_password_in_a_readable_config_file_is_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    env.config("[sync]\nurl = \"http://127.0.0.1:9/api\"\nuser = \"me\"\npassword = \"secret\"\n");
+    let file = env.paths().config_file();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = env.cmd().arg("sync").output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("holds the sync password and others can read it (mode 644)"), "{said}");
+    assert!(said.contains("chmod 600"), "{said}");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = env.cmd().arg("sync").output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("others can read"));
+}

@@ -147,12 +147,19 @@ pub fn finished(s: &mut State, summary: &Summary, fx: &mut Vec<Effect>) {
     }
 }
 
+/// How a failed sync's message starts.
+const SYNC_FAILED: &str = "Sync failed:";
+
 /// A sync ended: its summary (or why it failed, as a lasting error), fresh counts and lists.
 pub fn synced(s: &mut State, result: Result<String, String>, fx: &mut Vec<Effect>) {
     s.status.sync = None;
     match result {
-        Ok(summary) => s.messages.note(Severity::Info, summary, s.now),
-        Err(why) => s.error(format!("Sync failed: {why}")),
+        Ok(summary) => {
+            // An earlier failure not yet read is old news now.
+            s.messages.put_right(SYNC_FAILED);
+            s.messages.note(Severity::Info, summary, s.now);
+        }
+        Err(why) => s.error(format!("{SYNC_FAILED} {why}")),
     }
     fx.push(Effect::LoadSidebar);
     list::show_new_articles(s, fx);

@@ -126,6 +126,19 @@ impl Messages {
         changed
     }
 
+    /// Messages starting with `prefix` that wait to be read no longer hold the status line:
+    /// what they said has been put right (a sync that failed, then went through). They stay in
+    /// the list.
+    pub fn put_right(&mut self, prefix: &str) {
+        let before = self.current().cloned();
+        for m in self.log.iter_mut().filter(|m| !m.read && m.text.starts_with(prefix)) {
+            m.read = true;
+        }
+        if before.as_ref() != self.current() {
+            self.since = self.log.back().map(|m| m.at);
+        }
+    }
+
     /// The user opened the message list: everything is read.
     pub fn read_all(&mut self) {
         for m in &mut self.log {

@@ -126,6 +126,16 @@ impl Greader {
                 status: status.as_u16(),
             });
         }
+        if matches!(status.as_u16(), 404 | 405 | 501) {
+            // Nothing that logs in is there.
+            return Err(SyncError::Status {
+                host: self.host.clone(),
+                status: status.as_u16(),
+                what: "the login",
+                detail: ". Is [sync] url the API address (FreshRSS: https://HOST/api/greader.php; Miniflux: https://HOST)?"
+                    .into(),
+            });
+        }
         let body = self.body(response, "the login").await?;
         let text = String::from_utf8_lossy(&body);
         let auth = text

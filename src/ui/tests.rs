@@ -421,3 +421,15 @@ fn a_wrapped_article_link_is_linked_on_every_line() {
     assert_eq!(rows.len(), 2, "the link wraps over two lines, both linked: {rows:?}");
     assert_eq!(rows[1], rows[0] + 1);
 }
+
+#[test]
+fn a_sync_in_progress_shows_on_the_status_line_at_80_columns() {
+    let default = theme("default", ColorDepth::TrueColor);
+    let mut state = fixture((80, 24), false, false);
+    update(&mut state, Msg::SyncProgress("3000 new articles so far".into()));
+    let buffer = render(&state, &default);
+    let last = text(&buffer).lines().last().unwrap_or_default().to_string();
+    assert!(last.contains("sync: 3000 new articles so far"), "{last}");
+    let (x, y) = find(&buffer, "sync: 3000", 0, 80);
+    assert_cell_style(&buffer, x, y, &default, Slot::StatusProgress);
+}

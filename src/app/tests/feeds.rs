@@ -289,3 +289,34 @@ fn configured_feed_titles_show_in_the_sidebar() {
         s.overview.feeds.iter().map(|f| (f.title.as_str(), f.tags.as_slice())).collect();
     assert_eq!(shown, vec![("Feed 1", &[][..]), ("My own name", &[][..])]);
 }
+
+/// With a sync server, the periodic refresh runs even with no feed here (the server may have
+/// some), a sync's progress shows on the status line, a failure stays until read or put right
+/// by a later sync, and an all-server refresh does not also say "0 feeds".
+#[test]
+fn a_sync_says_where_it_is_and_a_later_success_puts_a_failure_right() {
+    let mut s = state_with(0, (80, 24), false);
+    update(&mut s, Msg::SidebarLoaded(Box::new(sidebar_data(vec![]))));
+    s.settings.refresh_interval = 10;
+    assert!(update(&mut s, Msg::Tick(now())).is_empty(), "nothing to refresh without a server");
+    s.settings.sync = true;
+    let fx = update(&mut s, Msg::Tick(now()));
+    assert_eq!(fx, vec![Effect::Refresh { feeds: None, due_only: true }]);
+    update(&mut s, Msg::RefreshStarted { total: 0 });
+    update(&mut s, Msg::SyncProgress("120 new articles so far".into()));
+    assert_eq!(s.status.sync.as_deref(), Some("120 new articles so far"));
+    update(&mut s, Msg::SyncFinished(Err("cannot reach the sync server rss.example: timed out".into())));
+    update(&mut s, Msg::RefreshFinished(Summary::default()));
+    assert!(
+        status(&s).starts_with("Sync failed: cannot reach the sync server rss.example"),
+        "{}",
+        status(&s)
+    );
+    assert_eq!(s.status.sync, None, "progress ends with the sync");
+    // The next sync goes through: its line shows, the failure is kept in the list.
+    update(&mut s, Msg::SyncFinished(Ok("synced with rss.example: 3 new articles".into())));
+    update(&mut s, Msg::RefreshFinished(Summary::default()));
+    assert!(status(&s).starts_with("synced with rss.example: 3 new articles"), "{}", status(&s));
+    let log: Vec<String> = s.messages.lines(&s.tz, 200).into_iter().map(|(_, l)| l).collect();
+    assert!(log.iter().any(|l| l.contains("Sync failed")), "{log:?}");
+}
