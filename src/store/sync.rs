@@ -124,6 +124,9 @@ pub struct StateChanges {
     pub starred: usize,
 }
 
+/// A feed's articles new in this batch: (article id, sort time, article).
+type NewInFeed<'a> = (FeedId, Vec<(i64, i64, &'a PreparedArticle)>);
+
 /// Runs `f` with the outbox triggers muted: the server's own state is not queued back to it.
 fn quietly<T>(
     tx: &Connection,
@@ -357,6 +360,10 @@ impl Store {
             }
         }
         let kill = &self.kill;
+        // The killfile judges new articles after the server's state is in, out loud: an
+        // article it marks read is a change made here, which the server hears about (else the
+        // next sync would make it unread again).
+        let mut to_judge: Vec<NewInFeed<'_>> = Vec::new();
         quietly(&tx, |tx| {
             for (feed, items) in by_feed {
                 let feed = FeedId(feed);
@@ -434,9 +441,10 @@ impl Store {
                         }
                     }
                     if !kill.is_empty() {
-                        let judged: Vec<(i64, i64, &PreparedArticle)> =
-                            inserted.iter().map(|(id, p, item)| (*id, *p, &item.article)).collect();
-                        judge_new(tx, kill, feed, &judged)?;
+                        to_judge.push((
+                            feed,
+                            inserted.iter().map(|(id, p, item)| (*id, *p, &item.article)).collect(),
+                        ));
                     }
                 }
                 done.new += new_here;
@@ -444,6 +452,9 @@ impl Store {
             }
             Ok(())
         })?;
+        for (feed, judged) in &to_judge {
+            judge_new(&tx, kill, *feed, judged)?;
+        }
         tx.commit()?;
         Ok((done, oldest_unknown))
     }
@@ -777,6 +788,32 @@ mod tests {
         assert!(store.pending_subscriptions(SRC).expect("pending").is_empty());
         store.apply_subscriptions(SRC, &subs, Utc::now()).expect("subs");
         assert_eq!(store.feed_count().expect("count"), 1);
+    }
+
+    #[test]
+    fn a_synced_article_the_killfile_marks_read_is_a_change_the_server_hears_of() {
+        let (_dir, mut store) = store();
+        let config = crate::config::Config::parse(
+            "[[kill]]\nquery = \"crypto*\"\naction = \"read\"\n",
+            std::path::Path::new("config.toml"),
+        )
+        .expect("config");
+        store.set_kill_rules(&config.kill);
+        store
+            .apply_subscriptions(SRC, &[remote("feed/1", "https://example.org/feed", &[])], Utc::now())
+            .expect("subs");
+        let mut crypto = item(21, "feed/1", false, false);
+        crypto.article.title = "Crypto coins rally again".into();
+        let items = [item(20, "feed/1", false, false), crypto];
+        store.store_remote_items(SRC, &items, &retention(), Utc::now()).expect("items");
+        assert_eq!(state(&store, 21), (true, false));
+        assert_eq!(state(&store, 20), (false, false));
+        let queued: Vec<(i64, bool)> =
+            store.outbox(10).expect("outbox").iter().map(|e| (e.remote_id, e.value)).collect();
+        assert_eq!(queued, vec![(21, true)]);
+        // So the server's older "unread" does not undo it before it is sent.
+        store.apply_remote_state(&[20, 21], &[]).expect("state");
+        assert_eq!(state(&store, 21), (true, false));
     }
 
     #[test]

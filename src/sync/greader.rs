@@ -725,7 +725,7 @@ mod tests {
         assert_eq!(item.remote_id, 10);
         assert_eq!(item.feed, "feed/3");
         assert!(item.read && !item.starred);
-        assert_eq!(item.article.title, "A & B[31m");
+        assert_eq!(item.article.title, "A & B");
         assert_eq!(item.article.link.as_deref(), Some("https://example.org/a"));
         assert_eq!(item.article.key, "https://example.org/a");
         assert!(
