@@ -14,6 +14,7 @@ use crate::store::Store;
 struct Scored<'a> {
     #[serde(flatten)]
     article: &'a ArticleSummary,
+    source: &'a str,
     score: f32,
 }
 
@@ -38,10 +39,17 @@ fn catch_up(store: &mut Store) -> Result<()> {
     }
 }
 
-fn print(out: &mut Out, found: &[(ArticleSummary, f32)], json: bool) -> Result<()> {
+fn print(out: &mut Out, store: &Store, found: &[(ArticleSummary, f32)], json: bool) -> Result<()> {
     if json {
-        let rows: Vec<Scored<'_>> =
-            found.iter().map(|(article, score)| Scored { article, score: *score }).collect();
+        let sources = store.feed_sources()?;
+        let rows: Vec<Scored<'_>> = found
+            .iter()
+            .map(|(article, score)| Scored {
+                article,
+                source: sources.get(&article.feed_id).map_or("local", String::as_str),
+                score: *score,
+            })
+            .collect();
         return out.json(&rows);
     }
     let page: Vec<ArticleSummary> = found.iter().map(|(a, _)| a.clone()).collect();
@@ -62,7 +70,7 @@ pub(super) fn search(ctx: &Context, out: &mut Out, query: &str, limit: usize, js
     if results.articles.is_empty() && !json {
         return out.line(format!("No articles match {query:?}."));
     }
-    print(out, &results.articles, json)
+    print(out, &store, &results.articles, json)
 }
 
 pub(super) fn related(
@@ -83,5 +91,5 @@ pub(super) fn related(
     if found.is_empty() && !json {
         return out.line("Nothing related: no other cached article shares its subject's words.");
     }
-    print(out, &found, json)
+    print(out, &store, &found, json)
 }
