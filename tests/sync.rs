@@ -352,3 +352,20 @@ fn a_password_in_a_readable_config_file_is_warned_about() {
     let out = env.cmd().arg("sync").output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("others can read"));
 }
+
+#[test]
+fn a_short_rate_limit_is_waited_out_once_within_the_sync() {
+    let api = common::server::TestServer::start();
+    api.set(
+        "/api/accounts/ClientLogin",
+        common::server::Route::feed("SID=x\nAuth=me/abc\n").content_type("text/plain"),
+    );
+    let list = "/api/reader/api/0/subscription/list";
+    api.set(list, common::server::Route::status(429).header("Retry-After", "1"));
+    let env = device_at(&api.url("/api"));
+    let started = std::time::Instant::now();
+    let said = sync_stderr(&env);
+    assert!(said.contains("asked to wait until"), "{said}");
+    assert_eq!(api.hits(list).len(), 2, "asked again once, after the wait");
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1));
+}

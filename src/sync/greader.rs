@@ -250,6 +250,7 @@ impl Greader {
     async fn send(&mut self, req: &Req<'_>, what: &'static str) -> Result<Vec<u8>, SyncError> {
         let mut relogged = false;
         let mut retokened = false;
+        let mut waited = false;
         loop {
             if self.auth.is_none() {
                 self.login().await?;
@@ -294,7 +295,18 @@ impl Greader {
                     status: 401,
                 });
             }
-            return self.body(response, what).await;
+            match self.body(response, what).await {
+                // A short wait is waited out once, within the run; a long one ends it.
+                Err(SyncError::RateLimited { at, .. })
+                    if !waited && (at - Utc::now()).to_std().is_ok_and(|d| d <= super::WAIT_AT_MOST) =>
+                {
+                    let pause = (at - Utc::now()).to_std().unwrap_or_default();
+                    debug!(?pause, "rate limited; waiting");
+                    tokio::time::sleep(pause).await;
+                    waited = true;
+                }
+                other => return other,
+            }
         }
     }
 

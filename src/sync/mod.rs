@@ -420,5 +420,6 @@ async fn send_outbox<R: Remote>(
     }
 }
 
-/// How long a rate limit is waited out within a run before giving up until next time.
+/// The longest rate limit (429 with Retry-After) waited out within a run, once; a longer one
+/// ends the run and the next sync waits for it.
 pub const WAIT_AT_MOST: Duration = Duration::from_secs(10);
