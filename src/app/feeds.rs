@@ -268,8 +268,19 @@ pub fn imported(
 }
 
 /// A feed was unsubscribed: the views forget it; `U` subscribes again.
-pub fn unsubscribed(s: &mut State, id: FeedId, feed: NewFeed, title: &str, fx: &mut Vec<Effect>) {
-    s.info(format!("Unsubscribed from “{title}” — U subscribes again"));
+pub fn unsubscribed(
+    s: &mut State,
+    id: FeedId,
+    feed: NewFeed,
+    title: &str,
+    synced: bool,
+    fx: &mut Vec<Effect>,
+) {
+    if synced {
+        s.info(format!("Unsubscribed from “{title}”, on the server at the next sync — U subscribes again"));
+    } else {
+        s.info(format!("Unsubscribed from “{title}” — U subscribes again"));
+    }
     s.undo = Some(Undo::Unsubscribe { feed });
     if matches!(&s.view.kind, ViewKind::Feed { id: shown, .. } if *shown == id) {
         list::switch_view(s, View::ALL, fx);

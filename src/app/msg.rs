@@ -237,6 +237,8 @@ pub enum Msg {
         feed: NewFeed,
         /// Its title.
         title: String,
+        /// The sync server held it: it is unsubscribed there at the next sync.
+        synced: bool,
     },
     /// Something the worker did failed.
     Failed {

@@ -132,7 +132,7 @@ fn handle(s: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> bool {
             marks::marked_read(s, ids);
             fx.push(Effect::LoadSidebar);
         }
-        Msg::Unsubscribed { id, feed, title } => feeds::unsubscribed(s, id, feed, &title, fx),
+        Msg::Unsubscribed { id, feed, title, synced } => feeds::unsubscribed(s, id, feed, &title, synced, fx),
         Msg::Failed { task, error } => {
             s.error(format!("{} failed: {error}", task.doing()));
             if task == Task::LoadList {

@@ -162,7 +162,12 @@ pub fn answer(store: &mut Store, effect: Effect) -> Option<Msg> {
                 let found = store.feed(feed).map_err(cache)?.ok_or("the feed is no longer subscribed")?;
                 store.remove_feed(feed).map_err(cache)?;
                 let new = NewFeed { url: found.url, title: None, tags: found.tags };
-                Some(Msg::Unsubscribed { id: feed, feed: new, title: found.title })
+                Some(Msg::Unsubscribed {
+                    id: feed,
+                    feed: new,
+                    title: found.title,
+                    synced: found.source.is_some(),
+                })
             }
             Effect::Refresh { .. }
             | Effect::Subscribe { .. }

@@ -121,7 +121,10 @@ fn unsubscribing_asks_first_and_can_be_undone() {
     let fx = act(&mut s, Action::Yes);
     assert_eq!(fx, vec![Effect::Unsubscribe { feed: FeedId(2) }]);
     let was = NewFeed { url: "https://feed2.example/rss".into(), title: None, tags: vec!["news".into()] };
-    let fx = update(&mut s, Msg::Unsubscribed { id: FeedId(2), feed: was.clone(), title: "Feed 2".into() });
+    let fx = update(
+        &mut s,
+        Msg::Unsubscribed { id: FeedId(2), feed: was.clone(), title: "Feed 2".into(), synced: false },
+    );
     assert!(fx.contains(&Effect::LoadSidebar));
     assert!(status(&s).contains("U subscribes again"));
     assert_eq!(s.undo, Some(Undo::Unsubscribe { feed: was.clone() }));
