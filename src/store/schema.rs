@@ -255,7 +255,9 @@ const MIGRATIONS: &[Step] = &[
     ),
     // 11: sync with a server. A feed the server holds has a `source` (the sync protocol,
     //     "greader") and, once subscribed there, the server's id for it; its articles carry the
-    //     server's item id (a 64-bit number in the Google Reader API). A tag the server's folders
+    //     server's item id (a 64-bit number in the Google Reader API); `unmatched` marks a feed
+    //     that was local before and may hold articles not yet matched with the server's (by
+    //     link), so only such feeds are searched for them. A tag the server's folders
     //     give has from_config = 2 (1 is config.toml), so a sync replaces them as a whole.
     //     Local read/star changes of synced articles go to `sync_outbox` by trigger, one row per
     //     article and field holding the latest value and when it changed, so every way of marking
@@ -266,6 +268,7 @@ const MIGRATIONS: &[Step] = &[
         r"
     ALTER TABLE feeds ADD COLUMN source TEXT;
     ALTER TABLE feeds ADD COLUMN remote_id TEXT;
+    ALTER TABLE feeds ADD COLUMN unmatched INTEGER NOT NULL DEFAULT 0;
     CREATE UNIQUE INDEX feeds_remote ON feeds(source, remote_id) WHERE remote_id IS NOT NULL;
     ALTER TABLE articles ADD COLUMN remote_id INTEGER;
     CREATE UNIQUE INDEX articles_remote ON articles(remote_id) WHERE remote_id IS NOT NULL;

@@ -124,6 +124,30 @@ pub struct StateChanges {
     pub starred: usize,
 }
 
+/// The articles of `feed` not matched with the server's yet, by link, when the feed may have
+/// some (it was local before); the feed stops being looked at once it has none.
+fn unmatched_links(tx: &Connection, feed: FeedId) -> Result<Option<HashMap<String, i64>>, StoreError> {
+    let flagged: bool = tx
+        .prepare_cached("SELECT unmatched FROM feeds WHERE id = ?1")?
+        .query_row([feed.0], |r| r.get(0))
+        .optional()?
+        .unwrap_or(false);
+    if !flagged {
+        return Ok(None);
+    }
+    let links: HashMap<String, i64> = tx
+        .prepare_cached(
+            "SELECT link, id FROM articles WHERE feed_id = ?1 AND remote_id IS NULL AND link IS NOT NULL",
+        )?
+        .query_map([feed.0], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    if links.is_empty() {
+        tx.prepare_cached("UPDATE feeds SET unmatched = 0 WHERE id = ?1")?.execute([feed.0])?;
+        return Ok(None);
+    }
+    Ok(Some(links))
+}
+
 /// A feed's articles new in this batch: (article id, sort time, article).
 type NewInFeed<'a> = (FeedId, Vec<(i64, i64, &'a PreparedArticle)>);
 
@@ -181,7 +205,8 @@ impl Store {
             )
             .optional()?;
         tx.execute(
-            "UPDATE feeds SET source = ?2, remote_id = coalesce(remote_id, ?3) WHERE id = ?1 AND (source IS NULL OR source = ?2)",
+            "UPDATE feeds SET source = ?2, remote_id = coalesce(remote_id, ?3), unmatched = 1
+             WHERE id = ?1 AND (source IS NULL OR source = ?2)",
             params![added.id.0, source, queued],
         )?;
         tx.commit()?;
@@ -274,8 +299,10 @@ impl Store {
                 .query_row([&feed.url], |r| r.get::<_, i64>(0))
                 .optional()?
             {
-                tx.prepare_cached("UPDATE feeds SET source = ?2, remote_id = ?3 WHERE id = ?1")?
-                    .execute(params![id, source, feed.remote_id])?;
+                tx.prepare_cached(
+                    "UPDATE feeds SET source = ?2, remote_id = ?3, unmatched = 1 WHERE id = ?1",
+                )?
+                .execute(params![id, source, feed.remote_id])?;
                 changes.adopted += 1;
                 id
             } else {
@@ -372,11 +399,10 @@ impl Store {
                     retained(&articles, retention, now).iter().map(|a| a.key_hash).collect();
                 let mut inserted = Vec::new();
                 let mut new_here = 0usize;
-                // A feed that was local before has articles the server does not know as its
-                // own: they are matched by link (their keys may be the feed's guids).
-                let mut local_before = tx
-                    .prepare_cached("SELECT 1 FROM articles WHERE feed_id = ?1 AND remote_id IS NULL")?
-                    .exists([feed.0])?;
+                // A feed that was local before may have articles the server does not know as
+                // its own yet: they are matched by link (their keys may be the feed's guids).
+                // Only such feeds are looked at (`unmatched`), once per batch.
+                let mut unmatched = unmatched_links(tx, feed)?;
                 for item in items {
                     let known = tx
                         .prepare_cached("SELECT 1 FROM articles WHERE remote_id = ?1")?
@@ -385,23 +411,13 @@ impl Store {
                         done.present += 1;
                         continue;
                     }
-                    if local_before && let Some(link) = &item.article.link {
-                        let matched = tx
-                            .prepare_cached(
-                                "UPDATE articles SET remote_id = ?3 WHERE id = (
-                                     SELECT id FROM articles WHERE feed_id = ?1 AND remote_id IS NULL AND link = ?2
-                                     LIMIT 1)",
-                            )?
-                            .execute(params![feed.0, link, item.remote_id])?;
-                        if matched > 0 {
-                            done.present += 1;
-                            local_before = tx
-                                .prepare_cached(
-                                    "SELECT 1 FROM articles WHERE feed_id = ?1 AND remote_id IS NULL",
-                                )?
-                                .exists([feed.0])?;
-                            continue;
-                        }
+                    if let Some(local) =
+                        item.article.link.as_ref().and_then(|link| unmatched.as_mut()?.remove(link))
+                    {
+                        tx.prepare_cached("UPDATE articles SET remote_id = ?2 WHERE id = ?1")?
+                            .execute(params![local, item.remote_id])?;
+                        done.present += 1;
+                        continue;
                     }
                     if !item.starred && !kept.contains(&item.article.key_hash) {
                         done.dropped += 1;
