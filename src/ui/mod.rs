@@ -34,7 +34,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
     let mut links = Vec::new();
     if welcome_shown(state) {
         let body = Rect { height: area.height.saturating_sub(areas.status.height), ..area };
-        welcome::draw(frame, body, theme);
+        welcome::draw(frame, body, theme, state.settings.sync);
     } else {
         if let Some(r) = areas.sidebar {
             sidebar::draw(frame, r, state, theme);

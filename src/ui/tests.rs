@@ -433,3 +433,14 @@ fn a_sync_in_progress_shows_on_the_status_line_at_80_columns() {
     let (x, y) = find(&buffer, "sync: 3000", 0, 80);
     assert_cell_style(&buffer, x, y, &default, Slot::StatusProgress);
 }
+
+#[test]
+fn the_welcome_screen_with_a_sync_server_says_r_brings_its_feeds() {
+    let default = theme("default", ColorDepth::TrueColor);
+    let settings = Settings { sync: true, ..Settings::default() };
+    let mut empty = State::new(settings, (80, 24), clock(), FixedOffset::east_opt(0).unwrap());
+    first_page(&mut empty, vec![], (0, 0));
+    let screen = text(&render(&empty, &default));
+    assert!(screen.contains("R  sync with your server ([sync] in config.toml)"), "{screen}");
+    assert!(screen.contains("a  add a feed"), "{screen}");
+}
