@@ -188,9 +188,6 @@ impl std::fmt::Display for Report {
     }
 }
 
-/// An article, its state and its feed as a server sends them, before storing.
-pub type Item = RemoteItem;
-
 /// Articles fetched at once (20 requests for 20,000).
 pub const ITEMS_PER_REQUEST: usize = 1_000;
 
@@ -198,7 +195,7 @@ pub const ITEMS_PER_REQUEST: usize = 1_000;
 #[derive(Debug, Default)]
 pub struct ItemPage {
     /// The articles.
-    pub items: Vec<Item>,
+    pub items: Vec<RemoteItem>,
     /// Articles the server sent that could not be read (skipped, logged).
     pub unreadable: usize,
 }
