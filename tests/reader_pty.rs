@@ -1233,6 +1233,16 @@ fn the_reader_syncs_with_the_server_and_says_when_it_is_away() {
     reader.press("R");
     reader.wait_for("the change sent", WAIT * 2, |s| s.contents().contains("1 change sent"));
     assert_eq!(server.unread_ids().len(), 4);
+    // With the server there, a read goes to it a moment later, without waiting for a sync.
+    reader.press("j");
+    reader.press("\r");
+    reader.wait_for("the second article open", WAIT, |s| s.contents().contains("Article 3 of feed 0"));
+    let sent_at = Instant::now();
+    while server.unread_ids().len() != 3 {
+        assert!(sent_at.elapsed() < WAIT, "the read did not reach the server: {:?}", server.unread_ids());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    reader.press("q");
     reader.press("q");
     assert!(reader.wait_exit().success());
 }

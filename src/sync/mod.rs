@@ -243,6 +243,15 @@ impl Account {
         }
     }
 
+    /// Sends the local read/star changes waiting in the outbox, and nothing else (the reader
+    /// does this a moment after each mark, so the server hears of them while they are new).
+    pub async fn send_changes(&mut self, store: &mut Store) -> Result<usize, SyncError> {
+        let mut quiet = |_: Progress| {};
+        match self {
+            Self::Greader(remote) => send_outbox(remote, store, &mut quiet).await,
+        }
+    }
+
     /// Runs one sync; see the module.
     pub async fn sync(
         &mut self,

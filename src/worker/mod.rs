@@ -34,6 +34,8 @@ enum NetJob {
     Refresh(Option<Vec<FeedId>>, bool),
     Subscribe(Vec<NewFeed>),
     FullText(crate::domain::ArticleId),
+    /// Read/star changes were made: send them to the sync server shortly.
+    SendChanges,
 }
 
 /// A worker thread is gone: what was sent to it will not happen.
@@ -49,6 +51,8 @@ pub struct Worker {
     index_wake: Option<Sender<()>>,
     out: MsgSender,
     threads: Vec<std::thread::JoinHandle<()>>,
+    /// A sync server is configured: marks are sent to it soon after they are made.
+    sync: bool,
 }
 
 impl Worker {
@@ -72,6 +76,7 @@ impl Worker {
         let to_ui = out.clone();
         threads.push(spawn("tidings-related", out, move || db::run(related_store, &related_rx, &to_ui))?);
         let (to_ui, wake) = (out.clone(), wake_tx.clone());
+        let sync = config.sync.is_some();
         let (config, db_path) = (config.clone(), paths.database());
         threads.push(spawn("tidings-net", out, move || net::run(net_rx, &config, &db_path, &to_ui, &wake))?);
         let to_ui = out.clone();
@@ -83,6 +88,7 @@ impl Worker {
             index_wake: Some(wake_tx),
             out: out.clone(),
             threads,
+            sync,
         })
     }
 
@@ -91,7 +97,12 @@ impl Worker {
     pub fn run(&self, effect: Effect) -> Result<(), Stopped> {
         match effect.target() {
             Target::Database => {
+                let marks = self.sync && matches!(effect, Effect::Mark { .. } | Effect::MarkAllRead { .. });
                 let sent = self.db.as_ref().is_some_and(|db| db.send(effect).is_ok());
+                if marks && let Some(net) = &self.net {
+                    // Best effort: the next sync sends whatever this does not.
+                    let _ = net.send(NetJob::SendChanges);
+                }
                 if sent { Ok(()) } else { Err(Stopped("tidings-db")) }
             }
             Target::Related => {

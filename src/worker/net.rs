@@ -41,6 +41,7 @@ pub(super) fn run(
     // The sync server's client lives as long as the reader: its login is reused, and renewed
     // when it expires. Taken by one refresh at a time (they hold `one_refresh`).
     let account: Shared = Arc::new(tokio::sync::Mutex::new(None));
+    let send_scheduled = Arc::new(std::sync::atomic::AtomicBool::new(false));
     // Full-text fetches share one client (its connections), made at the first one (not at
     // start, where the refresh comes first); they never wait for a refresh.
     let mut full_text_fetcher: Option<Result<crate::feed::Fetcher, String>> = None;
@@ -66,6 +67,17 @@ pub(super) fn run(
                         })
                         .clone();
                     tasks.spawn(async move { full_text(fetcher, path, id, &to_ui).await });
+                }
+                NetJob::SendChanges => {
+                    // Several marks in a row are sent together, a moment after the first.
+                    if !send_scheduled.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                        let (account, scheduled) = (Arc::clone(&account), Arc::clone(&send_scheduled));
+                        tasks.spawn(async move {
+                            tokio::time::sleep(SEND_CHANGES_AFTER).await;
+                            scheduled.store(false, std::sync::atomic::Ordering::SeqCst);
+                            send_changes(&config, &path, &account).await;
+                        });
+                    }
                 }
                 NetJob::Subscribe(feeds) => {
                     let gate = Arc::clone(&one_refresh);
@@ -105,6 +117,31 @@ fn report_panic(done: Result<(), tokio::task::JoinError>, ui: &MsgSender) {
             task: Task::Refresh,
             error: "an internal error stopped it (see the log)".into(),
         });
+    }
+}
+
+/// How long after a mark the reader sends it to the sync server (marks made meanwhile go along).
+const SEND_CHANGES_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Sends the outbox to the sync server, quietly: a server that is away hears of the changes at
+/// the next sync, which says so; reading offline is not interrupted by messages.
+async fn send_changes(config: &Config, path: &std::path::Path, account: &Shared) {
+    let Some(sync_config) = &config.sync else { return };
+    let mut account = account.lock().await;
+    if account.is_none() {
+        match crate::sync::Account::new(sync_config, config) {
+            Ok(a) => *account = Some(a),
+            Err(e) => return debug!("cannot send changes: {e}"),
+        }
+    }
+    let Some(account) = account.as_mut() else { return };
+    let mut store = match Store::open(path) {
+        Ok(s) => s,
+        Err(e) => return debug!("cannot send changes: {e}"),
+    };
+    match account.send_changes(&mut store).await {
+        Ok(sent) => debug!(sent, "changes sent to the sync server"),
+        Err(e) => debug!("changes not sent now (the next sync sends them): {e}"),
     }
 }
 
