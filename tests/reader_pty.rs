@@ -1244,5 +1244,7 @@ fn the_reader_syncs_with_the_server_and_says_when_it_is_away() {
     }
     reader.press("q");
     reader.press("q");
-    assert!(reader.wait_exit().success());
+    let status = reader.wait_exit();
+    assert_clean_exit(&status, &reader);
+    assert_restored(&reader);
 }

@@ -130,6 +130,14 @@ fn two_devices_share_subscriptions_read_and_starred_state() {
     assert_eq!(got["state"]["starred"], 1, "{got}");
     assert_eq!(laptop.state_of(&b), (false, false));
     assert_eq!(laptop.state_of(&a), (true, false));
+    // Refreshing a feed the server holds, by name, is a sync (tidings never fetches it).
+    let feed1 = laptop.feeds().into_iter().find(|f| f["title"] == "Sync feed 1").unwrap();
+    let refreshed = laptop.env.run_ok(&["refresh", &feed1["id"].to_string()]);
+    assert!(refreshed.contains("synced with 127.0.0.1"), "{refreshed}");
+    let by_tidings = feeds.hits(&freshrss::feed_path(1)).into_iter().filter(|h| {
+        h.headers.get("user-agent").and_then(|v| v.to_str().ok()).is_some_and(|ua| ua.starts_with("tidings"))
+    });
+    assert_eq!(by_tidings.count(), 0, "tidings itself never fetched it");
 
     // Unsubscribed on the box: gone from the server, then from the laptop.
     let feed0 = box_.feeds().into_iter().find(|f| f["title"] == "Sync feed 0").unwrap();

@@ -11,12 +11,32 @@ use super::{Context, Out, resolve_feed, runtime};
 use crate::refresh::{self, FeedResult, Outcome, Selection, Summary};
 
 pub(super) fn run(ctx: &Context, out: &mut Out, names: &[String], quiet: bool) -> Result<()> {
-    let local = refresh_local(ctx, out, names, quiet);
-    if !names.is_empty() || ctx.config.sync.is_none() {
+    let mut store = ctx.open_store()?;
+    // All feeds, or a named one the server holds: a sync too (it updates the server's feeds).
+    let mut with_sync = ctx.config.sync.is_some() && names.is_empty();
+    let mut local_names = Vec::new();
+    for name in names {
+        let id = resolve_feed(&store, name)?;
+        if store.feed(id)?.is_some_and(|f| f.source.is_some()) {
+            with_sync = ctx.config.sync.is_some();
+            if !with_sync {
+                anyhow::bail!(
+                    "feed {name} comes from a sync server, and config.toml has no [sync] section any more"
+                );
+            }
+        } else {
+            local_names.push(name.clone());
+        }
+    }
+    let local = if names.is_empty() || !local_names.is_empty() {
+        refresh_local(ctx, out, &local_names, quiet)
+    } else {
+        Ok(())
+    };
+    if !with_sync {
         return local;
     }
-    // All feeds: the server's too. A sync failure is reported after the local feeds' result.
-    let mut store = ctx.open_store()?;
+    // A sync failure is reported after the local feeds' result.
     let synced = runtime()?.block_on(super::sync::sync_once(ctx, &mut store, quiet));
     local?;
     let line = synced?;

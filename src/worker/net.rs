@@ -126,17 +126,10 @@ const SEND_CHANGES_AFTER: std::time::Duration = std::time::Duration::from_secs(2
 /// Sends the outbox to the sync server, quietly: a server that is away hears of the changes at
 /// the next sync, which says so; reading offline is not interrupted by messages.
 async fn send_changes(config: &Config, path: &std::path::Path, account: &Shared) {
-    let Some(sync_config) = &config.sync else { return };
-    let mut account = account.lock().await;
-    if account.is_none() {
-        match crate::sync::Account::new(sync_config, config) {
-            Ok(a) => *account = Some(a),
-            Err(e) => return debug!("cannot send changes: {e}"),
-        }
-    }
-    let Some(account) = account.as_mut() else { return };
-    let mut store = match Store::open(path) {
-        Ok(s) => s,
+    let mut slot = account.lock().await;
+    let (account, mut store) = match connect(config, path, &mut slot) {
+        Ok(Some(ready)) => ready,
+        Ok(None) => return,
         Err(e) => return debug!("cannot send changes: {e}"),
     };
     match account.send_changes(&mut store).await {
@@ -148,27 +141,31 @@ async fn send_changes(config: &Config, path: &std::path::Path, account: &Shared)
 /// The sync server's client, shared by the reader's refreshes.
 type Shared = Arc<tokio::sync::Mutex<Option<crate::sync::Account>>>;
 
+/// The sync server's client (made at first use, then kept with its login) and a connection to
+/// the cache with the killfile set; `None` without `[sync]`.
+fn connect<'a>(
+    config: &Config,
+    path: &std::path::Path,
+    slot: &'a mut Option<crate::sync::Account>,
+) -> Result<Option<(&'a mut crate::sync::Account, Store)>, String> {
+    let Some(sync_config) = &config.sync else { return Ok(None) };
+    if slot.is_none() {
+        *slot = Some(crate::sync::Account::new(sync_config, config).map_err(|e| e.to_string())?);
+    }
+    let Some(account) = slot.as_mut() else { return Ok(None) };
+    let mut store = Store::open(path).map_err(|e| e.to_string())?;
+    store.set_kill_rules(&config.kill);
+    Ok(Some((account, store)))
+}
+
 /// One sync with the server of `[sync]`, reported as `SyncProgress` and `SyncFinished`.
 async fn sync(config: &Config, path: &std::path::Path, ui: &MsgSender, account: &Shared) {
-    let Some(sync_config) = &config.sync else { return };
-    let mut account = account.lock().await;
-    if account.is_none() {
-        match crate::sync::Account::new(sync_config, config) {
-            Ok(a) => *account = Some(a),
-            Err(e) => {
-                ui.send(Msg::SyncFinished(Err(e.to_string())));
-                return;
-            }
-        }
-    }
-    let Some(account) = account.as_mut() else { return };
-    let mut store = match Store::open(path) {
-        Ok(mut s) => {
-            s.set_kill_rules(&config.kill);
-            s
-        }
+    let mut slot = account.lock().await;
+    let (account, mut store) = match connect(config, path, &mut slot) {
+        Ok(Some(ready)) => ready,
+        Ok(None) => return,
         Err(e) => {
-            ui.send(Msg::SyncFinished(Err(e.to_string())));
+            ui.send(Msg::SyncFinished(Err(e)));
             return;
         }
     };
