@@ -206,11 +206,7 @@ impl Greader {
             let at = retry_after(response.headers(), now);
             if status == StatusCode::TOO_MANY_REQUESTS || at.is_some() {
                 let at = at.unwrap_or(now + chrono::Duration::minutes(5));
-                return Err(SyncError::RateLimited {
-                    host: self.host.clone(),
-                    until: at.with_timezone(&chrono::Local).format("%H:%M:%S").to_string(),
-                    at,
-                });
+                return Err(super::rate_limited(&self.host, at));
             }
         }
         let mut body = Vec::new();

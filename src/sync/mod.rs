@@ -246,9 +246,8 @@ impl Account {
     /// Sends the local read/star changes waiting in the outbox, and nothing else (the reader
     /// does this a moment after each mark, so the server hears of them while they are new).
     pub async fn send_changes(&mut self, store: &mut Store) -> Result<usize, SyncError> {
-        let mut quiet = |_: Progress| {};
         match self {
-            Self::Greader(remote) => send_outbox(remote, store, &mut quiet).await,
+            Self::Greader(remote) => send_only(remote, store).await,
         }
     }
 
@@ -283,18 +282,7 @@ pub async fn run<R: Remote>(
 ) -> Result<Report, SyncError> {
     let source = remote.source();
     let now = Utc::now();
-    if let Some(at) = store
-        .sync_value(&key(source, "retry_after"))?
-        .and_then(|v| v.parse::<i64>().ok())
-        .map(crate::store::to_time)
-        .filter(|at| *at > now)
-    {
-        return Err(SyncError::RateLimited {
-            host: remote.host().to_string(),
-            until: at.with_timezone(&chrono::Local).format("%H:%M").to_string(),
-            at,
-        });
-    }
+    still_waiting(remote, store)?;
     let result = steps(remote, store, config, progress).await;
     match &result {
         Err(SyncError::RateLimited { at, .. }) => {
@@ -305,6 +293,38 @@ pub async fn run<R: Remote>(
             store.set_sync_value(&key(source, "last_sync"), Some(&now.timestamp().to_string()))?;
         }
         Err(_) => {}
+    }
+    result
+}
+
+/// The error of a rate limit until `at`.
+pub(crate) fn rate_limited(host: &str, at: DateTime<Utc>) -> SyncError {
+    SyncError::RateLimited {
+        host: host.to_string(),
+        until: at.with_timezone(&chrono::Local).format("%H:%M").to_string(),
+        at,
+    }
+}
+
+/// Fails while the server's last rate limit lasts: nothing is asked of it before then.
+fn still_waiting<R: Remote>(remote: &R, store: &Store) -> Result<(), SyncError> {
+    let until = store
+        .sync_value(&key(remote.source(), "retry_after"))?
+        .and_then(|v| v.parse::<i64>().ok())
+        .map(crate::store::to_time)
+        .filter(|at| *at > Utc::now());
+    match until {
+        Some(at) => Err(rate_limited(remote.host(), at)),
+        None => Ok(()),
+    }
+}
+
+/// Sends the outbox only (see [`Account::send_changes`]), minding a rate limit like a sync.
+async fn send_only<R: Remote>(remote: &mut R, store: &mut Store) -> Result<usize, SyncError> {
+    still_waiting(remote, store)?;
+    let result = send_outbox(remote, store, &mut |_| {}).await;
+    if let Err(SyncError::RateLimited { at, .. }) = &result {
+        store.set_sync_value(&key(remote.source(), "retry_after"), Some(&at.timestamp().to_string()))?;
     }
     result
 }
