@@ -232,18 +232,23 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Records the server's id of a feed it now holds. Another local feed already mapped to
-    /// that id (the server answered a subscription with a feed it had) is merged away.
+    /// Records the server's id of a feed it now holds. When a synced feed here has that id
+    /// already (the server answered the subscription with a feed it had, under another URL),
+    /// that one stays, with its articles and their state, and the new one goes: its articles
+    /// were fetched here at subscription and are the server's too.
     pub fn set_remote_feed(&mut self, id: FeedId, source: &str, remote_id: &str) -> Result<(), StoreError> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute(
-            "DELETE FROM feeds WHERE source = ?1 AND remote_id = ?2 AND id != ?3",
-            params![source, remote_id, id.0],
-        )?;
-        tx.execute(
-            "UPDATE feeds SET source = ?2, remote_id = ?3 WHERE id = ?1",
-            params![id.0, source, remote_id],
-        )?;
+        let other: bool = tx
+            .prepare_cached("SELECT 1 FROM feeds WHERE source = ?1 AND remote_id = ?2 AND id != ?3")?
+            .exists(params![source, remote_id, id.0])?;
+        if other {
+            tx.execute("DELETE FROM feeds WHERE id = ?1", [id.0])?;
+        } else {
+            tx.execute(
+                "UPDATE feeds SET source = ?2, remote_id = ?3 WHERE id = ?1",
+                params![id.0, source, remote_id],
+            )?;
+        }
         tx.commit()?;
         Ok(())
     }
@@ -833,6 +838,22 @@ mod tests {
         // So the server's older "unread" does not undo it before it is sent.
         store.apply_remote_state(&[20, 21], &[]).expect("state");
         assert_eq!(state(&store, 21), (true, false));
+    }
+
+    #[test]
+    fn a_subscription_the_server_had_under_another_url_keeps_the_feed_here() {
+        let (_dir, mut store) = synced_store();
+        let starred = id_of(&store, 12);
+        let new = NewFeed { url: "http://example.org/feed".into(), title: None, tags: vec![] };
+        let pending = store.add_synced_feed(SRC, &new, Utc::now()).expect("add").id;
+        assert_eq!(store.pending_subscriptions(SRC).expect("pending").len(), 1);
+        // The server answers the subscription with the feed it has: feed/1.
+        store.set_remote_feed(pending, SRC, "feed/1").expect("map");
+        assert_eq!(store.feed_count().expect("count"), 1);
+        assert!(store.feed(pending).expect("feed").is_none());
+        let kept = store.article(starred).expect("article").expect("still here");
+        assert!(kept.summary.starred);
+        assert!(store.pending_subscriptions(SRC).expect("pending").is_empty());
     }
 
     #[test]
