@@ -172,6 +172,8 @@ fn changes_made_while_the_server_is_down_are_sent_when_it_is_back() {
     assert_eq!(said.trim().lines().count(), 1, "one clear sentence: {said}");
     // Nothing lost locally, through any number of failed syncs and restarts of tidings.
     laptop.sync_fails();
+    let listed = laptop.env.run_ok(&["feeds"]);
+    assert!(listed.contains("last sync failed: cannot reach the sync server 127.0.0.1"), "{listed}");
     assert_eq!(laptop.state_of(&a), (true, false));
     assert_eq!(laptop.state_of(&b), (false, true));
     // `refresh` (cron) says the same, after the local feeds (there are none).
@@ -182,6 +184,8 @@ fn changes_made_while_the_server_is_down_are_sent_when_it_is_back() {
     server.restart();
     let sent = laptop.sync();
     assert_eq!(sent["sent"], 2, "{sent}");
+    let listed = laptop.env.run_ok(&["feeds"]);
+    assert!(listed.contains("synced") && !listed.contains("failed"), "{listed}");
     assert_eq!(server.unread_ids().len(), 5);
     assert_eq!(server.starred_ids().len(), 1);
     box_.sync();

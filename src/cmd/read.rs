@@ -59,15 +59,25 @@ pub(super) fn feeds(ctx: &Context, out: &mut Out, json: bool) -> Result<()> {
         pad("LAST FETCH", 16),
         "STATUS"
     ))?;
+    let synced = match &ctx.config.sync {
+        Some(s) => crate::sync::last_sync(&store, s.kind.name())?,
+        None => crate::sync::LastSync::default(),
+    };
     for f in &feeds {
+        // A feed the server holds was last "fetched" by the last sync.
+        let (fetched, status) = if f.source.is_some() {
+            (synced.at, synced_status(&synced, ctx.config.sync.is_some()))
+        } else {
+            (f.last_fetch, status(f))
+        };
         out.line(format!(
             "{:>4}  {:>6}  {:>6}  {}  {}  {}",
             f.id.0,
             f.unread,
             f.total,
             pad(&f.title, 32),
-            pad(&f.last_fetch.map_or_else(|| "never".into(), local_time), 16),
-            status(f)
+            pad(&fetched.map_or_else(|| "never".into(), local_time), 16),
+            status
         ))?;
         let tags = if f.tags.is_empty() { String::new() } else { format!("  [{}]", f.tags.join(", ")) };
         out.line(format!("{:>4}  {}{tags}", "", f.url))?;
@@ -80,8 +90,17 @@ fn status(f: &Feed) -> String {
         (Some(e), _) if f.failures > 1 => format!("{e} ({} failures in a row)", f.failures),
         (Some(e), _) => e.clone(),
         (None, Some(s)) => format!("ok ({s})"),
-        (None, None) if f.source.is_some() => "synced from the server (`tidings sync`)".into(),
         (None, None) => "not fetched yet".into(),
+    }
+}
+
+/// The status of a feed the sync server holds: how the last syncs went.
+fn synced_status(last: &crate::sync::LastSync, configured: bool) -> String {
+    match (&last.error, last.at) {
+        _ if !configured => "from a sync server, but config.toml has no [sync] now".into(),
+        (Some(e), _) => format!("last sync failed: {e}"),
+        (None, Some(_)) => "synced".into(),
+        (None, None) => "not synced yet (`tidings sync`)".into(),
     }
 }
 

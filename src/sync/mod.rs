@@ -285,16 +285,40 @@ pub async fn run<R: Remote>(
     still_waiting(remote, store)?;
     let result = steps(remote, store, config, progress).await;
     match &result {
-        Err(SyncError::RateLimited { at, .. }) => {
-            store.set_sync_value(&key(source, "retry_after"), Some(&at.timestamp().to_string()))?;
-        }
         Ok(_) => {
             store.set_sync_value(&key(source, "retry_after"), None)?;
             store.set_sync_value(&key(source, "last_sync"), Some(&now.timestamp().to_string()))?;
+            store.set_sync_value(&key(source, "last_error"), None)?;
         }
-        Err(_) => {}
+        Err(e) => {
+            if let SyncError::RateLimited { at, .. } = e {
+                store.set_sync_value(&key(source, "retry_after"), Some(&at.timestamp().to_string()))?;
+            }
+            // `tidings feeds` shows it on the server's feeds until a sync goes through.
+            store.set_sync_value(&key(source, "last_error"), Some(&e.to_string()))?;
+        }
     }
     result
+}
+
+/// How the last syncs with a server went, for `tidings feeds`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LastSync {
+    /// When the last sync that went through started.
+    pub at: Option<DateTime<Utc>>,
+    /// Why the syncs since then failed, if they did.
+    pub error: Option<String>,
+}
+
+/// How the last syncs with the server of protocol `source` went.
+pub fn last_sync(store: &Store, source: &str) -> Result<LastSync, StoreError> {
+    Ok(LastSync {
+        at: store
+            .sync_value(&key(source, "last_sync"))?
+            .and_then(|v| v.parse().ok())
+            .map(crate::store::to_time),
+        error: store.sync_value(&key(source, "last_error"))?,
+    })
 }
 
 /// The error of a rate limit until `at`.
