@@ -7,6 +7,7 @@
 pub mod app;
 pub mod cli;
 pub mod cmd;
+pub mod command;
 pub mod config;
 pub mod domain;
 pub mod feed;

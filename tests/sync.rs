@@ -342,6 +342,17 @@ fn an_address_that_is_not_the_api_says_so() {
     let out = env.cmd().arg("sync").env_remove("TIDINGS_NO_SUCH_VAR").output().unwrap();
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("TIDINGS_NO_SUCH_VAR") && said.contains("not set"), "{said}");
+    // A password command that fails is named, with the last line it wrote.
+    let env = Env::new();
+    env.config(
+        "[sync]\nurl = \"http://127.0.0.1:9/api\"\nuser = \"me\"\npassword_command = [\"sh\", \"-c\", \"echo vault locked >&2; exit 3\"]\n",
+    );
+    let out = env.cmd().arg("sync").output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("password_command `sh -c") && said.contains("exited with 3: vault locked"),
+        "{said}"
+    );
     let env = Env::new();
     let out = env.cmd().arg("sync").output().unwrap();
     assert!(!out.status.success());

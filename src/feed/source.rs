@@ -9,18 +9,13 @@
 //! from the network.
 
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::Duration;
 
-use tokio::io::AsyncReadExt;
 use url::Url;
 
 use super::fetch::{FetchError, Fetched, Fetcher, RequestExtras, Validators, parse_http_url};
 use super::pool::PooledBuf;
 use crate::config::ByteSize;
-
-/// The most of a failing command's stderr kept to name the failure.
-const STDERR_CAP: u64 = 64 * 1024;
 
 /// A subscription's address, parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -191,55 +186,18 @@ fn io_reason(e: &std::io::Error) -> String {
 /// Runs `argv` (no shell), its stdout the feed: at most `cap` bytes, within `limit`. A non-zero
 /// exit is a failure naming the last line the command wrote to stderr.
 async fn run_command(argv: &[String], cap: ByteSize, limit: Duration) -> Result<Fetched, FetchError> {
-    let Some((program, args)) = argv.split_first() else {
+    use crate::command::Failure;
+    let Some(program) = argv.first() else {
         return Err(FetchError::BadUrl("exec: names no command".into()));
     };
-    let fail = |what: String| FetchError::Local(format!("command `{program}`: {what}"));
-    let mut child = tokio::process::Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => fail("not found (give its full path, or check PATH)".into()),
-            std::io::ErrorKind::PermissionDenied => fail("cannot be run (is it executable?)".into()),
-            _ => fail(format!("cannot be started ({e})")),
-        })?;
-    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
-        return Err(fail("its output could not be captured".into()));
-    };
-    let work = async {
-        let mut out = Vec::new();
-        let mut err = Vec::new();
-        let (mut stdout, mut stderr) = (stdout.take(cap.0 + 1), stderr.take(STDERR_CAP));
-        let (read_out, read_err) = tokio::join!(stdout.read_to_end(&mut out), stderr.read_to_end(&mut err));
-        read_out.map_err(|e| fail(format!("reading its output failed ({e})")))?;
-        if out.len() as u64 > cap.0 {
-            return Err(FetchError::Local(format!(
-                "command `{program}`: output larger than the {cap} limit (refresh.max_body)"
-            )));
-        }
-        if let Err(e) = read_err {
-            tracing::debug!(%program, "reading stderr failed: {e}");
-        }
-        let status = child.wait().await.map_err(|e| fail(format!("waiting for it failed ({e})")))?;
-        Ok((status, out, err))
-    };
-    let (status, out, err) = match tokio::time::timeout(limit, work).await {
-        Ok(done) => done?,
-        // Dropping the child kills it (kill_on_drop).
-        Err(_) => return Err(fail(format!("no answer within {} s (refresh.timeout)", limit.as_secs()))),
-    };
-    if !status.success() {
-        let said = String::from_utf8_lossy(&err);
-        let last = said.lines().map(str::trim).rfind(|l| !l.is_empty()).unwrap_or("nothing on stderr");
-        let code = status
-            .code()
-            .map_or_else(|| "was killed by a signal".to_string(), |c| format!("exited with {c}"));
-        return Err(fail(format!("{code}: {last}")));
-    }
+    let out = crate::command::run(argv, cap.0, limit).await.map_err(|failure| {
+        let what = match failure {
+            Failure::TooLarge => format!("output larger than the {cap} limit (refresh.max_body)"),
+            Failure::Timeout => format!("no answer within {} s (refresh.timeout)", limit.as_secs()),
+            other => other.to_string(),
+        };
+        FetchError::Local(format!("command `{program}`: {what}"))
+    })?;
     Ok(local_fetched(200, format!("exec:{}", shell_words::join(argv)), None, &out))
 }
 

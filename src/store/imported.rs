@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
-use super::ingest::{apply_retention, insert_new, retained};
+use super::ingest::{apply_retention, insert_new, retained_by};
 use super::{Batch, PreparedArticle, StoreError};
 use crate::config::RetentionConfig;
 use crate::domain::FeedId;
@@ -67,9 +67,10 @@ impl Batch<'_> {
         } else {
             let (starred, plain): (Vec<&ImportedArticle>, Vec<&ImportedArticle>) =
                 articles.iter().partition(|a| a.starred);
-            let plain_articles: Vec<PreparedArticle> = plain.iter().map(|a| a.article.clone()).collect();
-            let keys: HashSet<i64> =
-                retained(&plain_articles, retention, now).iter().map(|a| a.key_hash).collect();
+            let keys: HashSet<i64> = retained_by(&plain, |a| a.article.date(), retention, now)
+                .iter()
+                .map(|a| a.article.key_hash)
+                .collect();
             starred
                 .into_iter()
                 .chain(plain.into_iter().filter(|a| keys.contains(&a.article.key_hash)))

@@ -230,16 +230,27 @@ pub(super) fn retained<'a>(
     retention: &RetentionConfig,
     now: DateTime<Utc>,
 ) -> Vec<&'a PreparedArticle> {
-    let mut kept: Vec<&PreparedArticle> = entries.iter().collect();
+    retained_by(entries, PreparedArticle::date, retention, now)
+}
+
+/// [`retained`] for anything that carries an article's date (an imported article, one from a
+/// sync server), so callers need not copy articles to ask.
+pub(super) fn retained_by<'a, T>(
+    entries: &'a [T],
+    date: impl Fn(&T) -> Option<DateTime<Utc>>,
+    retention: &RetentionConfig,
+    now: DateTime<Utc>,
+) -> Vec<&'a T> {
+    let mut kept: Vec<&T> = entries.iter().collect();
     if retention.keep_days > 0 {
         let cutoff = now - Duration::days(i64::from(retention.keep_days));
-        kept.retain(|e| e.date().is_none_or(|d| d >= cutoff));
+        kept.retain(|e| date(e).is_none_or(|d| d >= cutoff));
     }
     let cap = retention.keep_per_feed as usize;
     if cap > 0 && kept.len() > cap {
         // Newest first; undated entries count as new; the sort is stable so ties keep feed order.
         let mut order: Vec<usize> = (0..kept.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(kept[i].date().unwrap_or(now)));
+        order.sort_by_key(|&i| std::cmp::Reverse(date(kept[i]).unwrap_or(now)));
         let mut keep = vec![false; kept.len()];
         for &i in order.iter().take(cap) {
             keep[i] = true;

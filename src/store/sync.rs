@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::feeds::{TAG_SERVER, insert_tag};
-use super::ingest::{apply_retention, insert_new, judge_new, retained};
+use super::ingest::{apply_retention, insert_new, judge_new, retained_by};
 use super::{PreparedArticle, Store, StoreError};
 use crate::config::RetentionConfig;
 use crate::domain::FeedId;
@@ -399,9 +399,10 @@ impl Store {
         quietly(&tx, |tx| {
             for (feed, items) in by_feed {
                 let feed = FeedId(feed);
-                let articles: Vec<PreparedArticle> = items.iter().map(|i| i.article.clone()).collect();
-                let kept: HashSet<i64> =
-                    retained(&articles, retention, now).iter().map(|a| a.key_hash).collect();
+                let kept: HashSet<i64> = retained_by(&items, |i| i.article.date(), retention, now)
+                    .iter()
+                    .map(|i| i.remote_id)
+                    .collect();
                 let mut inserted = Vec::new();
                 let mut new_here = 0usize;
                 // A feed that was local before may have articles the server does not know as
@@ -424,7 +425,7 @@ impl Store {
                         done.present += 1;
                         continue;
                     }
-                    if !item.starred && !kept.contains(&item.article.key_hash) {
+                    if !item.starred && !kept.contains(&item.remote_id) {
                         done.dropped += 1;
                         continue;
                     }

@@ -100,13 +100,6 @@ pub enum SyncError {
     Store(#[from] StoreError),
 }
 
-impl SyncError {
-    /// True when the server was not there (rather than there and refusing).
-    pub fn is_unreachable(&self) -> bool {
-        matches!(self, Self::Unreachable { .. })
-    }
-}
-
 /// Where a run is, for a progress line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Progress {
@@ -291,9 +284,7 @@ pub async fn run<R: Remote>(
             store.set_sync_value(&key(source, "last_error"), None)?;
         }
         Err(e) => {
-            if let SyncError::RateLimited { at, .. } = e {
-                store.set_sync_value(&key(source, "retry_after"), Some(&at.timestamp().to_string()))?;
-            }
+            remember_wait(store, source, e)?;
             // `tidings feeds` shows it on the server's feeds until a sync goes through.
             store.set_sync_value(&key(source, "last_error"), Some(&e.to_string()))?;
         }
@@ -347,10 +338,19 @@ fn still_waiting<R: Remote>(remote: &R, store: &Store) -> Result<(), SyncError> 
 async fn send_only<R: Remote>(remote: &mut R, store: &mut Store) -> Result<usize, SyncError> {
     still_waiting(remote, store)?;
     let result = send_outbox(remote, store, &mut |_| {}).await;
-    if let Err(SyncError::RateLimited { at, .. }) = &result {
-        store.set_sync_value(&key(remote.source(), "retry_after"), Some(&at.timestamp().to_string()))?;
+    if let Err(e) = &result {
+        remember_wait(store, remote.source(), e)?;
     }
     result
+}
+
+/// A rate limit is kept, so nothing asks the server again before it ends (see
+/// [`still_waiting`]).
+fn remember_wait(store: &mut Store, source: &str, e: &SyncError) -> Result<(), StoreError> {
+    if let SyncError::RateLimited { at, .. } = e {
+        store.set_sync_value(&key(source, "retry_after"), Some(&at.timestamp().to_string()))?;
+    }
+    Ok(())
 }
 
 async fn steps<R: Remote>(

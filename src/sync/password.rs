@@ -9,6 +9,8 @@ use crate::config::{PASSWORD_ENV, SyncConfig};
 
 /// How long `password_command` may take (a password manager may ask for a passphrase).
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+/// The most `password_command` may print (`pass` prints the password and other lines).
+const PASSWORD_CAP: u64 = 64 * 1024;
 
 /// The password, from the first of `password_command`, `password_env` (else
 /// `TIDINGS_SYNC_PASSWORD`) and `password` that is set.
@@ -34,37 +36,22 @@ pub async fn password(sync: &SyncConfig) -> Result<String, SyncError> {
 }
 
 async fn from_command(argv: &[String]) -> Result<String, SyncError> {
+    use crate::command::Failure;
     let shown = shell_words::join(argv);
-    let Some((program, args)) = argv.split_first() else {
+    if argv.is_empty() {
         return Err(SyncError::Password("password_command in [sync] is empty".into()));
-    };
-    let run = tokio::process::Command::new(program)
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .output();
-    let out = match tokio::time::timeout(COMMAND_TIMEOUT, run).await {
-        Err(_) => {
-            return Err(SyncError::Password(format!(
-                "password_command `{shown}` did not finish within {} s",
-                COMMAND_TIMEOUT.as_secs()
-            )));
-        }
-        Ok(Err(e)) => return Err(SyncError::Password(format!("cannot run password_command `{shown}`: {e}"))),
-        Ok(Ok(out)) => out,
-    };
-    if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
-        let last = crate::text::sanitize::clean_text(last);
-        return Err(SyncError::Password(format!(
-            "password_command `{shown}` failed ({}){}{last}",
-            out.status,
-            if last.is_empty() { "" } else { ": " }
-        )));
     }
+    let out = crate::command::run(argv, PASSWORD_CAP, COMMAND_TIMEOUT).await.map_err(|failure| {
+        SyncError::Password(match failure {
+            Failure::Timeout => {
+                format!("password_command `{shown}` did not finish within {} s", COMMAND_TIMEOUT.as_secs())
+            }
+            Failure::TooLarge => format!("password_command `{shown}` printed more than a password"),
+            other => format!("password_command `{shown}`: {other}"),
+        })
+    })?;
     // The first line, as `pass` prints it.
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = String::from_utf8_lossy(&out);
     let first = text.lines().next().unwrap_or("").trim_end_matches('\r');
     if first.is_empty() {
         return Err(SyncError::Password(format!("password_command `{shown}` printed nothing")));
