@@ -30,8 +30,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             folders: vec![format!("Folder {}", f % 10)],
         })
         .collect();
-    store.apply_subscriptions("greader", &remote, Utc::now())?;
-    let keep_all = RetentionConfig { keep_days: 0, keep_per_feed: 0 };
+    store.apply_subscriptions("greader", &remote, tidings::store::Removals::Few, Utc::now())?;
+    let keep_all = RetentionConfig { keep_days: 0, keep_per_feed: 0, ..RetentionConfig::default() };
     let started = Instant::now();
     let first_id = 1_700_000_000_000_000i64;
     for batch in 0..(total / 1000).max(1) {

@@ -86,6 +86,11 @@ pub enum Command {
         /// Print what the sync did as JSON (counts, requests, bytes received)
         #[arg(long, conflicts_with = "quiet")]
         json: bool,
+        /// Unsubscribe here from every feed the server no longer lists, even when that is
+        /// most of them (without it, such a list is taken for a server in trouble and nothing
+        /// is unsubscribed)
+        #[arg(long)]
+        confirm_removal: bool,
     },
     /// Fetch all feeds, or the named ones (and sync with the server of [sync], when all)
     Refresh {

@@ -292,3 +292,39 @@ fn unsubscribe_asks_and_undo_subscribes_again() {
     let feeds = env.store().feeds().unwrap();
     assert_eq!((feeds.len(), feeds[0].tags.clone()), (1, vec!["outdoors".to_string()]), "with its tag");
 }
+
+/// With a sync server set, `d` then `U` on a feed of this device alone brings back the same
+/// feed: still local (not subscribed on the server), the same id, every article with its read
+/// and star marks. The server is never asked (its address is closed).
+#[test]
+fn undo_of_an_unsubscription_restores_the_feed_exactly_even_with_a_sync_server() {
+    let server = TestServer::start();
+    server.set("/garden.xml", Route::feed(rss("Garden Notes", GARDEN)));
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let sync_url = format!("http://{}/api/greader.php", closed.local_addr().unwrap());
+    drop(closed);
+    let env = Env::new();
+    env.config(&format!(
+        "[reader]\nrefresh_on_start = false\nmouse = false\n[sync]\nkind = \"greader\"\nurl = \"{sync_url}\"\nuser = \"me\"\npassword_command = [\"echo\", \"pw\"]\n"
+    ));
+    env.run_ok(&["add", "--local", "--tag", "outdoors", &server.url("/garden.xml")]);
+    let listed: serde_json::Value = serde_json::from_str(&env.run_ok(&["articles", "--json"])).unwrap();
+    let ids: Vec<String> = listed.as_array().unwrap().iter().map(|a| a["id"].to_string()).collect();
+    env.run_ok(&["mark", "--star", &ids[0]]);
+    env.run_ok(&["mark", "--read", &ids[1]]);
+    let before = env.run_ok(&["articles", "--json"]);
+    let feed_before = env.store().feeds().unwrap();
+
+    let mut h = Harness::new(&env, 80, 24);
+    h.script
+        .keys("b G d y")
+        .until("the feed gone", |s| s.overview.feeds.is_empty() && s.undo.is_some())
+        .wait(5)
+        .keys("U")
+        .until("the feed back", |s| s.overview.feeds.len() == 1);
+    h.run();
+    assert!(h.status().contains("is back"), "{}", h.status());
+    let feeds = env.store().feeds().unwrap();
+    assert_eq!(feeds, feed_before, "the same feed, still local, with its tag and counts");
+    assert_eq!(env.run_ok(&["articles", "--json"]), before, "every article with its marks");
+}

@@ -156,7 +156,11 @@ fn deleting_an_article_deletes_its_full_text() {
         db.query_row("SELECT count(*) FROM full_text", [], |r| r.get::<_, i64>(0)).unwrap()
     };
     assert_eq!(count(), 1);
-    assert!(env.store().remove_feed(feed).unwrap());
+    // Unsubscribed long ago, then purged: the article goes, and its full text with it.
+    let long_ago = chrono::Utc::now() - chrono::Duration::days(30);
+    assert!(env.store().remove_feed(feed, long_ago).unwrap());
+    assert_eq!(count(), 1, "kept while undo can bring the feed back");
+    env.store().purge_removed(7, chrono::Utc::now()).unwrap();
     assert_eq!(count(), 0);
 }
 

@@ -293,7 +293,7 @@ fn imported_articles_merge_state_keep_local_text_and_always_keep_starred_ones() 
         )
         .unwrap();
     batch.commit().unwrap();
-    let retention = RetentionConfig { keep_days: 30, keep_per_feed: 0 };
+    let retention = RetentionConfig { keep_days: 30, keep_per_feed: 0, ..RetentionConfig::default() };
     let run = [
         imported("k1", "Other title", 1, false, true), // present: text kept, stays read, gains the star
         imported("k2", "Fresh", 2, true, false),

@@ -147,7 +147,7 @@ fn keep_days_drops_old_articles_on_the_way_in_and_in_the_cache() {
     store.ingest(id, &FetchRecord::default(), &feed, &RetentionConfig::default(), now).unwrap();
     let all = store.articles(&ArticleFilter::default(), None, 10).unwrap();
     let old_id = all.iter().find(|a| a.title == "old").unwrap().id;
-    let keep = RetentionConfig { keep_days: 30, keep_per_feed: 0 };
+    let keep = RetentionConfig { keep_days: 30, keep_per_feed: 0, ..RetentionConfig::default() };
     let outcome = store.ingest(id, &FetchRecord::default(), &feed, &keep, now).unwrap();
     assert_eq!(outcome.removed, 1);
     let titles: Vec<String> =
@@ -338,8 +338,13 @@ fn the_index_follows_changes_and_deletions() {
     store.ingest(feed_id, &FetchRecord::default(), &edited, &RetentionConfig::default(), Utc::now()).unwrap();
     index_all(&mut store);
     assert_eq!((search(&store, "volcanoes"), search(&store, "glaciers")), (0, 1));
-    store.remove_feed(feed_id).unwrap();
+    // Unsubscribed: hidden at once, deleted (and out of the index) once purged.
+    let long_ago = Utc::now() - chrono::Duration::days(30);
+    store.remove_feed(feed_id, long_ago).unwrap();
     assert_eq!(search(&store, "glaciers"), 0);
+    store.purge_removed(7, Utc::now()).unwrap();
+    assert_eq!(search(&store, "glaciers"), 0);
+    assert_eq!(store.article_count().unwrap(), 0);
 }
 
 fn tagged(store: &mut Store, url: &str, tags: &[&str], articles: usize) -> tidings::domain::FeedId {

@@ -235,13 +235,15 @@ fn an_expired_login_is_renewed_within_a_session() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let mut account = tidings::sync::Account::new(config.sync.as_ref().unwrap(), &config).unwrap();
     let mut progress = |_: tidings::sync::Progress| {};
-    let first = rt.block_on(account.sync(&mut store, &config, &mut progress)).unwrap();
+    let first =
+        rt.block_on(account.sync(&mut store, &config, tidings::store::Removals::Few, &mut progress)).unwrap();
     assert_eq!(first.items.new, 4);
 
     server.set_api_password("api-password-3");
     laptop.set_password("api-password-3");
     let logins_before = server.requests().iter().filter(|r| r.contains("ClientLogin")).count();
-    let second = rt.block_on(account.sync(&mut store, &config, &mut progress)).unwrap();
+    let second =
+        rt.block_on(account.sync(&mut store, &config, tidings::store::Removals::Few, &mut progress)).unwrap();
     assert_eq!(second.items.new, 0);
     let logins = server.requests().iter().filter(|r| r.contains("ClientLogin")).count() - logins_before;
     assert_eq!(logins, 1, "one new login, for the expired one: {:?}", server.requests());
@@ -391,4 +393,65 @@ fn a_short_rate_limit_is_waited_out_once_within_the_sync() {
     assert!(said.contains("asked to wait until"), "{said}");
     assert_eq!(api.hits(list).len(), 2, "asked again once, after the wait");
     assert!(started.elapsed() >= std::time::Duration::from_secs(1));
+}
+
+/// A feed unsubscribed on another device goes here too, but its starred article stays, with
+/// its text; subscribed to again on the server, the feed comes back here as it was (the same
+/// feed, its articles once, their read and star marks). A list that drops most feeds at once
+/// unsubscribes none of them until the user confirms.
+#[test]
+fn feeds_the_server_drops_keep_their_starred_articles_and_most_at_once_need_a_yes() {
+    let Some(server) = FreshRss::start_or_skip(
+        "feeds_the_server_drops_keep_their_starred_articles_and_most_at_once_need_a_yes",
+    ) else {
+        return;
+    };
+    let feeds = freshrss::serve_feeds(3, 4);
+    server.populate(&feeds, 3, 4);
+    let laptop = Device::new(&server);
+    laptop.sync();
+    let (starred, read) = (link(&feeds, 0, 1), link(&feeds, 0, 2));
+    laptop.env.run_ok(&["mark", "--star", &laptop.id_of(&starred)]);
+    laptop.env.run_ok(&["mark", "--read", &laptop.id_of(&read)]);
+    laptop.sync();
+    let feed0 = laptop.feeds().into_iter().find(|f| f["title"] == "Sync feed 0").unwrap()["id"].clone();
+    let stream = |f: usize| {
+        let url = feeds.url(&freshrss::feed_path(f));
+        server.subscriptions().into_iter().find(|s| s.url == url).unwrap().id
+    };
+
+    // Unsubscribed elsewhere: gone here, but for the starred article.
+    server.unsubscribe(&stream(0));
+    let got = laptop.sync();
+    assert_eq!(got["subscriptions"]["removed"], 1, "{got}");
+    assert_eq!(laptop.feeds().len(), 2);
+    let kept: Vec<Value> =
+        serde_json::from_str(&laptop.env.run_ok(&["articles", "--json", "--starred"])).unwrap();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(kept[0]["link"], starred.as_str());
+    let shown = laptop.env.run_ok(&["show", &kept[0]["id"].to_string()]);
+    assert!(shown.contains("Item 1 of feed 0") || shown.contains(&starred), "its text: {shown}");
+
+    // Subscribed again on the server: the same feed, its articles once, their marks kept.
+    server.subscribe(&feeds.url(&freshrss::feed_path(0)));
+    let got = laptop.sync();
+    assert_eq!(got["subscriptions"]["restored"], 1, "{got}");
+    let back = laptop.feeds().into_iter().find(|f| f["title"] == "Sync feed 0").unwrap();
+    assert_eq!(back["id"], feed0);
+    assert_eq!(laptop.articles().len(), 12, "no copies");
+    assert_eq!(laptop.state_of(&starred), (false, true));
+    assert_eq!(laptop.state_of(&read), (true, false));
+    // The star went to the server's new copy of the article.
+    laptop.sync();
+    assert_eq!(server.starred_ids().len(), 1);
+
+    // Two of three dropped at once: kept until confirmed.
+    server.unsubscribe(&stream(1));
+    server.unsubscribe(&stream(2));
+    let said = laptop.sync_fails();
+    assert!(said.contains("no longer lists 2 of your 3 synced feeds"), "{said}");
+    assert!(said.contains("tidings sync --confirm-removal"), "{said}");
+    assert_eq!(laptop.feeds().len(), 3);
+    laptop.env.run_ok(&["sync", "--confirm-removal"]);
+    assert_eq!(laptop.feeds().len(), 1);
 }

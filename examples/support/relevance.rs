@@ -125,7 +125,7 @@ pub fn load(db: &Path, docs: &[Doc]) -> Loaded {
             .collect();
         let parsed = ParsedFeed { title: Some(title.to_string()), entries, ..ParsedFeed::default() };
         let prepared: PreparedFeed = parsed.into();
-        let retention = RetentionConfig { keep_days: 0, keep_per_feed: 0 };
+        let retention = RetentionConfig { keep_days: 0, keep_per_feed: 0, ..RetentionConfig::default() };
         store.ingest(id, &FetchRecord::default(), &prepared, &retention, now).unwrap();
     }
     let conn = rusqlite::Connection::open(db).unwrap();

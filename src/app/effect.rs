@@ -99,11 +99,19 @@ pub enum Effect {
         /// Its path (`~/` is the home directory).
         path: String,
     },
-    /// Unsubscribe from a feed and delete its articles; answered by `Unsubscribed`.
+    /// Unsubscribe from a feed (kept as a tombstone for undo); answered by `Unsubscribed`.
     Unsubscribe {
         /// The feed.
         feed: FeedId,
     },
+    /// Bring an unsubscribed feed back as it was; answered by `Restored`.
+    RestoreFeed {
+        /// The feed.
+        feed: FeedId,
+    },
+    /// Sync with the server of `[sync]` alone, unsubscribing here from whatever feeds it no
+    /// longer lists (the user confirmed); answered like a refresh's sync.
+    SyncConfirmingRemovals,
     /// Keep a search in the sidebar; answered by `SidebarLoaded`.
     SaveSearch {
         /// The query.
@@ -157,12 +165,14 @@ impl Effect {
             | Effect::MarkAllRead { .. }
             | Effect::Import { .. }
             | Effect::Unsubscribe { .. }
+            | Effect::RestoreFeed { .. }
             | Effect::SaveSearch { .. }
             | Effect::ForgetSearch { .. } => Target::Database,
             Effect::LoadRelated { .. } => Target::Related,
-            Effect::Refresh { .. } | Effect::Subscribe { .. } | Effect::FetchFullText { .. } => {
-                Target::Network
-            }
+            Effect::Refresh { .. }
+            | Effect::Subscribe { .. }
+            | Effect::FetchFullText { .. }
+            | Effect::SyncConfirmingRemovals => Target::Network,
             Effect::OpenBrowser { in_terminal: false, .. }
             | Effect::Play { in_terminal: false, .. }
             | Effect::CopyWithCommand { .. } => Target::Process,

@@ -6,7 +6,7 @@ use super::effect::Effect;
 use super::list;
 use super::messages::Severity;
 use super::msg::SubscribeOutcome;
-use super::state::{Pane, RefreshRequest, State, Undo, View, ViewKind};
+use super::state::{Confirm, Confirmed, Pane, Popup, RefreshRequest, State, Undo, View, ViewKind};
 use crate::domain::{FeedId, NewFeed};
 use crate::refresh::{FeedResult, Outcome, Summary};
 
@@ -267,21 +267,24 @@ pub fn imported(
     }
 }
 
-/// A feed was unsubscribed: the views forget it; `U` subscribes again.
+/// A feed was unsubscribed: the views forget it (but for its starred articles); `U` brings it
+/// back as it was.
 pub fn unsubscribed(
     s: &mut State,
     id: FeedId,
-    feed: NewFeed,
-    title: &str,
+    title: String,
     synced: bool,
+    starred: u64,
     fx: &mut Vec<Effect>,
 ) {
-    if synced {
-        s.info(format!("Unsubscribed from “{title}”, on the server at the next sync — U subscribes again"));
-    } else {
-        s.info(format!("Unsubscribed from “{title}” — U subscribes again"));
-    }
-    s.undo = Some(Undo::Unsubscribe { feed });
+    let server = if synced { ", on the server at the next sync" } else { "" };
+    let kept = match starred {
+        0 => String::new(),
+        1 => " (its starred article stays)".to_string(),
+        n => format!(" (its {n} starred articles stay)"),
+    };
+    s.info(format!("Unsubscribed from “{title}”{server}{kept} — U brings it back"));
+    s.undo = Some(Undo::Unsubscribe { id, title });
     if matches!(&s.view.kind, ViewKind::Feed { id: shown, .. } if *shown == id) {
         list::switch_view(s, View::ALL, fx);
     } else {
@@ -297,10 +300,31 @@ pub fn unsubscribed(
     fx.push(Effect::LoadSidebar);
 }
 
-/// Subscribes again to a feed (the undo of an unsubscription).
-pub fn resubscribe(s: &mut State, feed: NewFeed, fx: &mut Vec<Effect>) {
-    s.info(format!("Subscribing to {} again…", feed.url));
-    fx.push(Effect::Subscribe { feeds: vec![feed] });
+/// `U` after an unsubscription: the feed comes back as it was.
+pub fn restore(s: &mut State, id: FeedId, title: &str, fx: &mut Vec<Effect>) {
+    s.info(format!("Bringing “{title}” back…"));
+    fx.push(Effect::RestoreFeed { feed: id });
+}
+
+/// An unsubscribed feed is back, with its articles and their marks.
+pub fn restored(s: &mut State, _id: FeedId, title: &str, fx: &mut Vec<Effect>) {
+    s.info(format!("“{title}” is back, with its articles as they were"));
+    fx.push(Effect::LoadSidebar);
+    list::reload(s, fx);
+}
+
+/// A sync found most synced feeds gone from the server's list and kept them: ask.
+pub fn removals_held(s: &mut State, host: &str, held: usize, synced: usize) {
+    if s.removals_declined.is_some_and(|at| s.now - at < chrono::Duration::days(1)) {
+        s.warn(format!(
+            "The sync server {host} still does not list {held} of your {synced} synced feeds; they are kept (`tidings sync --confirm-removal` unsubscribes from them)"
+        ));
+        return;
+    }
+    let question = format!(
+        "The sync server {host} no longer lists {held} of your {synced} synced feeds, so they were kept. Unsubscribe from them here? (Their starred articles stay.)"
+    );
+    s.popup = Some(Popup::Confirm(Confirm { question, on_yes: Confirmed::SyncRemovals }));
 }
 
 /// A feed's title, for messages.

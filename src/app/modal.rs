@@ -89,9 +89,19 @@ fn confirm(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
                     s.info(format!("Unsubscribing from “{title}”…"));
                     fx.push(Effect::Unsubscribe { feed });
                 }
+                Confirmed::SyncRemovals => {
+                    s.info("Syncing, and unsubscribing from the feeds the server no longer lists…");
+                    fx.push(Effect::SyncConfirmingRemovals);
+                }
             }
         }
         Action::Cancel => {
+            if let Some(Popup::Confirm(super::state::Confirm { on_yes: Confirmed::SyncRemovals, .. })) =
+                &s.popup
+            {
+                // Not asked again for a day; the next syncs say it in the status line.
+                s.removals_declined = Some(s.now);
+            }
             s.popup = None;
             s.info("Nothing changed");
         }

@@ -65,6 +65,8 @@ pub enum Task {
     Import,
     /// Unsubscribing.
     Unsubscribe,
+    /// Bringing an unsubscribed feed back.
+    Restore,
     /// Saving or removing a saved search.
     Searches,
     /// Starting the browser.
@@ -90,6 +92,7 @@ impl Task {
             Task::Refresh => "The refresh",
             Task::Import => "The import",
             Task::Unsubscribe => "Unsubscribing",
+            Task::Restore => "Bringing the feed back",
             Task::Searches => "Saving the sidebar's searches",
             Task::Browser => "Opening the browser",
             Task::Clipboard => "Copying the link",
@@ -229,16 +232,34 @@ pub enum Msg {
     },
     /// These articles were unread and are now marked read (a mark-all).
     MarkedRead(Vec<ArticleId>),
-    /// A feed was unsubscribed; its articles are gone from the cache.
+    /// A feed was unsubscribed: it is kept as a tombstone (its articles hidden, its starred
+    /// ones still shown) until `retention.keep_unsubscribed_days` have passed.
     Unsubscribed {
-        /// Its id (no longer in the cache).
+        /// Its id (kept, for undo).
         id: crate::domain::FeedId,
-        /// The subscription as it was (to subscribe again).
-        feed: NewFeed,
         /// Its title.
         title: String,
         /// The sync server held it: it is unsubscribed there at the next sync.
         synced: bool,
+        /// Its starred articles, which stay in view.
+        starred: u64,
+    },
+    /// An unsubscribed feed is back as it was (undo).
+    Restored {
+        /// The feed.
+        id: crate::domain::FeedId,
+        /// Its title.
+        title: String,
+    },
+    /// A sync left synced feeds alone that the server no longer lists, because they are
+    /// most of them: the user is asked whether to unsubscribe from them here.
+    SyncRemovalsHeld {
+        /// The server.
+        host: String,
+        /// Feeds the server no longer lists.
+        held: usize,
+        /// Synced feeds in all.
+        synced: usize,
     },
     /// Something the worker did failed.
     Failed {

@@ -127,8 +127,9 @@ pub fn ask_unsubscribe(s: &mut State, id: FeedId) {
     let Some(feed) = s.overview.feeds.iter().find(|f| f.id == id) else { return };
     let (title, total) = (feed.title.clone(), feed.total);
     let question = format!(
-        "Unsubscribe from “{title}”? Its {total} cached article{} go with it (U subscribes again).",
-        if total == 1 { "" } else { "s" }
+        "Unsubscribe from “{title}”? Its {total} cached article{} go with it, but for starred ones (U brings {} back).",
+        if total == 1 { "" } else { "s" },
+        if total == 1 { "it" } else { "them" }
     );
     s.popup = Some(Popup::Confirm(Confirm { question, on_yes: Confirmed::Unsubscribe { feed: id, title } }));
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 
 use super::messages::{Messages, Severity};
 use super::msg::SidebarData;
-use crate::domain::{Article, ArticleFilter, ArticleId, ArticleSummary, FeedId, NewFeed};
+use crate::domain::{Article, ArticleFilter, ArticleId, ArticleSummary, FeedId};
 pub use crate::layout::Pane;
 use crate::layout::Shape;
 use crate::text::Line;
@@ -232,6 +232,8 @@ pub enum Confirmed {
         /// Its title.
         title: String,
     },
+    /// Sync again, unsubscribing here from the feeds the server no longer lists.
+    SyncRemovals,
 }
 
 /// A yes/no question.
@@ -272,10 +274,12 @@ pub enum Undo {
         /// The articles.
         ids: Vec<ArticleId>,
     },
-    /// A feed unsubscribed: subscribe to it again.
+    /// A feed unsubscribed (kept as a tombstone): restore it as it was.
     Unsubscribe {
-        /// The subscription as it was.
-        feed: NewFeed,
+        /// The feed.
+        id: FeedId,
+        /// Its title.
+        title: String,
     },
 }
 
@@ -409,6 +413,9 @@ pub struct State {
     pub link_digits: String,
     /// What `U` undoes.
     pub undo: Option<Undo>,
+    /// When the user said no to unsubscribing from the feeds a sync server stopped listing:
+    /// the question is not asked again for a day.
+    pub removals_declined: Option<DateTime<Utc>>,
     /// The clock (injected: tests set it).
     pub now: DateTime<Utc>,
     /// The local time zone's offset, for times shown.
@@ -454,6 +461,7 @@ impl State {
             help_len: 0,
             link_digits: String::new(),
             undo: None,
+            removals_declined: None,
             now,
             tz,
             last_req: 0,

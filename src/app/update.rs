@@ -132,7 +132,11 @@ fn handle(s: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> bool {
             marks::marked_read(s, ids);
             fx.push(Effect::LoadSidebar);
         }
-        Msg::Unsubscribed { id, feed, title, synced } => feeds::unsubscribed(s, id, feed, &title, synced, fx),
+        Msg::Unsubscribed { id, title, synced, starred } => {
+            feeds::unsubscribed(s, id, title, synced, starred, fx);
+        }
+        Msg::Restored { id, title } => feeds::restored(s, id, &title, fx),
+        Msg::SyncRemovalsHeld { host, held, synced } => feeds::removals_held(s, &host, held, synced),
         Msg::Failed { task, error } => {
             s.error(format!("{} failed: {error}", task.doing()));
             if task == Task::LoadList {
@@ -433,7 +437,7 @@ fn undo(s: &mut State, fx: &mut Vec<Effect>) {
             marks::undo_mark_read(s, ids, fx);
             list::reload(s, fx);
         }
-        Some(Undo::Unsubscribe { feed }) => feeds::resubscribe(s, feed, fx),
+        Some(Undo::Unsubscribe { id, title }) => feeds::restore(s, id, &title, fx),
         None => s.info("Nothing to undo"),
     }
 }

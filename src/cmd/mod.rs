@@ -58,7 +58,9 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
         Some(Command::Add { url, title, tags, no_fetch, local }) => {
             subscribe::add(ctx, &mut out, &url, title, tags, no_fetch, local)
         }
-        Some(Command::Sync { quiet, json }) => sync::run(ctx, &mut out, quiet, json),
+        Some(Command::Sync { quiet, json, confirm_removal }) => {
+            sync::run(ctx, &mut out, quiet, json, confirm_removal)
+        }
         Some(Command::Remove { feed }) => subscribe::remove(ctx, &mut out, &feed),
         Some(Command::Import { newsboat: Some(dir), json, .. }) => {
             newsboat::import(ctx, &mut out, dir.as_deref(), json)

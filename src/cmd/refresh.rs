@@ -47,7 +47,7 @@ pub(super) fn run(ctx: &Context, out: &mut Out, names: &[String], quiet: bool) -
 }
 
 fn refresh_local(ctx: &Context, out: &mut Out, names: &[String], quiet: bool) -> Result<()> {
-    let store = ctx.open_store()?;
+    let mut store = ctx.open_store()?;
     let (targets, selection) = if names.is_empty() {
         // Without names, as from cron: polite (intervals, <ttl>, Cache-Control honoured).
         (store.fetch_targets(None)?, Selection::Due)
@@ -63,6 +63,8 @@ fn refresh_local(ctx: &Context, out: &mut Out, names: &[String], quiet: bool) ->
         }
     }
     if targets.is_empty() {
+        // The refresh's writer purges old unsubscriptions; with nothing to fetch, here.
+        store.purge_removed(ctx.config.retention.keep_unsubscribed_days, chrono::Utc::now())?;
         if ctx.config.sync.is_some() && names.is_empty() {
             return Ok(()); // every feed is the server's
         }

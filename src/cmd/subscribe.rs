@@ -155,11 +155,24 @@ pub(super) fn remove(ctx: &Context, out: &mut Out, spec: &str) -> Result<()> {
     let mut store = ctx.open_store()?;
     let id = resolve_feed(&store, spec)?;
     let feed = store.feed(id)?;
-    store.remove_feed(id)?;
+    store.remove_feed(id, Utc::now())?;
+    let starred = store
+        .counts(&crate::domain::ArticleFilter { feed: Some(id), starred: true, ..Default::default() })?
+        .0;
+    let days = ctx.config.retention.keep_unsubscribed_days;
     match &feed {
-        Some(f) => {
-            out.line(format!("Unsubscribed from “{}” — {} ({} articles deleted)", f.title, f.url, f.total))?;
-        }
+        Some(f) => out.line(format!(
+            "Unsubscribed from “{}” — {}. Its articles are kept for {days} day{} (`tidings add {}` brings the feed back with them){}.",
+            f.title,
+            f.url,
+            if days == 1 { "" } else { "s" },
+            f.url,
+            match starred {
+                0 => String::new(),
+                1 => "; its starred article stays".to_string(),
+                n => format!("; its {n} starred articles stay"),
+            }
+        ))?,
         None => out.line(format!("Unsubscribed from feed {id}"))?,
     }
     // A feed the server holds is unsubscribed there too: now, or at the next sync.

@@ -6,10 +6,16 @@ use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Context, Out, runtime};
-use crate::store::Store;
+use crate::store::{Removals, Store};
 use crate::sync::{Account, Progress, Report};
 
-pub(super) fn run(ctx: &Context, out: &mut Out, quiet: bool, json: bool) -> Result<()> {
+pub(super) fn run(
+    ctx: &Context,
+    out: &mut Out,
+    quiet: bool,
+    json: bool,
+    confirm_removal: bool,
+) -> Result<()> {
     let Some(sync) = &ctx.config.sync else {
         bail!(
             "there is no server to sync with: add a [sync] section to {} (kind = \"greader\", url, user, password_command; see README, \"Sync with a server\")",
@@ -21,14 +27,29 @@ pub(super) fn run(ctx: &Context, out: &mut Out, quiet: bool, json: bool) -> Resu
     }
     let mut store = ctx.open_store()?;
     let rt = runtime()?;
-    let report = rt.block_on(sync_report(ctx, &mut store, quiet || json))?;
+    let removals = if confirm_removal { Removals::All } else { Removals::Few };
+    let report = rt.block_on(sync_report(ctx, &mut store, quiet || json, removals))?;
     if json {
-        return out.json(&report);
+        out.json(&report)?;
+    } else if !quiet {
+        out.line(report.to_string())?;
     }
-    if quiet {
+    held_removals(&report)
+}
+
+/// Fails, saying what to do, when the server's list would have unsubscribed most feeds and
+/// nothing was unsubscribed (see [`crate::store::Store::apply_subscriptions`]).
+fn held_removals(report: &Report) -> Result<()> {
+    let subs = report.subscriptions;
+    if subs.held == 0 {
         return Ok(());
     }
-    out.line(report.to_string())
+    bail!(
+        "the sync server {} no longer lists {} of your {} synced feeds, so none of them was unsubscribed here in case the server is in trouble. If you did unsubscribe from them elsewhere, run `tidings sync --confirm-removal` (their starred articles stay either way).",
+        report.host,
+        subs.held,
+        subs.synced
+    )
 }
 
 /// One sync with progress on stderr; the summary line, or the error with what waits locally.
@@ -37,10 +58,12 @@ pub(super) async fn sync_once(ctx: &Context, store: &mut Store, quiet: bool) -> 
     if ctx.config.sync.is_none() {
         return Ok(String::new());
     }
-    Ok(sync_report(ctx, store, quiet).await?.to_string())
+    let report = sync_report(ctx, store, quiet, Removals::Few).await?;
+    held_removals(&report)?;
+    Ok(report.to_string())
 }
 
-async fn sync_report(ctx: &Context, store: &mut Store, quiet: bool) -> Result<Report> {
+async fn sync_report(ctx: &Context, store: &mut Store, quiet: bool, removals: Removals) -> Result<Report> {
     let Some(sync) = &ctx.config.sync else { bail!("there is no [sync] section") };
     let mut account = Account::new(sync, &ctx.config)?;
     let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
@@ -65,7 +88,7 @@ async fn sync_report(ctx: &Context, store: &mut Store, quiet: bool) -> Result<Re
         }
         None => {}
     };
-    let result = account.sync(store, &ctx.config, &mut progress).await;
+    let result = account.sync(store, &ctx.config, removals, &mut progress).await;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

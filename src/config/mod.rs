@@ -237,13 +237,34 @@ impl Serialize for Proxy {
 }
 
 /// The `[retention]` table.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct RetentionConfig {
     /// Articles older than this many days are removed (0: keep forever). Starred ones stay.
     pub keep_days: u32,
     /// At most this many articles are kept per feed, newest first (0: no limit). Starred ones stay.
     pub keep_per_feed: u32,
+    /// An unsubscribed feed's articles are kept this many days (at least 1), so that
+    /// subscribing again (or `U` in the reader) brings them back; starred ones stay for good.
+    #[serde(deserialize_with = "at_least_one_day")]
+    pub keep_unsubscribed_days: u32,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        Self { keep_days: 0, keep_per_feed: 0, keep_unsubscribed_days: 7 }
+    }
+}
+
+fn at_least_one_day<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    use serde::de::Error as _;
+    let days = u32::deserialize(d)?;
+    if days == 0 {
+        return Err(D::Error::custom(
+            "must be at least 1 (the days an unsubscribed feed's articles are kept for undo)",
+        ));
+    }
+    Ok(days)
 }
 
 impl Default for RefreshConfig {

@@ -26,6 +26,15 @@ pub(super) fn write_all(
 ) -> (Store, Summary, Option<StoreError>) {
     let mut summary = Summary::default();
     let mut error = None;
+    // Feeds unsubscribed long enough ago go (their starred articles stay), while the first
+    // pages are on their way.
+    match store.purge_removed(retention.keep_unsubscribed_days, Utc::now()) {
+        Ok(purged) if purged.articles + purged.feeds > 0 => {
+            debug!(?purged, "unsubscribed feeds purged");
+        }
+        Ok(_) => {}
+        Err(e) => warn!("unsubscribed feeds could not be purged now (the next refresh tries again): {e}"),
+    }
     let (mut busy, mut batches) = (std::time::Duration::ZERO, 0_usize);
     while let Some(first) = jobs.blocking_recv() {
         if error.is_some() {

@@ -151,15 +151,27 @@ impl Store {
         Ok(())
     }
 
-    /// Subscribes to `new.url`; an existing subscription keeps its title and gains the tags.
+    /// Subscribes to `new.url`; an existing subscription keeps its title and gains the tags,
+    /// and an unsubscribed one kept as a tombstone comes back with its articles and marks.
     /// Tags match ignoring case ("Tech" is "tech"): a tag already in use anywhere keeps the
     /// spelling it was first given.
     pub fn add_feed(&mut self, new: &NewFeed, now: DateTime<Utc>) -> Result<AddOutcome, StoreError> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let existing: Option<i64> =
-            tx.query_row("SELECT id FROM feeds WHERE url = ?1", [&new.url], |r| r.get(0)).optional()?;
-        let (id, created) = if let Some(id) = existing {
-            (id, false)
+        let existing: Option<(i64, bool)> = tx
+            .query_row("SELECT id, removed IS NOT NULL FROM feeds WHERE url = ?1", [&new.url], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let (id, created) = if let Some((id, removed)) = existing {
+            // Unsubscribed before and kept (for undo, or for its starred articles): the same
+            // feed comes back, with what it held.
+            if removed {
+                super::removed::revive_by_user(&tx, id)?;
+                if new.title.is_some() {
+                    tx.execute("UPDATE feeds SET user_title = ?2 WHERE id = ?1", params![id, new.title])?;
+                }
+            }
+            (id, removed)
         } else {
             tx.execute(
                 "INSERT INTO feeds (url, user_title, added) VALUES (?1, ?2, ?3)",
@@ -174,35 +186,21 @@ impl Store {
         Ok(AddOutcome { id: FeedId(id), created })
     }
 
-    /// Unsubscribes, deleting the feed's articles (starred ones too). False when unknown. A feed
-    /// the sync server holds is queued to be unsubscribed there at the next sync (the queue
-    /// survives restarts; subscribing again before then takes it back out).
-    pub fn remove_feed(&mut self, id: FeedId) -> Result<bool, StoreError> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT OR REPLACE INTO sync_unsubscribed (source, remote_id, url, queued)
-             SELECT source, remote_id, url, unixepoch() FROM feeds
-             WHERE id = ?1 AND source IS NOT NULL AND remote_id IS NOT NULL",
-            [id.0],
-        )?;
-        // Articles, bodies and tags go by cascade.
-        let n = tx.execute("DELETE FROM feeds WHERE id = ?1", [id.0])?;
-        tx.commit()?;
-        Ok(n > 0)
-    }
-
     /// Finds a feed by id (`12`) or URL.
     pub fn resolve_feed(&self, spec: &str) -> Result<Option<FeedId>, StoreError> {
         let spec = spec.trim();
         if let Ok(id) = spec.parse::<i64>() {
-            let found =
-                self.conn.query_row("SELECT id FROM feeds WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+            let found = self
+                .conn
+                .query_row("SELECT id FROM feeds WHERE id = ?1 AND removed IS NULL", [id], |r| r.get(0))
+                .optional()?;
             return Ok(found.map(FeedId));
         }
         let found = self
             .conn
             .query_row(
-                "SELECT id FROM feeds WHERE url = ?1 OR url = ?1 || '/' OR url || '/' = ?1 ORDER BY url = ?1 DESC",
+                "SELECT id FROM feeds WHERE (url = ?1 OR url = ?1 || '/' OR url || '/' = ?1) AND removed IS NULL
+                 ORDER BY url = ?1 DESC",
                 [spec],
                 |r| r.get(0),
             )
@@ -213,7 +211,7 @@ impl Store {
     /// Every subscription, ordered by title.
     pub fn feeds(&self) -> Result<Vec<Feed>, StoreError> {
         let sql = format!(
-            "SELECT {FEED_COLUMNS} FROM feeds f ORDER BY lower(coalesce(f.user_title, f.feed_title, f.url)), f.id"
+            "SELECT {FEED_COLUMNS} FROM feeds f WHERE f.removed IS NULL ORDER BY lower(coalesce(f.user_title, f.feed_title, f.url)), f.id"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([], feed_from_row)?;
@@ -228,7 +226,8 @@ impl Store {
 
     /// The number of subscriptions.
     pub fn feed_count(&self) -> Result<u64, StoreError> {
-        let n: i64 = self.conn.query_row("SELECT count(*) FROM feeds", [], |r| r.get(0))?;
+        let n: i64 =
+            self.conn.query_row("SELECT count(*) FROM feeds WHERE removed IS NULL", [], |r| r.get(0))?;
         Ok(n.max(0) as u64)
     }
 
@@ -236,7 +235,7 @@ impl Store {
     pub fn fetch_targets(&self, only: Option<&[FeedId]>) -> Result<Vec<FetchTarget>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, url, etag, last_modified, body_hash, gone, retry_after, last_fetch, ttl, fresh_until
-             FROM feeds WHERE source IS NULL ORDER BY id",
+             FROM feeds WHERE source IS NULL AND removed IS NULL ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(FetchTarget {
@@ -264,7 +263,7 @@ impl Store {
     pub fn tag_counts(&self) -> Result<Vec<(String, u64)>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT min(t.tag), coalesce(sum(f.unread), 0) FROM feed_tags t JOIN feeds f ON f.id = t.feed_id
-             GROUP BY t.tag_key ORDER BY t.tag_key",
+             WHERE f.removed IS NULL GROUP BY t.tag_key ORDER BY t.tag_key",
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -296,8 +295,10 @@ impl Store {
 
     /// Every tag in use, once each (ignoring case), sorted ignoring case.
     pub fn tags(&self) -> Result<Vec<String>, StoreError> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT min(tag) FROM feed_tags GROUP BY tag_key ORDER BY tag_key")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT min(tag) FROM feed_tags WHERE feed_id IN (SELECT id FROM feeds WHERE removed IS NULL)
+             GROUP BY tag_key ORDER BY tag_key",
+        )?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

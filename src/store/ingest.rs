@@ -6,7 +6,7 @@ use super::{Store, StoreError};
 use crate::config::RetentionConfig;
 use crate::domain::FeedId;
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, OptionalExtension as _, Transaction, params};
 
 /// What a successful fetch learned about the feed besides its entries.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -162,6 +162,15 @@ impl Batch<'_> {
         now: DateTime<Utc>,
     ) -> Result<IngestOutcome, StoreError> {
         let sp = self.tx.savepoint()?;
+        // Unsubscribed while it was being fetched: nothing comes into a tombstone.
+        let subscribed: bool = sp
+            .prepare_cached("SELECT removed IS NULL FROM feeds WHERE id = ?1")?
+            .query_row([id.0], |r| r.get(0))
+            .optional()?
+            .unwrap_or(false);
+        if !subscribed {
+            return Ok(IngestOutcome::default());
+        }
         sp.prepare_cached(
             "UPDATE feeds SET feed_title = coalesce(?2, feed_title), site_url = coalesce(?3, site_url),
                  etag = ?4, last_modified = ?5, body_hash = ?6, last_fetch = ?7, last_status = ?8,

@@ -104,7 +104,8 @@ pub(super) fn feed_info(conn: &Connection, only: Option<i64>) -> Result<HashMap<
 pub(super) fn carry_out(conn: &Connection, id: i64, verdict: Verdict) -> Result<bool, StoreError> {
     let sql = match verdict {
         Verdict::Keep => return Ok(false),
-        Verdict::Hide => "UPDATE articles SET hidden = 1 WHERE id = ?1 AND hidden = 0",
+        // A starred article is never hidden: the user asked to keep it.
+        Verdict::Hide => "UPDATE articles SET hidden = 1 WHERE id = ?1 AND hidden = 0 AND starred = 0",
         Verdict::Read => "UPDATE articles SET read = 1 WHERE id = ?1 AND read = 0",
     };
     Ok(conn.prepare_cached(sql)?.execute([id])? > 0)
@@ -135,12 +136,12 @@ impl Store {
             let rows: Vec<Row> = self
                 .conn
                 .prepare_cached(
-                    "SELECT a.id, a.feed_id, a.title, a.author, a.published, a.read, a.starred, a.hidden,
+                    "SELECT a.id, a.feed_id, a.title, a.author, a.published, a.read, a.starred, a.hidden & 1,
                          b.content, b.summary
                      FROM articles a LEFT JOIN bodies b ON b.article_id = a.id
-                     WHERE a.id > ?1 ORDER BY a.id LIMIT ?2",
+                     WHERE a.id > ?1 AND a.hidden & ?3 = 0 ORDER BY a.id LIMIT ?2",
                 )?
-                .query_map(params![after, CHUNK], |r| {
+                .query_map(params![after, CHUNK, super::removed::HIDDEN_REMOVED], |r| {
                     Ok((
                         r.get(0)?,
                         r.get(1)?,
@@ -175,7 +176,11 @@ impl Store {
                 a.published = published;
                 a.read = read;
                 a.starred = starred;
-                let verdict = self.kill.judge(&a, &languages);
+                let verdict = match self.kill.judge(&a, &languages) {
+                    // What the user starred stays in view.
+                    Verdict::Hide if starred => Verdict::Keep,
+                    v => v,
+                };
                 report.hidden += u64::from(verdict == Verdict::Hide && !hidden);
                 report.marked_read += u64::from(verdict == Verdict::Read && !read);
                 report.unhidden += u64::from(verdict != Verdict::Hide && hidden);
@@ -196,7 +201,7 @@ impl Store {
     pub fn is_hidden(&self, id: crate::domain::ArticleId) -> Result<Option<bool>, StoreError> {
         Ok(self
             .conn
-            .prepare_cached("SELECT hidden FROM articles WHERE id = ?1")?
+            .prepare_cached("SELECT hidden & 1 FROM articles WHERE id = ?1")?
             .query_row([id.0], |r| r.get(0))
             .optional()?)
     }

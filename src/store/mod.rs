@@ -11,6 +11,7 @@ mod ingest;
 mod kill;
 mod prepare;
 mod recover;
+mod removed;
 mod schema;
 mod search;
 mod stories;
@@ -31,11 +32,12 @@ pub use ingest::{Batch, Failure, FetchRecord, IngestOutcome};
 pub use kill::{KillReport, KillRules};
 pub use prepare::{PreparedArticle, PreparedFeed};
 pub use recover::{MovedAside, StoreError};
+pub use removed::{Purged, RemovedBy};
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use search::IndexProgress;
 pub use sync::{
-    ItemsStored, OutboxEntry, PendingFeed, RemoteFeed, RemoteItem, StateChanges, StateField,
-    SubscriptionChanges,
+    ItemsStored, OutboxEntry, PendingFeed, RemoteFeed, RemoteItem, Removals, StateChanges, StateField,
+    SubscriptionChanges, is_mass_removal,
 };
 
 /// The cache.
@@ -114,6 +116,19 @@ impl Store {
     pub fn path(&self) -> Option<&str> {
         self.conn.path()
     }
+}
+
+/// Counts a feed's articles again (after articles moved between feeds, which no trigger
+/// follows): hidden ones are not counted, as the triggers keep it.
+pub(super) fn recount(conn: &Connection, feed: i64) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE feeds SET
+             total = (SELECT count(*) FROM articles WHERE feed_id = ?1 AND hidden = 0),
+             unread = (SELECT count(*) FROM articles WHERE feed_id = ?1 AND hidden = 0 AND read = 0)
+         WHERE id = ?1",
+    )?
+    .execute([feed])?;
+    Ok(())
 }
 
 /// Unix seconds to a UTC time (out-of-range values clamp to the epoch).

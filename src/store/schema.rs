@@ -304,6 +304,23 @@ const MIGRATIONS: &[Step] = &[
     END;
     ",
     ),
+    // 12: unsubscribing keeps a tombstone. `removed` is when a feed was unsubscribed (here, or
+    //     by the sync server no longer listing it) and `removed_by` who did it ("you",
+    //     "server"); such a feed is neither fetched nor synced nor listed, and its articles
+    //     are hidden (bit 2 of `hidden`; bit 1 stays the killfile's), so undo restores the
+    //     same feed with the same articles and marks. Starred articles are never hidden nor
+    //     deleted that way: they stay readable, and the feed row stays for them once the
+    //     rest is purged. The trigger makes that a property of the database: a starred
+    //     article cannot be deleted by any statement, a feed's deletion included.
+    Step::Sql(
+        r"
+    ALTER TABLE feeds ADD COLUMN removed INTEGER;
+    ALTER TABLE feeds ADD COLUMN removed_by TEXT;
+    CREATE TRIGGER articles_starred_kept BEFORE DELETE ON articles WHEN OLD.starred = 1 BEGIN
+        SELECT RAISE(ABORT, 'a starred article is never deleted: unstar it first');
+    END;
+    ",
+    ),
 ];
 
 /// Migration 3: rebuilds `feed_tags` with `tag COLLATE NOCASE` and `tag_key`, merging tags that

@@ -96,8 +96,61 @@ pub struct SubscriptionChanges {
     pub added: usize,
     /// Local feeds the server also has, now synced.
     pub adopted: usize,
-    /// Synced feeds the server no longer has, removed here.
+    /// Unsubscribed feeds the server lists again, back as they were.
+    pub restored: usize,
+    /// Synced feeds the server no longer has, unsubscribed here (kept as tombstones).
     pub removed: usize,
+    /// Synced feeds the server no longer lists but that were kept, because the list would
+    /// have unsubscribed more than half of them (see [`Store::apply_subscriptions`]).
+    pub held: usize,
+    /// With `held`: how many synced feeds there are.
+    pub synced: usize,
+}
+
+/// Whether a sync may unsubscribe many feeds at once.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Removals {
+    /// Only a few: a list that drops more than half of the feeds is held for confirmation.
+    #[default]
+    Few,
+    /// Whatever the server's list says (the user confirmed).
+    All,
+}
+
+/// Whether unsubscribing `gone` of `total` synced feeds is too many to do without asking:
+/// more than one, and more than half.
+pub fn is_mass_removal(gone: usize, total: usize) -> bool {
+    gone > 1 && gone * 2 > total
+}
+
+/// Before feed `from` is deleted as a duplicate of feed `into`: its starred articles keep
+/// their star on `into`'s copy (same key or link), or move there when it has none.
+fn merge_starred(tx: &Connection, from: i64, into: i64) -> Result<(), StoreError> {
+    let starred: Vec<(i64, i64, Option<String>)> = tx
+        .prepare("SELECT id, key_hash, link FROM articles WHERE feed_id = ?1 AND starred = 1")?
+        .query_map([from], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    if starred.is_empty() {
+        return Ok(());
+    }
+    for (id, key_hash, link) in starred {
+        let copy: Option<i64> = tx
+            .prepare_cached(
+                "SELECT id FROM articles WHERE feed_id = ?1 AND (key_hash = ?2 OR (?3 IS NOT NULL AND link = ?3))
+                 ORDER BY key_hash = ?2 DESC LIMIT 1",
+            )?
+            .query_row(params![into, key_hash, link], |r| r.get(0))
+            .optional()?;
+        if let Some(copy) = copy {
+            tx.prepare_cached("UPDATE articles SET starred = 1 WHERE id = ?1")?.execute([copy])?;
+            tx.prepare_cached("UPDATE articles SET starred = 0 WHERE id = ?1")?.execute([id])?;
+        } else {
+            tx.prepare_cached("UPDATE articles SET feed_id = ?2 WHERE id = ?1")?
+                .execute(params![id, into])?;
+        }
+    }
+    super::recount(tx, into)?;
+    Ok(())
 }
 
 /// What storing the server's articles did.
@@ -146,6 +199,27 @@ fn unmatched_links(tx: &Connection, feed: FeedId) -> Result<Option<HashMap<Strin
         return Ok(None);
     }
     Ok(Some(links))
+}
+
+/// An article here has just been matched with the server's `item` (its feed was local, or
+/// was unsubscribed and is subscribed again): a read or a star given here that the server
+/// lacks is a change made here, queued for it, so that the server's lists, applied at the end
+/// of the sync, do not take it away. Read or starred on either side ends up read or starred.
+fn keep_local_marks(tx: &Connection, local: i64, item: &RemoteItem) -> Result<(), StoreError> {
+    let (read, starred): (bool, bool) = tx
+        .prepare_cached("SELECT read, starred FROM articles WHERE id = ?1")?
+        .query_row([local], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    for (field, here, there) in [("read", read, item.read), ("starred", starred, item.starred)] {
+        if here && !there {
+            tx.prepare_cached(
+                "INSERT INTO sync_outbox (remote_id, field, value, changed)
+                 VALUES (?1, ?2, 1, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+                 ON CONFLICT (remote_id, field) DO UPDATE SET value = excluded.value, changed = excluded.changed",
+            )?
+            .execute(params![item.remote_id, field])?;
+        }
+    }
+    Ok(())
 }
 
 /// A feed's articles new in this batch: (article id, sort time, article).
@@ -218,7 +292,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT f.id, f.url, f.user_title,
                  (SELECT group_concat(tag, char(31)) FROM feed_tags t WHERE t.feed_id = f.id AND t.from_config != 2)
-             FROM feeds f WHERE f.source = ?1 AND f.remote_id IS NULL ORDER BY f.id",
+             FROM feeds f WHERE f.source = ?1 AND f.remote_id IS NULL AND f.removed IS NULL ORDER BY f.id",
         )?;
         let rows = stmt.query_map([source], |r| {
             let tags: Option<String> = r.get(3)?;
@@ -235,13 +309,16 @@ impl Store {
     /// Records the server's id of a feed it now holds. When a synced feed here has that id
     /// already (the server answered the subscription with a feed it had, under another URL),
     /// that one stays, with its articles and their state, and the new one goes: its articles
-    /// were fetched here at subscription and are the server's too.
+    /// were fetched here at subscription and are the server's too (a star given to one of them
+    /// meanwhile goes to the kept feed's copy, or the article moves there).
     pub fn set_remote_feed(&mut self, id: FeedId, source: &str, remote_id: &str) -> Result<(), StoreError> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let other: bool = tx
-            .prepare_cached("SELECT 1 FROM feeds WHERE source = ?1 AND remote_id = ?2 AND id != ?3")?
-            .exists(params![source, remote_id, id.0])?;
-        if other {
+        let other: Option<i64> = tx
+            .prepare_cached("SELECT id FROM feeds WHERE source = ?1 AND remote_id = ?2 AND id != ?3")?
+            .query_row(params![source, remote_id, id.0], |r| r.get(0))
+            .optional()?;
+        if let Some(kept) = other {
+            merge_starred(&tx, id.0, kept)?;
             tx.execute("DELETE FROM feeds WHERE id = ?1", [id.0])?;
         } else {
             tx.execute(
@@ -262,23 +339,40 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The server has unsubscribed `remote_id` (or never had it).
+    /// The server has unsubscribed `remote_id` (or never had it). The feed kept here as a
+    /// tombstone is no longer the server's: restoring it subscribes to it there again.
     pub fn unsubscription_sent(&mut self, source: &str, remote_id: &str) -> Result<(), StoreError> {
-        self.conn.execute(
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
             "DELETE FROM sync_unsubscribed WHERE source = ?1 AND remote_id = ?2",
             params![source, remote_id],
         )?;
+        let kept: Option<i64> = tx
+            .prepare_cached(
+                "SELECT id FROM feeds WHERE source = ?1 AND remote_id = ?2 AND removed IS NOT NULL",
+            )?
+            .query_row(params![source, remote_id], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = kept {
+            super::removed::detach(&tx, id)?;
+        }
+        tx.commit()?;
         Ok(())
     }
 
     /// Stores the server's list of subscriptions: new ones are added, local feeds with the same
     /// URL become synced, titles and folders (as tags) follow the server, and synced feeds the
-    /// server no longer lists are removed (they were unsubscribed on another device). Feeds
-    /// waiting to be subscribed or unsubscribed on the server are left alone.
+    /// server no longer lists are unsubscribed here (they were unsubscribed on another device)
+    /// as tombstones: starred articles stay, and the feed comes back as it was if the server
+    /// lists it again. Feeds waiting to be subscribed or unsubscribed on the server are left
+    /// alone. A list that would unsubscribe more than half of the synced feeds (more than
+    /// one) looks like a server in trouble: unless `removals` is [`Removals::All`], nothing
+    /// is unsubscribed and [`SubscriptionChanges::held`] says how many would have been.
     pub fn apply_subscriptions(
         &mut self,
         source: &str,
         remote: &[RemoteFeed],
+        removals: Removals,
         now: DateTime<Utc>,
     ) -> Result<SubscriptionChanges, StoreError> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -298,17 +392,34 @@ impl Store {
                 .query_row(params![source, feed.remote_id], |r| r.get(0))
                 .optional()?;
             let id = if let Some(id) = mapped {
+                // Dropped by an earlier list and listed again: back as it was.
+                if super::removed::revive(&tx, id)? {
+                    changes.restored += 1;
+                }
                 id
-            } else if let Some(id) = tx
-                .prepare_cached("SELECT id FROM feeds WHERE url = ?1 AND remote_id IS NULL")?
-                .query_row([&feed.url], |r| r.get::<_, i64>(0))
+            } else if let Some((id, removed)) = tx
+                .prepare_cached(
+                    "SELECT id, removed IS NOT NULL FROM feeds WHERE url = ?1 AND (remote_id IS NULL
+                         OR (removed IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sync_unsubscribed u
+                             WHERE u.source = feeds.source AND u.remote_id = feeds.remote_id)))",
+                )?
+                .query_row([&feed.url], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?)))
                 .optional()?
             {
+                // A local feed the server has too, or one unsubscribed before (here, or by the
+                // server, which now has it again under a new id): its articles are matched with
+                // the server's by link.
+                if removed {
+                    super::removed::detach(&tx, id)?;
+                    super::removed::revive(&tx, id)?;
+                    changes.restored += 1;
+                } else {
+                    changes.adopted += 1;
+                }
                 tx.prepare_cached(
                     "UPDATE feeds SET source = ?2, remote_id = ?3, unmatched = 1 WHERE id = ?1",
                 )?
                 .execute(params![id, source, feed.remote_id])?;
-                changes.adopted += 1;
                 id
             } else {
                 // Two server feeds with one URL (or a synced feed of another id): the URL is
@@ -341,17 +452,27 @@ impl Store {
                 }
             }
         }
-        let gone: Vec<(i64, String)> = tx
-            .prepare("SELECT id, remote_id FROM feeds WHERE source = ?1 AND remote_id IS NOT NULL")?
+        let synced: Vec<(i64, String)> = tx
+            .prepare(
+                "SELECT id, remote_id FROM feeds WHERE source = ?1 AND remote_id IS NOT NULL AND removed IS NULL",
+            )?
             .query_map([source], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
-            .collect::<Result<Vec<_>, _>>()?
+            .collect::<Result<Vec<_>, _>>()?;
+        let total = synced.len();
+        let gone: Vec<i64> = synced
             .into_iter()
             .filter(|(_, remote_id)| !listed.contains(remote_id.as_str()))
+            .map(|(id, _)| id)
             .collect();
-        for (id, _) in &gone {
-            tx.execute("DELETE FROM feeds WHERE id = ?1", [id])?;
+        if removals == Removals::All || !is_mass_removal(gone.len(), total) {
+            for &id in &gone {
+                super::removed::retire(&tx, id, super::RemovedBy::Server, now)?;
+            }
+            changes.removed = gone.len();
+        } else {
+            changes.held = gone.len();
+            changes.synced = total;
         }
-        changes.removed = gone.len();
         tx.commit()?;
         Ok(changes)
     }
@@ -378,7 +499,9 @@ impl Store {
                 *id
             } else {
                 let id = tx
-                    .prepare_cached("SELECT id FROM feeds WHERE source = ?1 AND remote_id = ?2")?
+                    .prepare_cached(
+                        "SELECT id FROM feeds WHERE source = ?1 AND remote_id = ?2 AND removed IS NULL",
+                    )?
                     .query_row(params![source, item.feed], |r| r.get(0))
                     .optional()?;
                 feeds.insert(&item.feed, id);
@@ -422,6 +545,7 @@ impl Store {
                     {
                         tx.prepare_cached("UPDATE articles SET remote_id = ?2 WHERE id = ?1")?
                             .execute(params![local, item.remote_id])?;
+                        keep_local_marks(tx, local, item)?;
                         done.present += 1;
                         continue;
                     }
@@ -445,10 +569,16 @@ impl Store {
                     } else {
                         // The key is here already (a feed that was local before): that article
                         // is this item.
-                        tx.prepare_cached(
-                            "UPDATE articles SET remote_id = ?3 WHERE feed_id = ?1 AND key_hash = ?2 AND remote_id IS NULL",
-                        )?
-                        .execute(params![feed.0, item.article.key_hash, item.remote_id])?;
+                        let local: Option<i64> = tx
+                            .prepare_cached(
+                                "UPDATE articles SET remote_id = ?3 WHERE feed_id = ?1 AND key_hash = ?2 AND remote_id IS NULL
+                                 RETURNING id",
+                            )?
+                            .query_row(params![feed.0, item.article.key_hash, item.remote_id], |r| r.get(0))
+                            .optional()?;
+                        if let Some(local) = local {
+                            keep_local_marks(tx, local, item)?;
+                        }
                         done.present += 1;
                     }
                 }
@@ -513,8 +643,12 @@ impl Store {
                 let col = field.column();
                 // Read is the complement of the unread list; starred is the list itself.
                 let (on_list, off_list) = if field == StateField::Read { (0, 1) } else { (1, 0) };
-                let pending =
-                    format!("remote_id NOT IN (SELECT remote_id FROM sync_outbox WHERE field = '{col}')");
+                // A waiting local change wins; so does the state of an unsubscribed feed's
+                // articles (the server may have dropped them, starred ones included).
+                let pending = format!(
+                    "remote_id NOT IN (SELECT remote_id FROM sync_outbox WHERE field = '{col}')
+                     AND feed_id NOT IN (SELECT id FROM feeds WHERE removed IS NOT NULL)"
+                );
                 let n = tx.execute(
                     &format!(
                         "UPDATE articles SET {col} = {on_list} WHERE {col} = {off_list}
@@ -644,7 +778,7 @@ mod tests {
     }
 
     fn retention() -> RetentionConfig {
-        RetentionConfig { keep_days: 0, keep_per_feed: 0 }
+        RetentionConfig { keep_days: 0, keep_per_feed: 0, ..RetentionConfig::default() }
     }
 
     fn id_of(store: &Store, remote_id: i64) -> crate::domain::ArticleId {
@@ -668,7 +802,12 @@ mod tests {
     fn synced_store() -> (tempfile::TempDir, Store) {
         let (dir, mut store) = store();
         store
-            .apply_subscriptions(SRC, &[remote("feed/1", "https://example.org/feed", &["News"])], Utc::now())
+            .apply_subscriptions(
+                SRC,
+                &[remote("feed/1", "https://example.org/feed", &["News"])],
+                Removals::Few,
+                Utc::now(),
+            )
             .expect("subs");
         let items = [
             item(10, "feed/1", false, false),
@@ -776,6 +915,7 @@ mod tests {
                     remote("feed/1", "https://a.example/feed", &["Tech"]),
                     remote("feed/2", "https://b.example/feed", &[]),
                 ],
+                Removals::Few,
                 Utc::now(),
             )
             .expect("subs");
@@ -784,7 +924,12 @@ mod tests {
         assert_eq!((a.source.as_deref(), a.tags.clone()), (Some(SRC), vec!["Tech".to_string()]));
         // Folder renamed on the server; feed/2 unsubscribed on another device.
         let changes = store
-            .apply_subscriptions(SRC, &[remote("feed/1", "https://a.example/feed", &["Science"])], Utc::now())
+            .apply_subscriptions(
+                SRC,
+                &[remote("feed/1", "https://a.example/feed", &["Science"])],
+                Removals::Few,
+                Utc::now(),
+            )
             .expect("subs");
         assert_eq!(changes.removed, 1);
         assert_eq!(store.feed(local.id).expect("feed").expect("there").tags, vec!["Science".to_string()]);
@@ -797,21 +942,21 @@ mod tests {
     fn an_unsubscription_waits_for_the_server_and_resubscribing_takes_it_back() {
         let (_dir, mut store) = synced_store();
         let feed = store.feeds().expect("feeds")[0].id;
-        store.remove_feed(feed).expect("remove");
+        store.remove_feed(feed, Utc::now()).expect("remove");
         assert_eq!(
             store.pending_unsubscriptions(SRC).expect("pending"),
             vec![("feed/1".to_string(), "https://example.org/feed".to_string())]
         );
         // The server still lists it (not told yet): it does not come back here.
         let subs = [remote("feed/1", "https://example.org/feed", &[])];
-        store.apply_subscriptions(SRC, &subs, Utc::now()).expect("subs");
+        store.apply_subscriptions(SRC, &subs, Removals::Few, Utc::now()).expect("subs");
         assert_eq!(store.feed_count().expect("count"), 0);
         // Undo: subscribed again before the sync; it is the server's feed/1 again, not a new one.
         let new = NewFeed { url: "https://example.org/feed".into(), title: None, tags: vec![] };
         store.add_synced_feed(SRC, &new, Utc::now()).expect("add");
         assert!(store.pending_unsubscriptions(SRC).expect("pending").is_empty());
         assert!(store.pending_subscriptions(SRC).expect("pending").is_empty());
-        store.apply_subscriptions(SRC, &subs, Utc::now()).expect("subs");
+        store.apply_subscriptions(SRC, &subs, Removals::Few, Utc::now()).expect("subs");
         assert_eq!(store.feed_count().expect("count"), 1);
     }
 
@@ -825,7 +970,12 @@ mod tests {
         .expect("config");
         store.set_kill_rules(&config.kill);
         store
-            .apply_subscriptions(SRC, &[remote("feed/1", "https://example.org/feed", &[])], Utc::now())
+            .apply_subscriptions(
+                SRC,
+                &[remote("feed/1", "https://example.org/feed", &[])],
+                Removals::Few,
+                Utc::now(),
+            )
             .expect("subs");
         let mut crypto = item(21, "feed/1", false, false);
         crypto.article.title = "Crypto coins rally again".into();
@@ -885,7 +1035,12 @@ mod tests {
             batch.commit().expect("commit");
         }
         store
-            .apply_subscriptions(SRC, &[remote("feed/1", "https://example.org/feed", &[])], Utc::now())
+            .apply_subscriptions(
+                SRC,
+                &[remote("feed/1", "https://example.org/feed", &[])],
+                Removals::Few,
+                Utc::now(),
+            )
             .expect("subs");
         let items = [
             item(10, "feed/1", true, false),
@@ -897,5 +1052,185 @@ mod tests {
         assert_eq!((stored.new, stored.present, stored.unknown_feed), (1, 1, 1));
         assert_eq!(unknown, Some(9));
         assert_eq!(store.article_count().expect("count"), 2, "the local copy of 10 is the server's 10");
+    }
+}
+
+#[cfg(test)]
+mod removal_tests {
+    use super::*;
+    use crate::domain::{ArticleFilter, NewFeed};
+    use crate::store::Mark;
+
+    const SRC: &str = "greader";
+
+    fn remote(id: &str, url: &str) -> RemoteFeed {
+        RemoteFeed { remote_id: id.into(), url: url.into(), title: None, site_url: None, folders: vec![] }
+    }
+
+    fn item(remote_id: i64, feed: &str) -> RemoteItem {
+        let article = crate::domain::NewArticle {
+            key: format!("https://example.org/{remote_id}"),
+            title: format!("Item {remote_id}"),
+            link: Some(format!("https://example.org/{remote_id}")),
+            published: Some(Utc::now()),
+            summary_html: Some("<p>text</p>".into()),
+            ..crate::domain::NewArticle::default()
+        };
+        RemoteItem {
+            remote_id,
+            feed: feed.into(),
+            article: PreparedArticle::from(article),
+            read: false,
+            starred: false,
+        }
+    }
+
+    fn keep_all() -> RetentionConfig {
+        RetentionConfig { keep_days: 0, keep_per_feed: 0, ..RetentionConfig::default() }
+    }
+
+    /// Three synced feeds of two articles each (ids 10·f + 1, 10·f + 2).
+    fn three_feeds() -> (tempfile::TempDir, Store, Vec<RemoteFeed>) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = Store::open(&dir.path().join("t.db")).expect("store");
+        let feeds: Vec<RemoteFeed> =
+            (1..=3).map(|f| remote(&format!("feed/{f}"), &format!("https://f{f}.example/feed"))).collect();
+        store.apply_subscriptions(SRC, &feeds, Removals::Few, Utc::now()).expect("subs");
+        let items: Vec<RemoteItem> = (1..=3)
+            .flat_map(|f| [item(10 * f + 1, &format!("feed/{f}")), item(10 * f + 2, &format!("feed/{f}"))])
+            .collect();
+        store.store_remote_items(SRC, &items, &keep_all(), Utc::now()).expect("items");
+        (dir, store, feeds)
+    }
+
+    fn article(store: &Store, remote_id: i64) -> Option<(i64, bool, bool, i64)> {
+        store
+            .conn
+            .query_row(
+                "SELECT id, read, starred, hidden FROM articles WHERE remote_id = ?1",
+                [remote_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .expect("query")
+    }
+
+    fn visible(store: &Store) -> usize {
+        store.articles(&ArticleFilter::default(), None, 100).expect("page").len()
+    }
+
+    #[test]
+    fn a_feed_the_server_drops_keeps_its_starred_articles_and_comes_back_as_it_was() {
+        let (_dir, mut store, feeds) = three_feeds();
+        let (starred, ..) = article(&store, 11).expect("11");
+        let (read, ..) = article(&store, 12).expect("12");
+        store.mark(&[crate::domain::ArticleId(starred)], Mark::Star).expect("star");
+        store.mark(&[crate::domain::ArticleId(read)], Mark::Read).expect("read");
+        let sent = store.outbox(10).expect("outbox");
+        store.outbox_sent(&sent).expect("sent");
+        let changes = store.apply_subscriptions(SRC, &feeds[1..], Removals::Few, Utc::now()).expect("subs");
+        assert_eq!(changes.removed, 1);
+        assert_eq!(store.feed_count().expect("count"), 2);
+        assert_eq!(visible(&store), 5, "the starred one of feed 1 stays in view");
+        // The server's lists no longer have feed 1's articles: its starred one stays starred.
+        store.apply_remote_state(&[21, 22, 31, 32], &[]).expect("state");
+        assert_eq!(article(&store, 11).map(|a| a.2), Some(true));
+        // Listed again under its id: back with its marks.
+        let changes = store.apply_subscriptions(SRC, &feeds, Removals::Few, Utc::now()).expect("subs");
+        assert_eq!((changes.restored, changes.added), (1, 0));
+        assert_eq!(visible(&store), 6);
+        assert_eq!(article(&store, 12).map(|a| (a.1, a.3)), Some((true, 0)));
+    }
+
+    #[test]
+    fn a_dropped_feed_listed_again_under_a_new_id_is_the_same_feed() {
+        let (_dir, mut store, feeds) = three_feeds();
+        let before = store.resolve_feed("https://f1.example/feed").expect("resolve").expect("there");
+        let (starred, ..) = article(&store, 11).expect("11");
+        store.mark(&[crate::domain::ArticleId(starred)], Mark::Star).expect("star");
+        let sent = store.outbox(10).expect("outbox");
+        store.outbox_sent(&sent).expect("sent");
+        store.apply_subscriptions(SRC, &feeds[1..], Removals::Few, Utc::now()).expect("subs");
+        let mut again = feeds.clone();
+        again[0].remote_id = "feed/9".into();
+        let changes = store.apply_subscriptions(SRC, &again, Removals::Few, Utc::now()).expect("subs");
+        assert_eq!((changes.restored, changes.added), (1, 0));
+        assert_eq!(store.resolve_feed("https://f1.example/feed").expect("resolve"), Some(before));
+        assert_eq!(store.feed_count().expect("count"), 3);
+        // Its articles wait to be matched with the server's new items by link.
+        let (stored, _) =
+            store.store_remote_items(SRC, &[item(91, "feed/9")], &keep_all(), Utc::now()).expect("items");
+        assert_eq!(stored.new, 1);
+        let mut same = item(92, "feed/9");
+        same.article = item(11, "feed/9").article;
+        let (stored, _) = store.store_remote_items(SRC, &[same], &keep_all(), Utc::now()).expect("items");
+        assert_eq!((stored.new, stored.present), (0, 1), "matched by link, not a copy");
+        // Its star, which the server's new item lacks, is sent to the server, and meanwhile
+        // the server's lists do not take it away.
+        let queued: Vec<(i64, StateField, bool)> =
+            store.outbox(10).expect("outbox").iter().map(|e| (e.remote_id, e.field, e.value)).collect();
+        assert_eq!(queued, vec![(92, StateField::Starred, true)]);
+        store.apply_remote_state(&[91, 92], &[]).expect("state");
+        assert_eq!(article(&store, 92).map(|a| (a.0, a.2)), Some((starred, true)));
+    }
+
+    #[test]
+    fn a_list_dropping_most_feeds_unsubscribes_none_until_confirmed() {
+        let (_dir, mut store, feeds) = three_feeds();
+        let changes = store.apply_subscriptions(SRC, &feeds[..1], Removals::Few, Utc::now()).expect("subs");
+        assert_eq!((changes.removed, changes.held, changes.synced), (0, 2, 3));
+        assert_eq!(store.feed_count().expect("count"), 3);
+        assert_eq!(visible(&store), 6);
+        let changes = store.apply_subscriptions(SRC, &feeds[..1], Removals::All, Utc::now()).expect("subs");
+        assert_eq!((changes.removed, changes.held), (2, 0));
+        assert_eq!(store.feed_count().expect("count"), 1);
+        // One of three is not "most".
+        assert!(!is_mass_removal(1, 3) && !is_mass_removal(1, 1) && is_mass_removal(2, 3));
+    }
+
+    #[test]
+    fn a_duplicate_subscription_gives_its_stars_to_the_feed_that_stays() {
+        let (_dir, mut store, _) = three_feeds();
+        let new = NewFeed { url: "http://f1.example/feed".into(), title: None, tags: vec![] };
+        let dup = store.add_synced_feed(SRC, &new, Utc::now()).expect("add").id;
+        let copy = PreparedArticle::from(crate::domain::NewArticle {
+            key: "https://example.org/11".into(),
+            title: "Item 11".into(),
+            link: Some("https://example.org/11".into()),
+            ..crate::domain::NewArticle::default()
+        });
+        let own = PreparedArticle::from(crate::domain::NewArticle {
+            key: "only-here".into(),
+            title: "Only here".into(),
+            ..crate::domain::NewArticle::default()
+        });
+        let parsed =
+            crate::store::PreparedFeed { title: None, site_url: None, articles: vec![copy, own], ttl: None };
+        {
+            let mut batch = store.batch().expect("batch");
+            batch
+                .ingest(dup, &crate::store::FetchRecord::default(), &parsed, &keep_all(), Utc::now())
+                .expect("ingest");
+            batch.commit().expect("commit");
+        }
+        let ids: Vec<crate::domain::ArticleId> = store
+            .articles(&ArticleFilter { feed: Some(dup), ..ArticleFilter::default() }, None, 10)
+            .expect("page")
+            .iter()
+            .map(|a| a.id)
+            .collect();
+        store.mark(&ids, Mark::Star).expect("star");
+        store.set_remote_feed(dup, SRC, "feed/1").expect("map");
+        assert!(store.feed(dup).expect("feed").is_none());
+        assert_eq!(article(&store, 11).map(|a| a.2), Some(true), "the kept copy is starred");
+        let starred = store
+            .articles(&ArticleFilter { starred: true, ..ArticleFilter::default() }, None, 10)
+            .expect("page");
+        let titles: Vec<&str> = starred.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(titles.len(), 2, "{titles:?}");
+        assert!(titles.contains(&"Only here"));
+        let kept = store.resolve_feed("https://f1.example/feed").expect("resolve").expect("there");
+        let feed = store.feed(kept).expect("feed").expect("there");
+        assert_eq!((feed.total, feed.unread), (3, 3), "the moved article is counted");
     }
 }

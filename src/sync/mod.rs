@@ -21,7 +21,7 @@ use tracing::{debug, info};
 
 use crate::config::{Config, SyncConfig, SyncKind};
 use crate::store::{
-    ItemsStored, OutboxEntry, PendingFeed, RemoteFeed, RemoteItem, StateChanges, StateField, Store,
+    ItemsStored, OutboxEntry, PendingFeed, RemoteFeed, RemoteItem, Removals, StateChanges, StateField, Store,
     StoreError, SubscriptionChanges,
 };
 
@@ -154,8 +154,8 @@ impl std::fmt::Display for Report {
         let plural = |n: usize| if n == 1 { "" } else { "s" };
         write!(f, "synced with {}: {} new article{}", self.host, self.items.new, plural(self.items.new))?;
         let subs = self.subscriptions;
-        if subs.added + self.subscribed > 0 {
-            let n = subs.added + self.subscribed;
+        if subs.added + subs.restored + self.subscribed > 0 {
+            let n = subs.added + subs.restored + self.subscribed;
             write!(f, ", {n} feed{} added", plural(n))?;
         }
         if subs.removed + self.unsubscribed > 0 {
@@ -168,6 +168,9 @@ impl std::fmt::Display for Report {
         let got = self.state.read + self.state.starred;
         if got > 0 {
             write!(f, ", {got} change{} received", plural(got))?;
+        }
+        if subs.held > 0 {
+            write!(f, ", {} feed{} the server no longer lists kept here", subs.held, plural(subs.held))?;
         }
         if !self.subscribe_failed.is_empty() {
             write!(
@@ -244,15 +247,17 @@ impl Account {
         }
     }
 
-    /// Runs one sync; see the module.
+    /// Runs one sync; see the module. `removals` says whether the server's list may
+    /// unsubscribe more than half of the synced feeds here ([`Store::apply_subscriptions`]).
     pub async fn sync(
         &mut self,
         store: &mut Store,
         config: &Config,
+        removals: Removals,
         progress: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<Report, SyncError> {
         match self {
-            Self::Greader(remote) => run(remote, store, config, progress).await,
+            Self::Greader(remote) => run(remote, store, config, removals, progress).await,
         }
     }
 }
@@ -271,12 +276,15 @@ pub async fn run<R: Remote>(
     remote: &mut R,
     store: &mut Store,
     config: &Config,
+    removals: Removals,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Report, SyncError> {
     let source = remote.source();
     let now = Utc::now();
     still_waiting(remote, store)?;
-    let result = steps(remote, store, config, progress).await;
+    // Feeds unsubscribed long enough ago go (starred articles stay), as at a refresh.
+    store.purge_removed(config.retention.keep_unsubscribed_days, now)?;
+    let result = steps(remote, store, config, removals, progress).await;
     match &result {
         Ok(_) => {
             store.set_sync_value(&key(source, "retry_after"), None)?;
@@ -357,6 +365,7 @@ async fn steps<R: Remote>(
     remote: &mut R,
     store: &mut Store,
     config: &Config,
+    removals: Removals,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Report, SyncError> {
     let source = remote.source();
@@ -383,7 +392,7 @@ async fn steps<R: Remote>(
         }
     }
     let feeds = remote.subscriptions().await?;
-    report.subscriptions = store.apply_subscriptions(source, &feeds, Utc::now())?;
+    report.subscriptions = store.apply_subscriptions(source, &feeds, removals, Utc::now())?;
 
     report.sent = send_outbox(remote, store, progress).await?;
 
@@ -422,9 +431,15 @@ async fn steps<R: Remote>(
     }
 
     progress(Progress::State);
-    let unread = remote.unread_ids().await?;
-    let starred = remote.starred_ids().await?;
-    report.state = store.apply_remote_state(&unread, &starred)?;
+    if report.subscriptions.held > 0 {
+        // The server's lists may lack the articles of the feeds it stopped listing (starred
+        // ones too): its state waits until the user has said whether those feeds go.
+        info!(held = report.subscriptions.held, "removals held; the server's read/star state is not applied");
+    } else {
+        let unread = remote.unread_ids().await?;
+        let starred = remote.starred_ids().await?;
+        report.state = store.apply_remote_state(&unread, &starred)?;
+    }
     (report.requests, report.bytes) = remote.traffic();
     info!(%report, requests = report.requests, bytes = report.bytes, "sync done");
     Ok(report)

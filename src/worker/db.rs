@@ -8,7 +8,7 @@ use tracing::{debug, warn};
 use crate::app::effect::Effect;
 use crate::app::events::MsgSender;
 use crate::app::msg::{Msg, PageKind, SidebarData, Task};
-use crate::domain::{ArticleFilter, NewFeed};
+use crate::domain::ArticleFilter;
 use crate::store::{Store, StoreError};
 
 /// The database thread: effects in order; a load that a later one of the same kind supersedes
@@ -60,8 +60,9 @@ fn task_of(effect: &Effect) -> Task {
         Effect::MarkAllRead { .. } => Task::MarkAllRead,
         Effect::Import { .. } => Task::Import,
         Effect::Unsubscribe { .. } => Task::Unsubscribe,
+        Effect::RestoreFeed { .. } => Task::Restore,
         Effect::SaveSearch { .. } | Effect::ForgetSearch { .. } => Task::Searches,
-        Effect::Refresh { .. } | Effect::Subscribe { .. } => Task::Refresh,
+        Effect::Refresh { .. } | Effect::Subscribe { .. } | Effect::SyncConfirmingRemovals => Task::Refresh,
         Effect::OpenBrowser { .. } => Task::Browser,
         Effect::CopyToClipboard { .. } | Effect::CopyWithCommand { .. } => Task::Clipboard,
         Effect::Play { .. } => Task::Player,
@@ -160,18 +161,33 @@ pub fn answer(store: &mut Store, effect: Effect) -> Option<Msg> {
             Effect::Import { path } => Some(import(store, &path)?),
             Effect::Unsubscribe { feed } => {
                 let found = store.feed(feed).map_err(cache)?.ok_or("the feed is no longer subscribed")?;
-                store.remove_feed(feed).map_err(cache)?;
-                let new = NewFeed { url: found.url, title: None, tags: found.tags };
+                if !store.remove_feed(feed, chrono::Utc::now()).map_err(cache)? {
+                    return Err("the feed is no longer subscribed".into());
+                }
+                let starred = store
+                    .counts(&ArticleFilter { feed: Some(feed), starred: true, ..ArticleFilter::default() })
+                    .map_err(cache)?
+                    .0;
                 Some(Msg::Unsubscribed {
                     id: feed,
-                    feed: new,
                     title: found.title,
                     synced: found.source.is_some(),
+                    starred,
                 })
+            }
+            Effect::RestoreFeed { feed } => {
+                if !store.restore_feed(feed).map_err(cache)? {
+                    return Err(
+                        "it is no longer kept (unsubscribed too long ago, or subscribed again)".into()
+                    );
+                }
+                let title = store.feed(feed).map_err(cache)?.map(|f| f.title).unwrap_or_default();
+                Some(Msg::Restored { id: feed, title })
             }
             Effect::Refresh { .. }
             | Effect::Subscribe { .. }
             | Effect::FetchFullText { .. }
+            | Effect::SyncConfirmingRemovals
             | Effect::OpenBrowser { .. }
             | Effect::Play { .. }
             | Effect::CopyToClipboard { .. }

@@ -36,6 +36,8 @@ enum NetJob {
     FullText(crate::domain::ArticleId),
     /// Read/star changes were made: send them to the sync server shortly.
     SendChanges,
+    /// Sync alone, unsubscribing from what the server no longer lists (the user confirmed).
+    SyncConfirmingRemovals,
 }
 
 /// A worker thread is gone: what was sent to it will not happen.
@@ -114,6 +116,7 @@ impl Worker {
                     Effect::Refresh { feeds, due_only } => NetJob::Refresh(feeds, due_only),
                     Effect::Subscribe { feeds } => NetJob::Subscribe(feeds),
                     Effect::FetchFullText { id } => NetJob::FullText(id),
+                    Effect::SyncConfirmingRemovals => NetJob::SyncConfirmingRemovals,
                     _ => return Ok(()),
                 };
                 let sent = self.net.as_ref().is_some_and(|net| net.send(job).is_ok());

@@ -12,7 +12,7 @@ use crate::app::msg::{Msg, SubscribeOutcome, Task};
 use crate::config::Config;
 use crate::domain::{FeedId, NewFeed};
 use crate::refresh::Selection;
-use crate::store::{Store, StoreError};
+use crate::store::{Removals, Store, StoreError};
 use crate::subscribe::SubscribeError;
 
 /// Feeds fetched at once when subscribing to several.
@@ -79,6 +79,15 @@ pub(super) fn run(
                         });
                     }
                 }
+                NetJob::SyncConfirmingRemovals => {
+                    let gate = Arc::clone(&one_refresh);
+                    let account = Arc::clone(&account);
+                    tasks.spawn(async move {
+                        let _turn = gate.acquire_owned().await;
+                        sync(&config, &path, &to_ui, &account, Removals::All).await;
+                        let _ = wake.send(());
+                    });
+                }
                 NetJob::Subscribe(feeds) => {
                     let gate = Arc::clone(&one_refresh);
                     let account = Arc::clone(&account);
@@ -91,7 +100,7 @@ pub(super) fn run(
                         if on_server {
                             // New subscriptions go to the server now (they wait here if it is away).
                             let _turn = gate.acquire_owned().await;
-                            sync(&config, &path, &to_ui, &account).await;
+                            sync(&config, &path, &to_ui, &account, Removals::Few).await;
                             let _ = wake.send(());
                         }
                     });
@@ -158,8 +167,9 @@ fn connect<'a>(
     Ok(Some((account, store)))
 }
 
-/// One sync with the server of `[sync]`, reported as `SyncProgress` and `SyncFinished`.
-async fn sync(config: &Config, path: &std::path::Path, ui: &MsgSender, account: &Shared) {
+/// One sync with the server of `[sync]`, reported as `SyncProgress` and `SyncFinished` (and
+/// `SyncRemovalsHeld` when the server's list dropped most feeds and they were kept).
+async fn sync(config: &Config, path: &std::path::Path, ui: &MsgSender, account: &Shared, removals: Removals) {
     let mut slot = account.lock().await;
     let (account, mut store) = match connect(config, path, &mut slot) {
         Ok(Some(ready)) => ready,
@@ -173,7 +183,12 @@ async fn sync(config: &Config, path: &std::path::Path, ui: &MsgSender, account: 
     let mut progress = move |p: crate::sync::Progress| {
         progress_ui.send(Msg::SyncProgress(p.to_string()));
     };
-    let result = account.sync(&mut store, config, &mut progress).await;
+    let result = account.sync(&mut store, config, removals, &mut progress).await;
+    let held = result.as_ref().ok().filter(|r| r.subscriptions.held > 0).map(|r| Msg::SyncRemovalsHeld {
+        host: r.host.clone(),
+        held: r.subscriptions.held,
+        synced: r.subscriptions.synced,
+    });
     let result = result.map(|r| r.to_string()).map_err(|e| {
         let waiting = store.outbox_len().unwrap_or(0);
         if waiting > 0 {
@@ -183,6 +198,9 @@ async fn sync(config: &Config, path: &std::path::Path, ui: &MsgSender, account: 
         }
     });
     ui.send(Msg::SyncFinished(result));
+    if let Some(held) = held {
+        ui.send(held);
+    }
 }
 
 async fn refresh(
@@ -231,7 +249,7 @@ async fn refresh(
     let done = crate::refresh::run(store, config, targets, selection, tx).await;
     let _ = forward.await;
     if with_sync {
-        sync(config, path, ui, account).await;
+        sync(config, path, ui, account, Removals::Few).await;
     }
     match done {
         Ok((_, summary)) => {

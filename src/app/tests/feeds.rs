@@ -114,21 +114,27 @@ fn unsubscribing_asks_first_and_can_be_undone() {
     assert!(act(&mut s, Action::Unsubscribe).is_empty());
     let Some(Popup::Confirm(q)) = &s.popup else { panic!("{:?}", s.popup) };
     assert!(
-        q.question.contains("Unsubscribe from “Feed 2”? Its 5 cached articles go with it"),
+        q.question.contains("Unsubscribe from “Feed 2”? Its 5 cached articles go with it, but for starred ones (U brings them back)"),
         "{}",
         q.question
     );
     let fx = act(&mut s, Action::Yes);
     assert_eq!(fx, vec![Effect::Unsubscribe { feed: FeedId(2) }]);
-    let was = NewFeed { url: "https://feed2.example/rss".into(), title: None, tags: vec!["news".into()] };
-    let fx = update(
-        &mut s,
-        Msg::Unsubscribed { id: FeedId(2), feed: was.clone(), title: "Feed 2".into(), synced: false },
-    );
+    let fx =
+        update(&mut s, Msg::Unsubscribed { id: FeedId(2), title: "Feed 2".into(), synced: true, starred: 2 });
     assert!(fx.contains(&Effect::LoadSidebar));
-    assert!(status(&s).contains("U subscribes again"));
-    assert_eq!(s.undo, Some(Undo::Unsubscribe { feed: was.clone() }));
-    assert_eq!(act(&mut s, Action::Undo), vec![Effect::Subscribe { feeds: vec![was] }]);
+    assert!(
+        status(&s).contains("Unsubscribed from “Feed 2”, on the server at the next sync (its 2 starred articles stay) — U brings it back"),
+        "{}",
+        status(&s)
+    );
+    assert_eq!(s.undo, Some(Undo::Unsubscribe { id: FeedId(2), title: "Feed 2".into() }));
+    // Undo is the same feed back, not a new subscription (which with a sync server would
+    // subscribe on the server and lose the read and star marks).
+    assert_eq!(act(&mut s, Action::Undo), vec![Effect::RestoreFeed { feed: FeedId(2) }]);
+    let fx = update(&mut s, Msg::Restored { id: FeedId(2), title: "Feed 2".into() });
+    assert!(fx.contains(&Effect::LoadSidebar));
+    assert!(status(&s).contains("“Feed 2” is back"), "{}", status(&s));
     // Without the sidebar's selection, d on a feed's view asks about that feed; elsewhere it says how.
     s.focus = Pane::List;
     act(&mut s, Action::Unsubscribe);
