@@ -116,8 +116,10 @@ pub enum Effect {
     SaveSearch {
         /// The query.
         query: String,
+        /// Its place among the saved searches: when it was saved (`None`: now).
+        at: Option<chrono::DateTime<chrono::Utc>>,
     },
-    /// Remove a search saved in the reader; answered by `SidebarLoaded`.
+    /// Remove a search saved in the reader; answered by `SearchForgotten`.
     ForgetSearch {
         /// The query.
         query: String,

@@ -277,13 +277,14 @@ pub fn unsubscribed(
     starred: u64,
     fx: &mut Vec<Effect>,
 ) {
-    let server = if synced { ", on the server at the next sync" } else { "" };
+    // What to do first: a long title or note is cut at the end of the line (M shows it whole).
+    let server = if synced { "; on the server at the next sync" } else { "" };
     let kept = match starred {
         0 => String::new(),
-        1 => " (its starred article stays)".to_string(),
-        n => format!(" (its {n} starred articles stay)"),
+        1 => "; its starred article stays".to_string(),
+        n => format!("; its {n} starred articles stay"),
     };
-    s.info(format!("Unsubscribed from “{title}”{server}{kept} — U brings it back"));
+    s.info(format!("Unsubscribed from “{title}” — U brings it back{server}{kept}"));
     s.undo = Some(Undo::Unsubscribe { id, title });
     if matches!(&s.view.kind, ViewKind::Feed { id: shown, .. } if *shown == id) {
         list::switch_view(s, View::ALL, fx);

@@ -244,6 +244,15 @@ pub enum Msg {
         /// Its starred articles, which stay in view.
         starred: u64,
     },
+    /// A saved search was removed from the sidebar.
+    SearchForgotten {
+        /// The query.
+        query: String,
+        /// When it had been saved (`None`: it was not saved).
+        saved: Option<chrono::DateTime<chrono::Utc>>,
+        /// The sidebar without it.
+        sidebar: Box<SidebarData>,
+    },
     /// An unsubscribed feed is back as it was (undo).
     Restored {
         /// The feed.

@@ -147,7 +147,7 @@ pub fn save_search(s: &mut State, fx: &mut Vec<Effect>) {
         return;
     }
     s.info(format!("Saved “{query}”: it is in the sidebar (b) with its unread count; d there removes it"));
-    fx.push(Effect::SaveSearch { query });
+    fx.push(Effect::SaveSearch { query, at: None });
 }
 
 /// `d` on a saved search in the sidebar: removes it (saving it again is `+` on its results).
@@ -166,7 +166,7 @@ pub fn forget_search(s: &mut State, fx: &mut Vec<Effect>) -> bool {
     if from_config {
         s.info("This search is set in config.toml ([searches]): remove it there");
     } else {
-        s.info(format!("Removed the saved search “{query}” (open it with / and press + to save it again)"));
+        s.info(format!("Removed the saved search “{query}” — U brings it back"));
         fx.push(Effect::ForgetSearch { query });
     }
     true

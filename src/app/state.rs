@@ -274,6 +274,13 @@ pub enum Undo {
         /// The articles.
         ids: Vec<ArticleId>,
     },
+    /// A saved search removed from the sidebar: save it again, in its place.
+    ForgetSearch {
+        /// The query.
+        query: String,
+        /// When it had been saved.
+        saved: DateTime<Utc>,
+    },
     /// A feed unsubscribed (kept as a tombstone): restore it as it was.
     Unsubscribe {
         /// The feed.

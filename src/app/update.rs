@@ -136,6 +136,12 @@ fn handle(s: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> bool {
             feeds::unsubscribed(s, id, title, synced, starred, fx);
         }
         Msg::Restored { id, title } => feeds::restored(s, id, &title, fx),
+        Msg::SearchForgotten { query, saved, sidebar: data } => {
+            sidebar::loaded(s, *data);
+            if let Some(saved) = saved {
+                s.undo = Some(Undo::ForgetSearch { query, saved });
+            }
+        }
         Msg::SyncRemovalsHeld { host, held, synced } => feeds::removals_held(s, &host, held, synced),
         Msg::Failed { task, error } => {
             s.error(format!("{} failed: {error}", task.doing()));
@@ -430,7 +436,7 @@ fn unsubscribe(s: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
-/// `U`: undoes the last mark-all or unsubscription.
+/// `U`: undoes the last mark-all, unsubscription or removal of a saved search.
 fn undo(s: &mut State, fx: &mut Vec<Effect>) {
     match s.undo.take() {
         Some(Undo::MarkRead { ids }) => {
@@ -438,6 +444,10 @@ fn undo(s: &mut State, fx: &mut Vec<Effect>) {
             list::reload(s, fx);
         }
         Some(Undo::Unsubscribe { id, title }) => feeds::restore(s, id, &title, fx),
+        Some(Undo::ForgetSearch { query, saved }) => {
+            s.info(format!("The search “{query}” is back in the sidebar"));
+            fx.push(Effect::SaveSearch { query, at: Some(saved) });
+        }
         None => s.info("Nothing to undo"),
     }
 }

@@ -193,21 +193,56 @@ impl Store {
         Ok(out)
     }
 
-    /// Keeps a search in the sidebar; false when it was already there.
+    /// Keeps a search in the sidebar, saved at `at` (its place among the saved searches:
+    /// now, or when it was first saved, for an undo); false when it was already there.
     pub fn save_search(
         &mut self,
         query: &str,
-        now: chrono::DateTime<chrono::Utc>,
+        at: chrono::DateTime<chrono::Utc>,
     ) -> Result<bool, StoreError> {
         let n = self.conn.execute(
             "INSERT OR IGNORE INTO saved_searches (query, added) VALUES (?1, ?2)",
-            rusqlite::params![query, now.timestamp()],
+            rusqlite::params![query, at.timestamp()],
         )?;
         Ok(n > 0)
     }
 
-    /// Removes a search saved in the reader; false when there was none.
-    pub fn forget_search(&mut self, query: &str) -> Result<bool, StoreError> {
-        Ok(self.conn.execute("DELETE FROM saved_searches WHERE query = ?1", [query])? > 0)
+    /// Removes a search saved in the reader: when it had been saved (to put it back in its
+    /// place), or `None` when there was none.
+    pub fn forget_search(
+        &mut self,
+        query: &str,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
+        let added: Option<i64> = self
+            .conn
+            .query_row("DELETE FROM saved_searches WHERE query = ?1 RETURNING added", [query], |r| r.get(0))
+            .optional()?;
+        Ok(added.map(super::to_time))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone, Utc};
+
+    use super::Store;
+
+    #[test]
+    fn a_forgotten_search_saved_again_at_its_time_is_back_in_its_place() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = Store::open(&dir.path().join("t.db")).expect("store");
+        let t0 = Utc.timestamp_opt(1_700_000_000, 0).single().expect("time");
+        for (i, q) in ["rail", "reef", "rust"].iter().enumerate() {
+            store.save_search(q, t0 + Duration::days(i as i64)).expect("save");
+        }
+        let order = |store: &Store| -> Vec<String> {
+            store.saved_searches().expect("searches").into_iter().map(|s| s.query).collect()
+        };
+        let before = order(&store);
+        let saved = store.forget_search("reef").expect("forget").expect("it was saved");
+        assert_eq!(order(&store), ["rail", "rust"]);
+        assert_eq!(store.forget_search("reef").expect("forget"), None);
+        store.save_search("reef", saved).expect("save");
+        assert_eq!(order(&store), before);
     }
 }

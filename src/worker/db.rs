@@ -143,13 +143,13 @@ pub fn answer(store: &mut Store, effect: Effect) -> Option<Msg> {
                 Some(Msg::RelatedLoaded { req, items, story })
             }
             Effect::LoadSidebar => Some(Msg::SidebarLoaded(Box::new(sidebar(store).map_err(cache)?))),
-            Effect::SaveSearch { query } => {
-                store.save_search(&query, chrono::Utc::now()).map_err(cache)?;
+            Effect::SaveSearch { query, at } => {
+                store.save_search(&query, at.unwrap_or_else(chrono::Utc::now)).map_err(cache)?;
                 Some(Msg::SidebarLoaded(Box::new(sidebar(store).map_err(cache)?)))
             }
             Effect::ForgetSearch { query } => {
-                store.forget_search(&query).map_err(cache)?;
-                Some(Msg::SidebarLoaded(Box::new(sidebar(store).map_err(cache)?)))
+                let saved = store.forget_search(&query).map_err(cache)?;
+                Some(Msg::SearchForgotten { query, saved, sidebar: Box::new(sidebar(store).map_err(cache)?) })
             }
             Effect::Mark { ids, mark } => {
                 store.mark(&ids, mark).map_err(cache)?;

@@ -124,7 +124,7 @@ fn unsubscribing_asks_first_and_can_be_undone() {
         update(&mut s, Msg::Unsubscribed { id: FeedId(2), title: "Feed 2".into(), synced: true, starred: 2 });
     assert!(fx.contains(&Effect::LoadSidebar));
     assert!(
-        status(&s).contains("Unsubscribed from “Feed 2”, on the server at the next sync (its 2 starred articles stay) — U brings it back"),
+        status(&s).contains("Unsubscribed from “Feed 2” — U brings it back; on the server at the next sync; its 2 starred articles stay"),
         "{}",
         status(&s)
     );
@@ -258,13 +258,13 @@ fn a_search_is_saved_to_the_sidebar_and_removed_from_it() {
         &mut Vec::new(),
     );
     let fx = act(&mut s, Action::SaveSearch);
-    assert_eq!(fx, vec![Effect::SaveSearch { query: "reef".into() }]);
+    assert_eq!(fx, vec![Effect::SaveSearch { query: "reef".into(), at: None }]);
     // The worker answers with the sidebar: the search is a view with its unread count.
     let mut data = super::sidebar_data(vec![super::feed(1, None)]);
     let saved =
         |query: &str, from_config| SavedSearch { name: query.into(), query: query.into(), from_config };
     data.searches = vec![(saved("reef", false), 4), (saved("rust", true), 1)];
-    update(&mut s, Msg::SidebarLoaded(Box::new(data)));
+    update(&mut s, Msg::SidebarLoaded(Box::new(data.clone())));
     let at = s
         .sidebar
         .entries
@@ -279,6 +279,16 @@ fn a_search_is_saved_to_the_sidebar_and_removed_from_it() {
     s.sidebar.selected = at;
     let fx = act(&mut s, Action::Unsubscribe);
     assert_eq!(fx, vec![Effect::ForgetSearch { query: "reef".into() }]);
+    assert!(status(&s).contains("U brings it back"), "{}", status(&s));
+    // U puts it back where it was (saved at the same time, so in the same place).
+    let saved = now() - chrono::Duration::days(3);
+    let without = sidebar_data(vec![feed(1, None)]);
+    update(
+        &mut s,
+        Msg::SearchForgotten { query: "reef".into(), saved: Some(saved), sidebar: Box::new(without) },
+    );
+    assert_eq!(act(&mut s, Action::Undo), vec![Effect::SaveSearch { query: "reef".into(), at: Some(saved) }]);
+    update(&mut s, Msg::SidebarLoaded(Box::new(data)));
     s.sidebar.selected = at + 1;
     let fx = act(&mut s, Action::Unsubscribe);
     assert!(fx.is_empty() && status(&s).contains("config.toml"), "{}", status(&s));
