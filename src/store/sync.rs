@@ -1175,6 +1175,35 @@ mod removal_tests {
     }
 
     #[test]
+    fn undoing_an_unsubscription_the_server_has_heard_of_subscribes_there_again() {
+        let (_dir, mut store, feeds) = three_feeds();
+        let feed = store.resolve_feed("https://f1.example/feed").expect("resolve").expect("there");
+        let (starred, ..) = article(&store, 11).expect("11");
+        store.mark(&[crate::domain::ArticleId(starred)], Mark::Star).expect("star");
+        let sent = store.outbox(10).expect("outbox");
+        store.outbox_sent(&sent).expect("sent");
+        // Undone before the server heard: nothing to send, the same ids.
+        store.remove_feed(feed, Utc::now()).expect("remove");
+        assert_eq!(store.pending_unsubscriptions(SRC).expect("pending").len(), 1);
+        store.restore_feed(feed).expect("restore");
+        assert!(store.pending_unsubscriptions(SRC).expect("pending").is_empty());
+        assert!(store.pending_subscriptions(SRC).expect("pending").is_empty());
+        assert_eq!(article(&store, 11).map(|a| a.0), Some(starred));
+        // Undone after the server heard: subscribed there again, the articles matched by link
+        // when the server's come, the star kept meanwhile.
+        store.remove_feed(feed, Utc::now()).expect("remove");
+        store.unsubscription_sent(SRC, "feed/1").expect("sent");
+        store.apply_subscriptions(SRC, &feeds[1..], Removals::Few, Utc::now()).expect("subs");
+        store.restore_feed(feed).expect("restore");
+        let pending: Vec<FeedId> =
+            store.pending_subscriptions(SRC).expect("pending").iter().map(|p| p.id).collect();
+        assert_eq!(pending, vec![feed]);
+        let kept = store.article(crate::domain::ArticleId(starred)).expect("article").expect("there");
+        assert!(kept.summary.starred);
+        assert_eq!(visible(&store), 6);
+    }
+
+    #[test]
     fn a_list_dropping_most_feeds_unsubscribes_none_until_confirmed() {
         let (_dir, mut store, feeds) = three_feeds();
         let changes = store.apply_subscriptions(SRC, &feeds[..1], Removals::Few, Utc::now()).expect("subs");

@@ -339,3 +339,23 @@ fn a_sync_says_where_it_is_and_a_later_success_puts_a_failure_right() {
     let log: Vec<String> = s.messages.lines(&s.tz, 200).into_iter().map(|(_, l)| l).collect();
     assert!(log.iter().any(|l| l.contains("Sync failed")), "{log:?}");
 }
+
+#[test]
+fn a_sync_that_kept_most_feeds_asks_before_unsubscribing_from_them() {
+    let mut s = state_with(3, (80, 24), false);
+    update(&mut s, Msg::SyncFinished(Ok("synced with rss.example: 0 new articles".into())));
+    update(&mut s, Msg::SyncRemovalsHeld { host: "rss.example".into(), held: 40, synced: 50 });
+    let Some(Popup::Confirm(q)) = &s.popup else { panic!("{:?}", s.popup) };
+    assert!(q.question.contains("no longer lists 40 of your 50 synced feeds"), "{}", q.question);
+    assert!(q.question.contains("starred articles stay"), "{}", q.question);
+    assert_eq!(act(&mut s, Action::Yes), vec![crate::app::effect::Effect::SyncConfirmingRemovals]);
+    // Asked again and answered no: nothing happens, and it is not asked again for a day.
+    update(&mut s, Msg::SyncRemovalsHeld { host: "rss.example".into(), held: 40, synced: 50 });
+    assert!(act(&mut s, Action::Cancel).is_empty());
+    update(&mut s, Msg::SyncRemovalsHeld { host: "rss.example".into(), held: 40, synced: 50 });
+    assert!(s.popup.is_none());
+    assert!(status(&s).contains("--confirm-removal"), "{}", status(&s));
+    s.now += chrono::Duration::days(2);
+    update(&mut s, Msg::SyncRemovalsHeld { host: "rss.example".into(), held: 40, synced: 50 });
+    assert!(matches!(s.popup, Some(Popup::Confirm(_))));
+}
