@@ -226,6 +226,9 @@ pub struct RefreshConfig {
     /// `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` and `NO_PROXY`.
     #[serde(deserialize_with = "proxy_setting")]
     pub proxy: Option<Proxy>,
+    /// Pages fetched on a feed's behalf (full text, the feed a page advertises) may be on
+    /// private addresses (this machine, the local network) other than the feed's own server.
+    pub allow_private_pages: bool,
 }
 
 /// The `proxy` key.
@@ -268,6 +271,7 @@ impl Default for RefreshConfig {
             max_redirects: 10,
             user_agent: None,
             proxy: None,
+            allow_private_pages: false,
         }
     }
 }
