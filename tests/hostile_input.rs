@@ -357,6 +357,7 @@ fn full_text_is_not_fetched_from_private_addresses_but_the_feeds_own_server() {
         ("Elsewhere", elsewhere.url("/page")),
         ("Hop", feeds.url("/hop")),
         ("Named", by_name),
+        ("Mapped", format!("http://[::ffff:127.0.0.2]:{}/page", elsewhere.addrs[0].port())),
     ];
     feeds.set("/feed.xml", Route::feed(linking_feed(&links)));
     let feed_url = feeds.url("/feed.xml");
@@ -366,7 +367,7 @@ fn full_text_is_not_fetched_from_private_addresses_but_the_feeds_own_server() {
 
     let store = env.store();
     assert!(store.full_text(article_titled(&env, "Own")).unwrap().is_some(), "the feed's own server");
-    for title in ["Elsewhere", "Hop", "Named"] {
+    for title in ["Elsewhere", "Hop", "Named", "Mapped"] {
         let id = article_titled(&env, title);
         assert!(store.full_text(id).unwrap().is_none(), "{title} was fetched");
         let failure = store.full_text_failure(id).unwrap().unwrap_or_else(|| panic!("{title}: no failure"));
