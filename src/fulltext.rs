@@ -11,7 +11,7 @@ use tracing::{debug, warn};
 
 use crate::domain::{ArticleId, FeedId, FullText};
 use crate::feed::charset;
-use crate::feed::fetch::{FetchError, Fetcher, Validators};
+use crate::feed::fetch::{FetchError, Fetcher};
 use crate::store::{FullTextTarget, Store, StoreError};
 
 /// Pages at most fetched at once by [`fetch_missing`] unless the caller says otherwise.
@@ -63,7 +63,9 @@ impl FullTextError {
     /// that holds no article or an article with no page.
     pub fn transient(&self) -> bool {
         match self {
-            Self::Fetch { source, .. } => !matches!(source.status(), Some(404 | 410)),
+            Self::Fetch { source, .. } => {
+                !matches!(source.status(), Some(404 | 410)) && !matches!(source, FetchError::Private { .. })
+            }
             Self::Store(_) => true,
             Self::NoLink | Self::Gone | Self::NotHtml { .. } | Self::NoText { .. } => false,
         }
@@ -92,11 +94,13 @@ pub fn extract(page: &str, url: &str) -> Result<String, FullTextError> {
     Ok(article.content.to_string())
 }
 
-/// Fetches a page and extracts its main text. The extraction (a few milliseconds to tens of
-/// them on a big page) runs on tokio's blocking pool, never on the runtime's workers.
-pub async fn fetch_page(fetcher: &Fetcher, url: &str) -> Result<FullText, FullTextError> {
+/// Fetches a page of the feed at `feed_url` and extracts its main text. The page is not
+/// fetched from a private address other than the feed's own server ([`Fetcher::fetch_page`]).
+/// The extraction (a few milliseconds to tens of them on a big page) runs on tokio's blocking
+/// pool, never on the runtime's workers.
+pub async fn fetch_page(fetcher: &Fetcher, url: &str, feed_url: &str) -> Result<FullText, FullTextError> {
     let fetched = fetcher
-        .fetch(url, &Validators::default())
+        .fetch_page(url, feed_url)
         .await
         .map_err(|source| FullTextError::Fetch { url: url.to_string(), source })?;
     let final_url = fetched.final_url.clone();
@@ -123,7 +127,7 @@ fn looks_like_html(content_type: &str) -> bool {
 /// Fetches one target's page and extracts its text (storing is [`store_outcome`]'s).
 pub async fn fetch_target(target: &FullTextTarget, fetcher: &Fetcher) -> Result<FullText, FullTextError> {
     let link = target.link.as_deref().ok_or(FullTextError::NoLink)?;
-    fetch_page(fetcher, link)
+    fetch_page(fetcher, link, &target.feed_url)
         .await
         .inspect_err(|e| debug!(article = target.id.0, "full text of {link}: {e:?}"))
 }
@@ -226,6 +230,19 @@ mod tests {
         assert_eq!(e.to_string(), "no article text found on the page https://gazette.example/login");
         assert!(!e.transient());
         assert!(matches!(extract("", "x"), Err(FullTextError::NoText { .. })));
+    }
+
+    #[test]
+    fn a_page_refused_as_private_says_how_to_allow_it_and_is_not_retried() {
+        let source =
+            FetchError::Private { url: "http://127.0.0.1:9/x".into(), why: "a private address".into() };
+        let e = FullTextError::Fetch { url: "https://news.example/a".into(), source };
+        assert_eq!(
+            e.to_string(),
+            "fetching https://news.example/a failed: refused to fetch http://127.0.0.1:9/x: a private address; \
+             set refresh.allow_private_pages = true to allow it"
+        );
+        assert!(!e.transient());
     }
 
     #[test]

@@ -20,7 +20,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let message = one_line(&e);
+            // Errors repeat what a feed, a server or a config file said: cleaned like all output.
+            let message = tidings::text::sanitize::clean_text(&one_line(&e)).into_owned();
             eprintln!("tidings: {message}");
             tracing::error!("{message}");
             exit_code(&e)

@@ -175,7 +175,12 @@ pub async fn find_feed(fetcher: &Fetcher, input: &str) -> Result<Found, Subscrib
         return Err(SubscribeError::NoFeed { url });
     }
     let first = candidates.remove(0);
-    let fetched = fetch(fetcher, &first.url).await?;
+    // The page chose this address, not the user: it is not fetched from a private address
+    // other than the page's own server.
+    let fetched = fetcher
+        .fetch_page(&first.url, &url)
+        .await
+        .map_err(|error| SubscribeError::Fetch { url: first.url.clone(), error })?;
     let feed = crate::feed::parse(&fetched.body, fetched.charset(), &fetched.final_url)
         .map_err(|error| SubscribeError::Parse { url: first.url.clone(), error })?;
     let url = fetched.moved_to.clone().unwrap_or(first.url);

@@ -30,10 +30,10 @@ fn catch_up(store: &mut Store) -> Result<()> {
             return Ok(());
         }
         if !told && progress.remaining > SAY_INDEXING {
-            eprintln!(
+            super::warn(format!(
                 "tidings: indexing {} articles first (the reader does this in the background)…",
                 progress.remaining
-            );
+            ));
             told = true;
         }
     }
@@ -65,7 +65,7 @@ pub(super) fn search(ctx: &Context, out: &mut Out, query: &str, limit: usize, js
     }
     let results = store.search(&parsed, limit)?;
     for p in &results.problems {
-        eprintln!("tidings: {p}");
+        super::warn(format!("tidings: {p}"));
     }
     if results.articles.is_empty() && !json {
         return out.line(format!("No articles match {query:?}."));

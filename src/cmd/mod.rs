@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::paths::Paths;
 use crate::store::Store;
 
-pub use output::Out;
+pub use output::{Out, warn};
 
 /// What every command needs: where files are and the configuration.
 #[derive(Debug)]
@@ -35,12 +35,12 @@ impl Context {
     pub fn open_store(&self) -> Result<Store> {
         let (mut store, moved) = Store::open_or_move_aside(&self.paths.database())?;
         if let Some(moved) = moved {
-            eprintln!("tidings: warning: {moved}");
+            warn(format!("tidings: warning: {moved}"));
         }
         store.set_kill_rules(&self.config.kill);
         if let Err(e) = store.set_config_tags(&self.config.feeds) {
             // A read-only cache still reads; its tags from config.toml wait for a writable one.
-            eprintln!("tidings: warning: the tags config.toml gives feeds could not be stored: {e}");
+            warn(format!("tidings: warning: the tags config.toml gives feeds could not be stored: {e}"));
         }
         Ok(store)
     }

@@ -195,7 +195,7 @@ pub(super) fn show(ctx: &Context, out: &mut Out, id: i64, width: Option<u16>, fu
     if full && article.full_text.is_none() {
         match fetch_full_text(ctx, &mut store, ArticleId(id))? {
             Ok(text) => article.full_text = Some(text),
-            Err(why) => eprintln!("tidings: no full text: {why}; showing the feed's text"),
+            Err(why) => super::warn(format!("tidings: no full text: {why}; showing the feed's text")),
         }
     }
     let width = width.map_or_else(terminal_width, usize::from).max(1);

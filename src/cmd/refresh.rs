@@ -9,6 +9,7 @@ use tokio::sync::mpsc;
 
 use super::{Context, Out, resolve_feed, runtime};
 use crate::refresh::{self, FeedResult, Outcome, Selection, Summary};
+use crate::text::sanitize::clean_text;
 
 pub(super) fn run(ctx: &Context, out: &mut Out, names: &[String], quiet: bool) -> Result<()> {
     let mut store = ctx.open_store()?;
@@ -59,7 +60,7 @@ fn refresh_local(ctx: &Context, out: &mut Out, names: &[String], quiet: bool) ->
     if names.is_empty() && !subscribed.is_empty() {
         for problem in crate::config::unmatched_feed_settings(&ctx.config.feeds, &subscribed) {
             tracing::warn!("{problem}");
-            eprintln!("warning: {problem}");
+            super::warn(format!("warning: {problem}"));
         }
     }
     if targets.is_empty() {
@@ -71,7 +72,7 @@ fn refresh_local(ctx: &Context, out: &mut Out, names: &[String], quiet: bool) ->
         if quiet {
             return Ok(()); // nothing to do is not a failure: cron hears nothing
         }
-        eprintln!("No subscriptions yet: add one with `tidings add URL` or `tidings import FILE`.");
+        super::warn("No subscriptions yet: add one with `tidings add URL` or `tidings import FILE`.");
         return out.line(Summary::default().to_string());
     }
     let total = targets.len();
@@ -106,12 +107,12 @@ async fn report(mut rx: mpsc::UnboundedReceiver<FeedResult>, total: usize, quiet
         match &bar {
             Some(bar) => {
                 if matches!(result.outcome, Outcome::Failed(_)) {
-                    bar.println(line);
+                    bar.println(clean_text(&line));
                 }
-                bar.set_message(result.url.clone());
+                bar.set_message(clean_text(&result.url).into_owned());
                 bar.inc(1);
             }
-            None if !quiet || matches!(result.outcome, Outcome::Failed(_)) => eprintln!("{line}"),
+            None if !quiet || matches!(result.outcome, Outcome::Failed(_)) => super::warn(line),
             None => {}
         }
     }

@@ -145,7 +145,7 @@ fn add_on_server(
                 "Subscribed to {} here (id {}); it goes to the server at the next sync.",
                 new.url, added.id
             ))?;
-            eprintln!("tidings: {e}");
+            super::warn(format!("tidings: {e}"));
             Ok(())
         }
     }
@@ -181,7 +181,7 @@ pub(super) fn remove(ctx: &Context, out: &mut Out, spec: &str) -> Result<()> {
             Ok(_) => out.line("Unsubscribed on the server too.")?,
             Err(e) => {
                 out.line("The server is told at the next sync.")?;
-                eprintln!("tidings: {e}");
+                super::warn(format!("tidings: {e}"));
             }
         }
     }
@@ -196,7 +196,7 @@ pub(super) fn import(ctx: &Context, out: &mut Out, file: &Path) -> Result<()> {
     let crate::subscribe::Imported { format, added, present, rejected } =
         crate::subscribe::import(&mut store, &bytes)?;
     for r in &rejected {
-        eprintln!("{name}:{}: rejected {}: {}", r.line, r.what, r.reason);
+        super::warn(format!("{name}:{}: rejected {}: {}", r.line, r.what, r.reason));
     }
     if added + present == 0 {
         let refused = match rejected.len() {

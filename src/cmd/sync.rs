@@ -23,7 +23,7 @@ pub(super) fn run(
         );
     };
     if let Some(warning) = crate::sync::config_file_warning(sync, &ctx.paths.config_file()) {
-        eprintln!("tidings: warning: {warning}");
+        super::warn(format!("tidings: warning: {warning}"));
     }
     let mut store = ctx.open_store()?;
     let rt = runtime()?;
@@ -77,14 +77,14 @@ async fn sync_report(ctx: &Context, store: &mut Store, quiet: bool, removals: Re
     });
     let mut last_line = std::time::Instant::now();
     let mut progress = |p: Progress| match &bar {
-        Some(bar) => bar.set_message(p.to_string()),
+        Some(bar) => bar.set_message(crate::text::sanitize::clean_text(&p.to_string()).into_owned()),
         // Not a terminal: a line now and then during a long sync, for a log.
         None if !quiet
             && matches!(p, Progress::Articles(n) if n > 0)
             && last_line.elapsed().as_secs() >= 2 =>
         {
             last_line = std::time::Instant::now();
-            eprintln!("sync: {p}");
+            super::warn(format!("sync: {p}"));
         }
         None => {}
     };
@@ -95,9 +95,9 @@ async fn sync_report(ctx: &Context, store: &mut Store, quiet: bool, removals: Re
     match result {
         Ok(report) => {
             for (url, why) in &report.subscribe_failed {
-                eprintln!(
+                super::warn(format!(
                     "tidings: the server did not subscribe to {url}: {why} (it stays here and is tried again at the next sync; `tidings remove {url}` drops it)"
-                );
+                ));
             }
             Ok(report)
         }

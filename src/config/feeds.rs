@@ -18,6 +18,7 @@ pub struct FeedSettings {
     pub tags: Vec<String>,
     /// Check the feed at most every this many minutes in automatic refreshes (the reader's
     /// periodic one and `tidings refresh` without names); default `reader.refresh_interval`.
+    #[serde(deserialize_with = "super::check::some_minutes")]
     pub refresh_interval: Option<u32>,
     /// At most this many articles are kept, newest first (0: no limit); overrides
     /// `retention.keep_per_feed`. Starred ones stay.
@@ -25,7 +26,7 @@ pub struct FeedSettings {
     /// Fetch the full article text for new articles.
     pub full_text: bool,
     /// The User-Agent header for this feed; default `refresh.user_agent`.
-    #[serde(deserialize_with = "user_agent")]
+    #[serde(deserialize_with = "super::check::user_agent")]
     pub user_agent: Option<String>,
     /// Extra request headers, name = value (`Authorization = "Bearer …"`).
     #[serde(deserialize_with = "headers")]
@@ -62,8 +63,9 @@ pub fn settings_for<'a>(
 pub fn apply_to_feeds(all: &BTreeMap<String, FeedSettings>, feeds: &mut [crate::domain::Feed]) {
     for feed in feeds {
         let Some(settings) = settings_for(all, feed.id, &feed.url) else { continue };
-        if let Some(title) = settings.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            feed.title = title.to_string();
+        let title = settings.title.as_deref().map(crate::text::sanitize::single_line);
+        if let Some(title) = title.filter(|t| !t.is_empty()) {
+            feed.title = title;
         }
     }
 }
@@ -82,13 +84,6 @@ pub fn unmatched(all: &BTreeMap<String, FeedSettings>, feeds: &[(FeedId, String)
             )
         })
         .collect()
-}
-
-fn user_agent<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let raw = String::deserialize(d)?;
-    reqwest::header::HeaderValue::from_str(&raw)
-        .map_err(|_| serde::de::Error::custom("a User-Agent must be visible ASCII text on one line"))?;
-    Ok(Some(raw))
 }
 
 fn headers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {

@@ -1,6 +1,7 @@
 //! `config.toml`: read once at start, every key checked. A missing file means the defaults; an
 //! unknown key or a bad value stops the program with the file, line and key.
 
+pub(crate) mod check;
 mod feeds;
 mod size;
 mod sync;
@@ -10,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+
+use crate::text::sanitize::single_line;
 
 pub use feeds::{FeedSettings, apply_to_feeds, settings_for, unmatched as unmatched_feed_settings};
 pub use size::ByteSize;
@@ -122,6 +125,7 @@ pub struct ReaderConfig {
     /// Refresh every feed every this many minutes while the reader runs (0: never). Such runs
     /// (and `tidings refresh` without names) skip feeds not due; this is also every feed's
     /// interval unless `[feeds."…"] refresh_interval` sets its own.
+    #[serde(deserialize_with = "check::minutes")]
     pub refresh_interval: u32,
     /// Mouse wheel scrolls and a click selects.
     pub mouse: bool,
@@ -199,23 +203,32 @@ impl Default for ReaderConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct RefreshConfig {
     /// Feeds fetched at once, over all hosts.
+    #[serde(deserialize_with = "check::parallel")]
     pub concurrency: NonZeroUsize,
     /// Feeds fetched at once from one host.
+    #[serde(deserialize_with = "check::parallel")]
     pub per_host: NonZeroUsize,
     /// Seconds to wait for a connection.
+    #[serde(deserialize_with = "check::seconds")]
     pub connect_timeout: NonZeroU64,
     /// Seconds one feed's whole request may take, body included.
+    #[serde(deserialize_with = "check::seconds")]
     pub timeout: NonZeroU64,
     /// The largest body accepted, counted after decompression.
+    #[serde(deserialize_with = "check::body_cap")]
     pub max_body: ByteSize,
     /// Redirects followed before giving up.
     pub max_redirects: u8,
     /// The User-Agent header; default `tidings/<version>`.
+    #[serde(deserialize_with = "check::user_agent")]
     pub user_agent: Option<String>,
     /// A proxy URL (`http://`, `https://`, `socks5://`), or `"none"`; default: the environment's
     /// `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` and `NO_PROXY`.
     #[serde(deserialize_with = "proxy_setting")]
     pub proxy: Option<Proxy>,
+    /// Pages fetched on a feed's behalf (full text, the feed a page advertises) may be on
+    /// private addresses (this machine, the local network) other than the feed's own server.
+    pub allow_private_pages: bool,
 }
 
 /// The `proxy` key.
@@ -241,6 +254,7 @@ impl Serialize for Proxy {
 #[serde(deny_unknown_fields, default)]
 pub struct RetentionConfig {
     /// Articles older than this many days are removed (0: keep forever). Starred ones stay.
+    #[serde(deserialize_with = "check::days")]
     pub keep_days: u32,
     /// At most this many articles are kept per feed, newest first (0: no limit). Starred ones stay.
     pub keep_per_feed: u32,
@@ -278,6 +292,7 @@ impl Default for RefreshConfig {
             max_redirects: 10,
             user_agent: None,
             proxy: None,
+            allow_private_pages: false,
         }
     }
 }
@@ -360,11 +375,12 @@ impl Config {
         toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
             let (line, key) = locate(text, offset);
+            // Both repeat what the file says, which may hold escape sequences.
             ConfigError::Invalid {
                 path: path.to_path_buf(),
                 line,
-                key,
-                message: e.message().trim().to_string(),
+                key: single_line(&key),
+                message: single_line(e.message()),
             }
         })
     }

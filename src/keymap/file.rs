@@ -8,6 +8,7 @@ use toml::{Spanned, Value};
 
 use super::{Binding, Context, Keymap, Origin, parse_sequence};
 use crate::app::action::Action;
+use crate::text::sanitize::single_line;
 
 /// The built-in bindings.
 const DEFAULT_KEYS: &str = include_str!("default.toml");
@@ -24,7 +25,7 @@ pub enum KeymapError {
         source: std::io::Error,
     },
     /// The file is not valid TOML, or an entry is wrong.
-    #[error("{}:{line}: {}{message}", path.display(), key_prefix(key))]
+    #[error("{}:{line}: {}{}", path.display(), key_prefix(key), single_line(message))]
     Invalid {
         /// The keymap file.
         path: PathBuf,
@@ -39,7 +40,7 @@ pub enum KeymapError {
 
 /// `key: `, or nothing for an error that names no key.
 fn key_prefix(key: &str) -> String {
-    if key.is_empty() { String::new() } else { format!("{key}: ") }
+    if key.is_empty() { String::new() } else { format!("{}: ", single_line(key)) }
 }
 
 /// A keymap file as TOML sees it: one table per context, entries checked afterwards so their

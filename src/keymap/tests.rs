@@ -390,3 +390,18 @@ fn an_action_bound_where_it_means_nothing_is_an_error() {
     assert_eq!(typed(&keymap, Context::Prompt, "ctrl-x"), Lookup::Action(Action::DeleteToEnd));
     assert_eq!(typed(&keymap, Context::Help, "x"), Lookup::Action(Action::Cancel));
 }
+
+#[test]
+fn keys_and_actions_echoed_in_errors_are_clean() {
+    for text in [
+        "[list]\n\"\\u001b]0;pwned\\u0007\" = \"quit\"\n",
+        "[list]\n\"q\" = \"\\u001b[2Jquit\\u202e\"\n",
+        "[list\u{1b}]0;pwned\u{7}]\n",
+    ] {
+        let err = error(text);
+        assert!(
+            err.starts_with("/x/keys.toml:") && !err.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+            "{err:?}"
+        );
+    }
+}

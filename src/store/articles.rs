@@ -259,10 +259,12 @@ impl Store {
             }
             None => Vec::new(),
         };
+        // Cleaned on the way out too: a cache written by an older version (or another program)
+        // may hold a `file:` enclosure, which must never reach a player.
         let enclosures: Vec<Enclosure> = match enclosures {
-            Some(json) => {
-                serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("enclosures: {e}")))?
-            }
+            Some(json) => super::clean::enclosures(
+                serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("enclosures: {e}")))?,
+            ),
             None => Vec::new(),
         };
         let full_text = self.full_text(id)?;

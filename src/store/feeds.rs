@@ -78,17 +78,17 @@ pub(super) fn insert_tag(
     tag: &str,
     from_config: i64,
 ) -> Result<(), StoreError> {
-    let tag = tag.trim();
+    let tag = super::clean::title(Some(tag)).unwrap_or_default();
     if tag.is_empty() {
         return Ok(());
     }
-    let key = tag_key(tag);
+    let key = tag_key(&tag);
     let shown: Option<String> = tx
         .query_row("SELECT tag FROM feed_tags WHERE tag_key = ?1 LIMIT 1", [&key], |r| r.get(0))
         .optional()?;
     tx.execute(
         "INSERT OR IGNORE INTO feed_tags (feed_id, tag, tag_key, from_config) VALUES (?1, ?2, ?3, ?4)",
-        params![feed, shown.as_deref().unwrap_or(tag), key, from_config],
+        params![feed, shown.as_deref().unwrap_or(&tag), key, from_config],
     )?;
     Ok(())
 }
@@ -156,9 +156,10 @@ impl Store {
     /// Tags match ignoring case ("Tech" is "tech"): a tag already in use anywhere keeps the
     /// spelling it was first given.
     pub fn add_feed(&mut self, new: &NewFeed, now: DateTime<Utc>) -> Result<AddOutcome, StoreError> {
+        let url = super::clean::feed_url(&new.url);
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let existing: Option<(i64, bool)> = tx
-            .query_row("SELECT id, removed IS NOT NULL FROM feeds WHERE url = ?1", [&new.url], |r| {
+            .query_row("SELECT id, removed IS NOT NULL FROM feeds WHERE url = ?1", [&url], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .optional()?;
@@ -168,14 +169,17 @@ impl Store {
             if removed {
                 super::removed::revive_by_user(&tx, id)?;
                 if new.title.is_some() {
-                    tx.execute("UPDATE feeds SET user_title = ?2 WHERE id = ?1", params![id, new.title])?;
+                    tx.execute(
+                        "UPDATE feeds SET user_title = ?2 WHERE id = ?1",
+                        params![id, super::clean::title(new.title.as_deref())],
+                    )?;
                 }
             }
             (id, removed)
         } else {
             tx.execute(
                 "INSERT INTO feeds (url, user_title, added) VALUES (?1, ?2, ?3)",
-                params![new.url, new.title, now.timestamp()],
+                params![url, super::clean::title(new.title.as_deref()), now.timestamp()],
             )?;
             (tx.last_insert_rowid(), true)
         };
@@ -316,8 +320,8 @@ impl Store {
     }
 }
 
-/// What makes two tags the same tag: the text trimmed and lowercased (Unicode lowercase, so
-/// `Été` and `été` are one tag, which SQLite's NOCASE alone would not see).
+/// What makes two tags the same tag: the text on one clean line, lowercased (Unicode lowercase,
+/// so `Été` and `été` are one tag, which SQLite's NOCASE alone would not see).
 pub(super) fn tag_key(tag: &str) -> String {
-    tag.trim().to_lowercase()
+    crate::text::sanitize::single_line(tag).to_lowercase()
 }

@@ -16,6 +16,9 @@ pub struct FullTextTarget {
     pub title: String,
     /// Its page, if the feed gave one.
     pub link: Option<String>,
+    /// The address of its feed (pages on a private address are fetched only from the feed's
+    /// own server).
+    pub feed_url: String,
 }
 
 /// The last failure to fetch an article's full text.
@@ -28,7 +31,7 @@ pub struct FullTextFailure {
 }
 
 fn target_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FullTextTarget> {
-    Ok(FullTextTarget { id: ArticleId(r.get(0)?), title: r.get(1)?, link: r.get(2)? })
+    Ok(FullTextTarget { id: ArticleId(r.get(0)?), title: r.get(1)?, link: r.get(2)?, feed_url: r.get(3)? })
 }
 
 impl Store {
@@ -71,7 +74,10 @@ impl Store {
     pub fn full_text_target(&self, id: ArticleId) -> Result<Option<FullTextTarget>, StoreError> {
         Ok(self
             .conn
-            .prepare_cached("SELECT id, title, link FROM articles WHERE id = ?1")?
+            .prepare_cached(
+                "SELECT a.id, a.title, a.link, f.url FROM articles a JOIN feeds f ON f.id = a.feed_id
+                 WHERE a.id = ?1",
+            )?
             .query_row([id.0], target_from_row)
             .optional()?)
     }
@@ -79,7 +85,8 @@ impl Store {
     /// Those of `ids` that have a link and were never tried (no full text, no failure).
     pub fn full_text_missing(&self, ids: &[ArticleId]) -> Result<Vec<FullTextTarget>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, title, link FROM articles WHERE id = ?1 AND link IS NOT NULL
+            "SELECT a.id, a.title, a.link, f.url FROM articles a JOIN feeds f ON f.id = a.feed_id
+             WHERE a.id = ?1 AND a.link IS NOT NULL
              AND NOT EXISTS (SELECT 1 FROM full_text WHERE article_id = ?1)",
         )?;
         let mut out = Vec::new();
@@ -99,7 +106,7 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<FullTextTarget>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT a.id, a.title, a.link FROM articles a
+            "SELECT a.id, a.title, a.link, f.url FROM articles a JOIN feeds f ON f.id = a.feed_id
              WHERE a.feed_id = ?1 AND a.link IS NOT NULL
              AND NOT EXISTS (SELECT 1 FROM full_text t WHERE t.article_id = a.id)
              ORDER BY a.published DESC, a.id DESC LIMIT ?2",

@@ -60,7 +60,7 @@ impl Batch<'_> {
     ) -> Result<ImportOutcome, StoreError> {
         let sp = self.tx.savepoint()?;
         sp.prepare_cached("UPDATE feeds SET feed_title = coalesce(feed_title, ?2) WHERE id = ?1")?
-            .execute(params![id.0, feed_title.filter(|t| !t.trim().is_empty())])?;
+            .execute(params![id.0, super::clean::title(feed_title)])?;
         let unlimited = retention.keep_days == 0 && retention.keep_per_feed == 0;
         let chosen: Vec<&ImportedArticle> = if unlimited {
             articles.iter().collect()

@@ -179,8 +179,8 @@ impl Batch<'_> {
         )?
         .execute(params![
             id.0,
-            feed.title,
-            feed.site_url,
+            super::clean::title(feed.title.as_deref()),
+            super::clean::site(feed.site_url.as_deref()),
             record.etag,
             record.last_modified,
             record.body_hash,

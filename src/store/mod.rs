@@ -3,6 +3,7 @@
 
 mod articles;
 mod body;
+mod clean;
 mod feeds;
 mod find;
 mod full_text;

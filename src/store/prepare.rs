@@ -1,11 +1,12 @@
-//! Turning a parsed feed into rows: keys hashed, fingerprints taken, bodies compressed, lists
+//! Turning a parsed feed into rows: text cleaned ([`super::clean`], the one gate every article
+//! passes, whichever way it came in), keys hashed, fingerprints taken, bodies compressed, lists
 //! serialised. It is CPU work with no database access, so refresh runs it on the parse workers
 //! and the single writer thread only executes SQL.
 
 use chrono::{DateTime, Utc};
 use xxhash_rust::xxh3::Xxh3;
 
-use super::body;
+use super::{body, clean};
 use crate::domain::{NewArticle, ParsedFeed};
 
 /// A feed ready to be written.
@@ -75,6 +76,7 @@ impl From<NewArticle> for PreparedArticle {
 }
 
 fn prepare_article(e: NewArticle) -> PreparedArticle {
+    let e = clean::article(e);
     let fingerprint = fingerprint(&e);
     // The summary is not stored twice when the content repeats it.
     let summary =

@@ -386,6 +386,8 @@ impl Store {
             if unsubscribing.contains(&feed.remote_id) {
                 continue;
             }
+            // The server's words are cleaned like a feed's (`super::clean`).
+            let feed_url = super::clean::feed_url(&feed.url);
             listed.insert(feed.remote_id.as_str());
             let mapped: Option<i64> = tx
                 .prepare_cached("SELECT id FROM feeds WHERE source = ?1 AND remote_id = ?2")?
@@ -403,7 +405,7 @@ impl Store {
                          OR (removed IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sync_unsubscribed u
                              WHERE u.source = feeds.source AND u.remote_id = feeds.remote_id)))",
                 )?
-                .query_row([&feed.url], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?)))
+                .query_row([&feed_url], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?)))
                 .optional()?
             {
                 // A local feed the server has too, or one unsubscribed before (here, or by the
@@ -425,8 +427,8 @@ impl Store {
                 // Two server feeds with one URL (or a synced feed of another id): the URL is
                 // unique here, so the later one is told apart by its server id.
                 let taken: bool =
-                    tx.prepare_cached("SELECT 1 FROM feeds WHERE url = ?1")?.exists([&feed.url])?;
-                let url = if taken { format!("{}#{}", feed.url, feed.remote_id) } else { feed.url.clone() };
+                    tx.prepare_cached("SELECT 1 FROM feeds WHERE url = ?1")?.exists([&feed_url])?;
+                let url = if taken { format!("{feed_url}#{}", feed.remote_id) } else { feed_url.to_string() };
                 tx.prepare_cached(
                     "INSERT INTO feeds (url, added, source, remote_id) VALUES (?1, ?2, ?3, ?4)",
                 )?
@@ -438,12 +440,17 @@ impl Store {
                 "UPDATE feeds SET feed_title = coalesce(?2, feed_title), site_url = coalesce(?3, site_url)
                  WHERE id = ?1",
             )?
-            .execute(params![id, feed.title, feed.site_url])?;
+            .execute(params![
+                id,
+                super::clean::title(feed.title.as_deref()),
+                super::clean::site(feed.site_url.as_deref())
+            ])?;
             let stored: HashSet<String> = tx
                 .prepare_cached("SELECT tag FROM feed_tags WHERE feed_id = ?1 AND from_config = ?2")?
                 .query_map(params![id, TAG_SERVER], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
-            let wanted: HashSet<String> = feed.folders.iter().cloned().collect();
+            let wanted: HashSet<String> =
+                feed.folders.iter().filter_map(|f| super::clean::title(Some(f))).collect();
             if stored != wanted {
                 tx.prepare_cached("DELETE FROM feed_tags WHERE feed_id = ?1 AND from_config = ?2")?
                     .execute(params![id, TAG_SERVER])?;

@@ -6,6 +6,7 @@
 //! wrapping at each width. Titles and names go through `sanitize::html_to_line`. Every string that leaves this module has been
 //! through `sanitize::clean_text`, so none of it can drive the terminal.
 
+pub mod address;
 pub mod article;
 pub mod columns;
 pub(crate) mod entities;

@@ -15,8 +15,12 @@ const ESC: char = '\u{1b}';
 ///
 /// Removed: whole escape sequences (CSI, OSC, DCS/PM/APC/SOS strings, two- and three-byte
 /// escapes), their 8-bit C1 forms, every other C1 character, the C0 controls except `\n` and
-/// `\t`, DEL, and the bidi embedding, override and isolate controls (U+202A–U+202E,
-/// U+2066–U+2069). Everything else, including ZWJ, is kept. Borrows when nothing changes.
+/// `\t`, DEL, the bidi embedding, override and isolate controls (U+202A–U+202E,
+/// U+2066–U+2069) and the deprecated format controls after them (U+206A–U+206F), which reorder
+/// text, and the characters that hide it: interlinear annotation marks (U+FFF9–U+FFFB) and tag
+/// characters (U+E0000–U+E007F, invisible letters). Everything else, including ZWJ, ZWNJ and
+/// the directional marks (LRM, RLM, ALM) that right-to-left text needs, is kept. Borrows when
+/// nothing changes.
 pub fn clean_text(s: &str) -> Cow<'_, str> {
     if needs_cleaning(s.as_bytes()) { Cow::Owned(strip_controls(s)) } else { Cow::Borrowed(s) }
 }
@@ -56,7 +60,7 @@ fn is_collapsible_space(c: char) -> bool {
 /// have one.
 #[allow(clippy::needless_bitwise_bool)] // branch-free on purpose: it lets the block test vectorise
 fn needs_cleaning(bytes: &[u8]) -> bool {
-    let suspect = |b: u8| (b < 0x20) | (b == 0x7f) | (b == 0xc2) | (b == 0xe2);
+    let suspect = |b: u8| (b < 0x20) | (b == 0x7f) | (b == 0xc2) | (b == 0xe2) | (b == 0xef) | (b == 0xf3);
     let mut offset = 0;
     for block in bytes.chunks(32) {
         if block.iter().fold(false, |any, &b| any | suspect(b))
@@ -76,11 +80,15 @@ fn is_trouble_at(bytes: &[u8], i: usize) -> bool {
         0x00..=0x1f | 0x7f => true,
         // U+0080–U+009F are encoded as C2 80 – C2 9F.
         0xc2 => matches!(bytes.get(i + 1), Some(0x80..=0x9f)),
-        // U+202A–U+202E are E2 80 AA – E2 80 AE; U+2066–U+2069 are E2 81 A6 – E2 81 A9.
+        // U+202A–U+202E are E2 80 AA – E2 80 AE; U+2066–U+206F are E2 81 A6 – E2 81 AF.
         0xe2 => matches!(
             (bytes.get(i + 1), bytes.get(i + 2)),
-            (Some(0x80), Some(0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
+            (Some(0x80), Some(0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xaf))
         ),
+        // U+FFF9–U+FFFB are EF BF B9 – EF BF BB.
+        0xef => matches!((bytes.get(i + 1), bytes.get(i + 2)), (Some(0xbf), Some(0xb9..=0xbb))),
+        // U+E0000–U+E007F are F3 A0 80 80 – F3 A0 81 BF.
+        0xf3 => matches!((bytes.get(i + 1), bytes.get(i + 2)), (Some(0xa0), Some(0x80 | 0x81))),
         _ => false,
     }
 }
@@ -93,7 +101,9 @@ fn is_forbidden_char(c: char) -> bool {
             | '\u{b}'..='\u{1f}'
             | '\u{7f}'..='\u{9f}'
             | '\u{202a}'..='\u{202e}'
-            | '\u{2066}'..='\u{2069}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{e0000}'..='\u{e007f}'
     )
 }
 
@@ -310,6 +320,20 @@ mod tests {
         assert_eq!(clean_text(rlm), rlm);
         let hebrew = "שלום עולם";
         assert_eq!(clean_text(hebrew), hebrew);
+    }
+
+    #[test]
+    fn clean_text_removes_characters_that_hide_or_reorder_text() {
+        // Tag characters spell out invisible ASCII; annotations hide what follows them.
+        let tagged = "visible\u{e0069}\u{e0067}\u{e006e}\u{e007f} text";
+        assert_eq!(clean_text(tagged), "visible text");
+        assert_eq!(clean_text("a\u{fff9}b\u{fffa}hidden\u{fffb}c"), "abhiddenc");
+        assert_eq!(clean_text("a\u{206a}b\u{206f}c"), "abc");
+        // Their neighbours in the same UTF-8 blocks stay: fullwidth forms, the replacement
+        // character, plane 14's variation selectors, the word joiner.
+        let kept = "全角，！\u{fffd}\u{fff8}\u{fffc}\u{e0100}\u{2060}";
+        assert_eq!(clean_text(kept), kept);
+        assert!(matches!(clean_text(kept), Cow::Borrowed(_)));
     }
 
     #[test]

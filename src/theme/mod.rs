@@ -22,6 +22,8 @@ pub use slot::Slot;
 
 use file::ThemeSource;
 
+use crate::text::sanitize::single_line;
+
 /// The shipped themes, in the order they are offered.
 const BUILTINS: [(&str, &str); 6] = [
     ("default", include_str!("../../themes/default.toml")),
@@ -42,7 +44,8 @@ pub const DEFAULT_THEME: &str = "default";
 #[derive(Debug, thiserror::Error)]
 pub enum ThemeError {
     /// No builtin and no user file has this name.
-    #[error("unknown theme `{name}` (available: {available})")]
+    // Names and messages repeat what a file or the command line said: shown cleaned.
+    #[error("unknown theme `{}` (available: {})", single_line(name), single_line(available))]
     UnknownTheme {
         /// The name asked for.
         name: String,
@@ -58,7 +61,7 @@ pub enum ThemeError {
         source: std::io::Error,
     },
     /// The file is not valid TOML, or has an unknown key, slot, colour or palette name.
-    #[error("{}:{line}: {key}: {message}", file.display())]
+    #[error("{}:{line}: {}: {}", file.display(), single_line(key), single_line(message))]
     Invalid {
         /// The theme file (`themes/<name>.toml` for a builtin).
         file: PathBuf,

@@ -337,3 +337,16 @@ fn text_is_readable_in_the_true_colour_themes() {
         }
     }
 }
+
+#[test]
+fn names_and_messages_from_files_are_shown_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Theme::load("\u{1b}]0;pwned\u{7}x", dir.path(), ColorDepth::TrueColor, false).unwrap_err();
+    assert!(err.to_string().starts_with("unknown theme `x`"), "{err}");
+    let themes = dir.path().join("themes");
+    std::fs::create_dir_all(&themes).unwrap();
+    std::fs::write(themes.join("mine.toml"), "[palette]\n\"a\\u001b[2Jb\" = \"not a colour\\u202e\"\n")
+        .unwrap();
+    let err = Theme::load("mine", dir.path(), ColorDepth::TrueColor, false).unwrap_err().to_string();
+    assert!(err.contains(":2: palette.ab: ") && !err.contains(['\u{1b}', '\u{202e}']), "{err}");
+}

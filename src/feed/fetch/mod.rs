@@ -2,7 +2,9 @@
 //! subscription and loops are named), decompressed bodies streamed under a cap, Retry-After.
 
 mod classify;
+mod private;
 pub(crate) use classify::{chain as error_chain, root_message};
+pub use private::is_private;
 // `retry_after` is shared with the sync client.
 
 use std::sync::Arc;
@@ -81,6 +83,15 @@ pub enum FetchError {
         host: String,
         /// A short reason.
         reason: String,
+    },
+    /// A page fetched on a feed's behalf is on a private address ([`is_private`]) other than
+    /// the feed's own server.
+    #[error("refused to fetch {url}: {why}; set refresh.allow_private_pages = true to allow it")]
+    Private {
+        /// The page (the hop of a redirect chain that was refused).
+        url: String,
+        /// `a private address`, or which private address its name resolves to.
+        why: String,
     },
     /// The connection failed after it was made (reset, broken body …).
     #[error("the connection to {host} failed: {detail}")]
@@ -214,10 +225,22 @@ const BODY_BUDGET_KIB: u32 = 16 * 1024;
 /// One body reserves at most this share of the budget (and at least 64 KiB).
 const BODY_SHARE_MAX_KIB: u32 = BODY_BUDGET_KIB / 4;
 
+/// On whose behalf a fetch is made.
+#[derive(Clone, Copy, Debug)]
+enum Behalf<'a> {
+    /// A subscribed feed (or an address the user gave): fetched wherever it is.
+    Feed,
+    /// A page a feed (at this address, if it is one) or a page pointed to.
+    PageOf(Option<&'a Url>),
+}
+
 /// The HTTP client, shared by every fetch of a run (connections are reused).
 #[derive(Clone, Debug)]
 pub struct Fetcher {
     client: reqwest::Client,
+    /// The client for pages fetched on a feed's behalf: its resolver keeps only public
+    /// addresses. `None` with `refresh.allow_private_pages`.
+    pages: Option<reqwest::Client>,
     max_body: crate::config::ByteSize,
     max_redirects: u8,
     connect_timeout: Duration,
@@ -229,34 +252,16 @@ pub struct Fetcher {
 impl Fetcher {
     /// Builds the client from the `[refresh]` settings.
     pub fn new(cfg: &RefreshConfig) -> Result<Self, FetchError> {
-        let mut builder = reqwest::Client::builder()
-            .user_agent(cfg.user_agent())
-            .connect_timeout(cfg.connect_timeout())
-            .timeout(cfg.timeout())
-            .redirect(reqwest::redirect::Policy::none())
-            .pool_max_idle_per_host(cfg.per_host.get())
-            .pool_idle_timeout(Duration::from_secs(30))
-            .tcp_nodelay(true)
-            .gzip(true)
-            .brotli(true)
-            .deflate(true);
-        match &cfg.proxy {
-            Some(Proxy::None) => builder = builder.no_proxy(),
-            Some(Proxy::Url(url)) => {
-                let proxy = reqwest::Proxy::all(url).map_err(|e| {
-                    warn!(proxy = %url, error = %chain(&e), "unusable proxy");
-                    FetchError::BadUrl(format!("the proxy {url} is not usable: {}", root_message(&e)))
-                })?;
-                builder = builder.proxy(proxy);
-            }
-            None => {}
-        }
-        let client = builder.build().map_err(|e| {
-            warn!(error = %chain(&e), "cannot build the HTTP client");
-            FetchError::Network { host: "any host".into(), detail: root_message(&e) }
-        })?;
+        let client = build_client(cfg, None)?;
+        let pages = if cfg.allow_private_pages {
+            None
+        } else {
+            let resolver = private::Resolver { exempt: private::proxy_hosts(cfg.proxy.as_ref()) };
+            Some(build_client(cfg, Some(resolver))?)
+        };
         Ok(Self {
             client,
+            pages,
             max_body: cfg.max_body,
             max_redirects: cfg.max_redirects,
             connect_timeout: cfg.connect_timeout(),
@@ -290,12 +295,34 @@ impl Fetcher {
         validators: &Validators,
         extras: &RequestExtras,
     ) -> Result<Fetched, FetchError> {
+        self.follow(url, validators, extras, Behalf::Feed).await
+    }
+
+    /// GETs a page on a feed's behalf (an article's full text, the feed a web page advertises)
+    /// like [`Fetcher::fetch`], except that no request of the chain goes to a private address
+    /// ([`is_private`]), whether written as an IP or resolved from a name
+    /// ([`FetchError::Private`]), unless it is on the host and port of `on_behalf_of` (the
+    /// feed's or the page's own address) or `refresh.allow_private_pages` is set.
+    pub async fn fetch_page(&self, url: &str, on_behalf_of: &str) -> Result<Fetched, FetchError> {
+        let origin = Url::parse(on_behalf_of).ok();
+        let behalf = Behalf::PageOf(origin.as_ref());
+        self.follow(url, &Validators::default(), &RequestExtras::default(), behalf).await
+    }
+
+    async fn follow(
+        &self,
+        url: &str,
+        validators: &Validators,
+        extras: &RequestExtras,
+        behalf: Behalf<'_>,
+    ) -> Result<Fetched, FetchError> {
         let mut current = parse_http_url(url)?;
         let mut visited = vec![current.clone()];
         let mut moved_to = None;
         let mut still_permanent = true;
         for hop in 0..=self.max_redirects {
-            let response = self.request(&current, validators, extras).await?;
+            let client = self.client_for(&current, behalf)?;
+            let response = self.request(client, &current, validators, extras).await?;
             let status = response.status();
             if !status.is_redirection() || status == StatusCode::NOT_MODIFIED {
                 return self.finish(response, current, moved_to).await;
@@ -322,13 +349,28 @@ impl Fetcher {
         Err(FetchError::TooManyRedirects(self.max_redirects))
     }
 
+    /// The client to fetch `url` with, or why it must not be fetched.
+    fn client_for(&self, url: &Url, behalf: Behalf<'_>) -> Result<&reqwest::Client, FetchError> {
+        let (Behalf::PageOf(origin), Some(pages)) = (behalf, &self.pages) else { return Ok(&self.client) };
+        if origin.is_some_and(|origin| private::same_server(url, origin)) {
+            return Ok(&self.client);
+        }
+        match private::literal_ip(url) {
+            Some(ip) if is_private(ip) => {
+                Err(FetchError::Private { url: url.to_string(), why: "a private address".into() })
+            }
+            _ => Ok(pages),
+        }
+    }
+
     async fn request(
         &self,
+        client: &reqwest::Client,
         url: &Url,
         validators: &Validators,
         extras: &RequestExtras,
     ) -> Result<reqwest::Response, FetchError> {
-        let mut req = self.client.get(url.clone()).header(header::ACCEPT, ACCEPT);
+        let mut req = client.get(url.clone()).header(header::ACCEPT, ACCEPT);
         if let Some(ua) = extras.user_agent.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
             req = req.header(header::USER_AGENT, ua);
         }
@@ -346,7 +388,10 @@ impl Fetcher {
         if let Some(lm) = validators.last_modified.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
             req = req.header(header::IF_MODIFIED_SINCE, lm);
         }
-        req.send().await.map_err(|e| self.classify(&e, url))
+        req.send().await.map_err(|e| match private::private_name(&e) {
+            Some(refused) => FetchError::Private { url: url.to_string(), why: refused.to_string() },
+            None => self.classify(&e, url),
+        })
     }
 
     async fn finish(
@@ -427,6 +472,42 @@ impl Fetcher {
         warn!(url = %url, error = %chain(e), "fetch failed: {error}");
         error
     }
+}
+
+/// A client from the `[refresh]` settings, with `resolver` in place of the system's.
+fn build_client(
+    cfg: &RefreshConfig,
+    resolver: Option<private::Resolver>,
+) -> Result<reqwest::Client, FetchError> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(cfg.user_agent())
+        .connect_timeout(cfg.connect_timeout())
+        .timeout(cfg.timeout())
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(cfg.per_host.get())
+        .pool_idle_timeout(Duration::from_secs(30))
+        .tcp_nodelay(true)
+        .gzip(true)
+        .brotli(true)
+        .deflate(true);
+    match &cfg.proxy {
+        Some(Proxy::None) => builder = builder.no_proxy(),
+        Some(Proxy::Url(url)) => {
+            let proxy = reqwest::Proxy::all(url).map_err(|e| {
+                warn!(proxy = %url, error = %chain(&e), "unusable proxy");
+                FetchError::BadUrl(format!("the proxy {url} is not usable: {}", root_message(&e)))
+            })?;
+            builder = builder.proxy(proxy);
+        }
+        None => {}
+    }
+    if let Some(resolver) = resolver {
+        builder = builder.dns_resolver(resolver);
+    }
+    builder.build().map_err(|e| {
+        warn!(error = %chain(&e), "cannot build the HTTP client");
+        FetchError::Network { host: "any host".into(), detail: root_message(&e) }
+    })
 }
 
 /// How a URL's server is named in messages: the host, with the port when the URL gives one.
