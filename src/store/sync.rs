@@ -90,7 +90,7 @@ impl StateField {
 }
 
 /// What storing the server's subscriptions changed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct SubscriptionChanges {
     /// Feeds new here.
     pub added: usize,
@@ -98,6 +98,10 @@ pub struct SubscriptionChanges {
     pub adopted: usize,
     /// Synced feeds the server no longer has, removed here.
     pub removed: usize,
+    /// The server's ids of the feeds added or adopted here: the sync fetches their recent
+    /// articles too, which may be older than what it fetched before.
+    #[serde(skip)]
+    pub synced_here: Vec<String>,
 }
 
 /// What storing the server's articles did.
@@ -309,6 +313,7 @@ impl Store {
                 )?
                 .execute(params![id, source, feed.remote_id])?;
                 changes.adopted += 1;
+                changes.synced_here.push(feed.remote_id.clone());
                 id
             } else {
                 // Two server feeds with one URL (or a synced feed of another id): the URL is
@@ -321,6 +326,7 @@ impl Store {
                 )?
                 .execute(params![url, now.timestamp(), source, feed.remote_id])?;
                 changes.added += 1;
+                changes.synced_here.push(feed.remote_id.clone());
                 tx.last_insert_rowid()
             };
             tx.prepare_cached(
