@@ -79,8 +79,14 @@ pub enum Command {
     /// Sync with the server of [sync]: subscriptions (folders as tags), new articles, and
     /// read and starred state both ways. Local changes wait in the cache while the server is
     /// away and are sent at the next sync.
+    ///
+    /// Exit codes: 0 synced; 75 the server is away or busy (unreachable, a rate limit, HTTP
+    /// 5xx) for less than a day, and nothing is lost; 1 anything that needs you (a refused
+    /// password, a failing password_command, answers that are not the API), or a server away
+    /// for a day or more; 3 configuration; 4 database.
     Sync {
-        /// For cron: print nothing when the sync went well
+        /// For cron: print nothing when the sync went well, nor while the server has been
+        /// away for less than a day (then once a day)
         #[arg(long, short)]
         quiet: bool,
         /// Print what the sync did as JSON (counts, requests, bytes received)
@@ -93,11 +99,19 @@ pub enum Command {
         confirm_removal: bool,
     },
     /// Fetch all feeds, or the named ones (and sync with the server of [sync], when all)
+    ///
+    /// Exit codes: 0 the feeds were refreshed (a feed that failed is counted and recorded, not
+    /// an error) and the sync went through, or its server has been away or busy for less than
+    /// a day (its changes wait here; a warning on stderr, nothing with -q); 1 the sync needs
+    /// you (a refused password, a failing password_command, answers that are not the API) or
+    /// its server has been away for a day or more (with -q, said once a day); 3
+    /// configuration; 4 database.
     Refresh {
         /// Feed URLs or ids (default: all)
         feeds: Vec<String>,
         /// For cron: print nothing when every feed went well; otherwise only the failed
-        /// feeds (one line each, on stderr) and the totals line
+        /// feeds (one line each, on stderr) and the totals line. A sync server away for less
+        /// than a day is not a failure; one away longer is said once a day
         #[arg(long, short)]
         quiet: bool,
     },

@@ -42,7 +42,8 @@ impl std::fmt::Display for Failure {
 }
 
 /// Runs `argv` (no shell, stdin closed) and returns its stdout: at most `cap` bytes, within
-/// `limit`; the command is killed when the limit passes.
+/// `limit`; the command is killed when the limit passes, or as soon as it prints more than
+/// `cap`.
 pub async fn run(argv: &[String], cap: u64, limit: Duration) -> Result<Vec<u8>, Failure> {
     let Some((program, args)) = argv.split_first() else {
         return Err(Failure::Start("no command given".into()));
@@ -64,18 +65,32 @@ pub async fn run(argv: &[String], cap: u64, limit: Duration) -> Result<Vec<u8>, 
     let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
         return Err(Failure::Io("its output could not be captured".into()));
     };
-    let work = async {
+    // Stdout is read up to one byte past the cap: a command that prints more (one that never
+    // stops, as `yes`) fails at once and is killed, without waiting for the time limit. Stderr
+    // is kept up to its cap and the rest drained, so a chatty command is never blocked on it.
+    let read_out = async move {
         let mut out = Vec::new();
-        let mut err = Vec::new();
-        let (mut stdout, mut stderr) = (stdout.take(cap + 1), stderr.take(STDERR_CAP));
-        let (read_out, read_err) = tokio::join!(stdout.read_to_end(&mut out), stderr.read_to_end(&mut err));
-        read_out.map_err(|e| Failure::Io(format!("reading its output failed ({e})")))?;
+        stdout
+            .take(cap + 1)
+            .read_to_end(&mut out)
+            .await
+            .map_err(|e| Failure::Io(format!("reading its output failed ({e})")))?;
         if out.len() as u64 > cap {
             return Err(Failure::TooLarge);
         }
-        if let Err(e) = read_err {
+        Ok(out)
+    };
+    let read_err = async move {
+        let mut err = Vec::new();
+        let mut stderr = stderr;
+        if let Err(e) = (&mut stderr).take(STDERR_CAP).read_to_end(&mut err).await {
             tracing::debug!(%program, "reading stderr failed: {e}");
         }
+        let _ = tokio::io::copy(&mut stderr, &mut tokio::io::sink()).await;
+        Ok::<_, Failure>(err)
+    };
+    let work = async {
+        let (out, err) = tokio::try_join!(read_out, read_err)?;
         let status = child.wait().await.map_err(|e| Failure::Io(format!("waiting for it failed ({e})")))?;
         Ok((status, out, err))
     };

@@ -1,5 +1,5 @@
 //! The `tidings` binary: parse the command line, set up logging to a file, run, map errors to
-//! exit codes (1 failure, 2 usage, 3 configuration, 4 database).
+//! exit codes (1 failure, 2 usage, 3 configuration, 4 database, 75 a sync server away).
 
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -19,6 +19,15 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<cmd::ExitWith>().is_some() => {
+            let (code, message) =
+                e.downcast_ref::<cmd::ExitWith>().map_or((1, ""), |x| (x.code, x.message.as_str()));
+            if !message.is_empty() {
+                eprintln!("tidings: {message}");
+                tracing::error!("{message}");
+            }
+            ExitCode::from(code)
+        }
         Err(e) => {
             // Errors repeat what a feed, a server or a config file said: cleaned like all output.
             let message = tidings::text::sanitize::clean_text(&one_line(&e)).into_owned();

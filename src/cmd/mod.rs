@@ -88,6 +88,17 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
     out.flush()
 }
 
+/// A command's end with a given exit code; an empty message prints nothing (`-q` for cron,
+/// when there is nothing worth a mail).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ExitWith {
+    /// The exit code.
+    pub code: u8,
+    /// What to say on stderr, if anything.
+    pub message: String,
+}
+
 /// A tokio runtime for one command's network work.
 fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")

@@ -63,9 +63,16 @@ pub(super) fn feeds(ctx: &Context, out: &mut Out, json: bool) -> Result<()> {
         Some(s) => crate::sync::last_sync(&store, s.kind.name())?,
         None => crate::sync::LastSync::default(),
     };
+    // Subscribed here for the server, which has not taken them (yet, or it refused).
+    let pending: std::collections::HashSet<_> = match &ctx.config.sync {
+        Some(s) => store.pending_subscriptions(s.kind.name())?.into_iter().map(|p| p.id).collect(),
+        None => std::collections::HashSet::new(),
+    };
     for f in &feeds {
         // A feed the server holds was last "fetched" by the last sync.
-        let (fetched, status) = if f.source.is_some() {
+        let (fetched, status) = if pending.contains(&f.id) {
+            (None, "not on the server yet: offered to it at each sync".to_string())
+        } else if f.source.is_some() {
             (synced.at, synced_status(&synced, ctx.config.sync.is_some()))
         } else {
             (f.last_fetch, status(f))

@@ -37,12 +37,26 @@ pub(super) fn run(ctx: &Context, out: &mut Out, names: &[String], quiet: bool) -
     if !with_sync {
         return local;
     }
-    // A sync failure is reported after the local feeds' result.
-    let synced = runtime()?.block_on(super::sync::sync_once(ctx, &mut store, quiet));
+    // A sync failure is reported after the local feeds' result. A server away for less than
+    // a day is no failure of the refresh: its changes wait here (see `sync::Failed::exit`).
+    let synced =
+        runtime()?.block_on(super::sync::sync_report(ctx, &mut store, quiet, crate::store::Removals::Few));
     local?;
-    let line = synced?;
-    if !quiet {
-        out.line(line)?;
+    match synced? {
+        Ok(report) => {
+            super::sync::tell_refusals(&report);
+            if !quiet {
+                out.line(report.to_string())?;
+            }
+            // The server's list dropped most feeds: that needs someone (exit 1, said).
+            super::sync::held_removals(&report)?;
+        }
+        Err(failed) => {
+            let message = failed.exit(ctx, &mut store, quiet)?;
+            if !quiet {
+                super::warn(format!("tidings: warning: {message}"));
+            }
+        }
     }
     Ok(())
 }

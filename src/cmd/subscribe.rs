@@ -11,6 +11,7 @@ use crate::domain::NewFeed;
 use crate::feed::fetch::Fetcher;
 use crate::feed::opml;
 use crate::feed::subscriptions::ListFormat;
+use crate::store::Removals;
 use crate::subscribe::{Address, SubscribeError};
 
 pub(super) fn add(
@@ -129,25 +130,38 @@ fn add_on_server(
         return out.line(format!("Already subscribed to {} (id {})", f.url, f.id));
     }
     let added = store.add_synced_feed(source, &new, Utc::now())?;
-    match rt.block_on(super::sync::sync_once(ctx, &mut store, true)) {
-        Ok(report) => {
-            let feed = store.feed(added.id)?;
-            match feed {
-                Some(f) if f.source.is_some() => {
-                    out.line(format!("Subscribed to “{}” — {} (id {}) on the server", f.title, f.url, f.id))?;
-                    out.line(report)
-                }
-                _ => out.line(format!("Subscribed to {} on the server", new.url)),
-            }
-        }
-        Err(e) => {
+    let synced = match rt.block_on(super::sync::sync_report(ctx, &mut store, true, Removals::Few)) {
+        Ok(Ok(report)) => Ok(report),
+        Ok(Err(failed)) => Err(failed.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    let report = match synced {
+        Ok(report) => report,
+        Err(why) => {
             out.line(format!(
                 "Subscribed to {} here (id {}); it goes to the server at the next sync.",
                 new.url, added.id
             ))?;
-            super::warn(format!("tidings: {e}"));
-            Ok(())
+            super::warn(format!("tidings: {why}"));
+            return Ok(());
         }
+    };
+    // The server's refusal is no success, whatever else the sync did.
+    if let Some((_, why)) = report.subscribe_failed.iter().find(|(url, _)| *url == new.url) {
+        bail!(
+            "{} is not subscribed on the server: {why}. It stays here (id {}) and is offered again at each sync; `tidings remove {}` drops it",
+            new.url,
+            added.id,
+            added.id
+        );
+    }
+    super::sync::tell_refusals(&report);
+    match store.feed(added.id)? {
+        Some(f) if f.source.is_some() => {
+            out.line(format!("Subscribed to “{}” — {} (id {}) on the server", f.title, f.url, f.id))?;
+            out.line(report.to_string())
+        }
+        _ => out.line(format!("Subscribed to {} on the server", new.url)),
     }
 }
 
@@ -177,11 +191,20 @@ pub(super) fn remove(ctx: &Context, out: &mut Out, spec: &str) -> Result<()> {
     }
     // A feed the server holds is unsubscribed there too: now, or at the next sync.
     if feed.is_some_and(|f| f.source.is_some()) && ctx.config.sync.is_some() {
-        match runtime()?.block_on(super::sync::sync_once(ctx, &mut store, true)) {
-            Ok(_) => out.line("Unsubscribed on the server too.")?,
-            Err(e) => {
+        let synced = match runtime()?.block_on(super::sync::sync_report(ctx, &mut store, true, Removals::Few))
+        {
+            Ok(Ok(report)) => Ok(report),
+            Ok(Err(failed)) => Err(failed.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match synced {
+            Ok(report) => {
+                super::sync::tell_refusals(&report);
+                out.line("Unsubscribed on the server too.")?;
+            }
+            Err(why) => {
                 out.line("The server is told at the next sync.")?;
-                super::warn(format!("tidings: {e}"));
+                super::warn(format!("tidings: {why}"));
             }
         }
     }

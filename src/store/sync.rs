@@ -90,7 +90,7 @@ impl StateField {
 }
 
 /// What storing the server's subscriptions changed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct SubscriptionChanges {
     /// Feeds new here.
     pub added: usize,
@@ -105,6 +105,10 @@ pub struct SubscriptionChanges {
     pub held: usize,
     /// With `held`: how many synced feeds there are.
     pub synced: usize,
+    /// The server's ids of the feeds added or adopted here: the sync fetches their recent
+    /// articles too, which may be older than what it fetched before.
+    #[serde(skip)]
+    pub synced_here: Vec<String>,
 }
 
 /// Whether a sync may unsubscribe many feeds at once.
@@ -397,6 +401,8 @@ impl Store {
                 // Dropped by an earlier list and listed again: back as it was.
                 if super::removed::revive(&tx, id)? {
                     changes.restored += 1;
+                    // What it took in while it was off the list comes with its history.
+                    changes.synced_here.push(feed.remote_id.clone());
                 }
                 id
             } else if let Some((id, removed)) = tx
@@ -422,6 +428,7 @@ impl Store {
                     "UPDATE feeds SET source = ?2, remote_id = ?3, unmatched = 1 WHERE id = ?1",
                 )?
                 .execute(params![id, source, feed.remote_id])?;
+                changes.synced_here.push(feed.remote_id.clone());
                 id
             } else {
                 // Two server feeds with one URL (or a synced feed of another id): the URL is
@@ -434,6 +441,7 @@ impl Store {
                 )?
                 .execute(params![url, now.timestamp(), source, feed.remote_id])?;
                 changes.added += 1;
+                changes.synced_here.push(feed.remote_id.clone());
                 tx.last_insert_rowid()
             };
             tx.prepare_cached(

@@ -7,17 +7,22 @@
 //! A run, in order: unsubscriptions and subscriptions made here are sent; the server's
 //! subscription list is stored (folders become tags); local read/star changes (the outbox,
 //! filled by triggers, kept across restarts) are sent; articles added since the last run are
-//! fetched in pages, each stored as it arrives; the server's unread and starred lists are
-//! applied, except where a local change is still waiting. Every step is committed as it
-//! completes, so a run cut short loses nothing and the next one carries on.
+//! fetched in pages, each stored as it arrives, and the recent articles of feeds new here
+//! (`articles.rs`); the server's unread and starred lists are applied, except where a local
+//! change is still waiting. Every step is committed as it completes, so a run cut short loses
+//! nothing and the next one carries on. Nothing the server sends can make a run endless or
+//! lose articles here: see [`greader`] for how its answers are read.
 
+mod articles;
+mod error;
 pub mod greader;
+mod outage;
 mod password;
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use tracing::{debug, info};
+use tracing::info;
 
 use crate::config::{Config, SyncConfig, SyncKind};
 use crate::store::{
@@ -25,80 +30,10 @@ use crate::store::{
     StoreError, SubscriptionChanges,
 };
 
+pub use articles::{HISTORY_PER_FEED, MAX_NEW_IDS};
+pub use error::SyncError;
+pub use outage::{Outage, outage, reminded};
 pub use password::{config_file_warning, password};
-
-/// Why a sync did not complete. Every message says what happened and what to do; nothing
-/// local is lost by any of them.
-#[derive(Debug, thiserror::Error)]
-pub enum SyncError {
-    /// `[sync]` is missing or unusable.
-    #[error("{0}")]
-    Config(String),
-    /// The password could not be had.
-    #[error("cannot get the sync password: {0}")]
-    Password(String),
-    /// The server did not answer.
-    #[error(
-        "cannot reach the sync server {host}: {reason}. Nothing is lost: changes made here wait and go at the next sync."
-    )]
-    Unreachable {
-        /// The server.
-        host: String,
-        /// What failed.
-        reason: String,
-    },
-    /// The server refused the credentials.
-    #[error(
-        "the sync server {host} refused user \"{user}\" and its password (HTTP {status}). Check `user` and the password in [sync]; FreshRSS wants the API password set under Settings → Profile, not the login password."
-    )]
-    Auth {
-        /// The server.
-        host: String,
-        /// The user.
-        user: String,
-        /// 401 or 403.
-        status: u16,
-    },
-    /// The server asked to wait.
-    #[error(
-        "the sync server {host} asked to wait until {until} (HTTP 429). Nothing is lost; tidings syncs again after that."
-    )]
-    RateLimited {
-        /// The server.
-        host: String,
-        /// Until when (local time, for people).
-        until: String,
-        /// Until when.
-        at: DateTime<Utc>,
-    },
-    /// Any other HTTP failure.
-    #[error("the sync server {host} answered HTTP {status} to {what}{detail}")]
-    Status {
-        /// The server.
-        host: String,
-        /// The status.
-        status: u16,
-        /// The request, for people ("the subscription list").
-        what: &'static str,
-        /// The server's own words, when short (": …").
-        detail: String,
-    },
-    /// The server sent something that is not the protocol.
-    #[error(
-        "the sync server {host} sent {what} tidings cannot read: {reason}. Is [sync] url the API address?"
-    )]
-    Protocol {
-        /// The server.
-        host: String,
-        /// What it was.
-        what: &'static str,
-        /// Why it could not be read.
-        reason: String,
-    },
-    /// The cache failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
 
 /// Where a run is, for a progress line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,6 +78,9 @@ pub struct Report {
     pub items: ItemsStored,
     /// Local articles whose state now follows the server's.
     pub state: StateChanges,
+    /// More new articles wait on the server than one sync fetches ([`MAX_NEW_IDS`]): the next
+    /// sync goes on from here.
+    pub more: bool,
     /// HTTP requests made.
     pub requests: u64,
     /// Bytes received (after decompression).
@@ -153,7 +91,7 @@ impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let plural = |n: usize| if n == 1 { "" } else { "s" };
         write!(f, "synced with {}: {} new article{}", self.host, self.items.new, plural(self.items.new))?;
-        let subs = self.subscriptions;
+        let subs = &self.subscriptions;
         if subs.added + subs.restored + self.subscribed > 0 {
             let n = subs.added + subs.restored + self.subscribed;
             write!(f, ", {n} feed{} added", plural(n))?;
@@ -171,6 +109,9 @@ impl std::fmt::Display for Report {
         }
         if subs.held > 0 {
             write!(f, ", {} feed{} the server no longer lists kept here", subs.held, plural(subs.held))?;
+        }
+        if self.more {
+            write!(f, ", more at the next sync")?;
         }
         if !self.subscribe_failed.is_empty() {
             write!(
@@ -196,6 +137,15 @@ pub struct ItemPage {
     pub unreadable: usize,
 }
 
+/// The new ids a listing brought.
+#[derive(Debug, Default)]
+pub struct NewIds {
+    /// The ids, oldest first.
+    pub ids: Vec<i64>,
+    /// More wait on the server (the listing stopped at its cap).
+    pub more: bool,
+}
+
 /// A sync protocol. Ids are the server's: feeds as strings, items as 64-bit numbers.
 #[allow(async_fn_in_trait)] // used generically, never as a trait object
 pub trait Remote {
@@ -212,9 +162,13 @@ pub trait Remote {
     /// Unsubscribes on the server.
     async fn unsubscribe(&mut self, remote_id: &str) -> Result<(), SyncError>;
     /// The ids of the articles the server took in since `since` (the newest item id stored
-    /// last time; `None`: all), oldest first. Ids are cheap; articles are then fetched by id,
-    /// only those not here yet.
-    async fn new_item_ids(&mut self, since: Option<i64>) -> Result<Vec<i64>, SyncError>;
+    /// last time; `None`: all), oldest first, at most `max` (the oldest ones; the listing says
+    /// when there are more). Ids are cheap; articles are then fetched by id, only those not
+    /// here yet.
+    async fn new_item_ids(&mut self, since: Option<i64>, max: usize) -> Result<NewIds, SyncError>;
+    /// The ids of a feed's newest articles, at most `max`, whatever their age (for a feed new
+    /// here: its articles from before the last sync).
+    async fn feed_item_ids(&mut self, feed: &str, max: usize) -> Result<Vec<i64>, SyncError>;
     /// These articles (at most [`ITEMS_PER_REQUEST`]).
     async fn items(&mut self, ids: &[i64]) -> Result<ItemPage, SyncError>;
     /// The ids of every unread item.
@@ -290,11 +244,13 @@ pub async fn run<R: Remote>(
             store.set_sync_value(&key(source, "retry_after"), None)?;
             store.set_sync_value(&key(source, "last_sync"), Some(&now.timestamp().to_string()))?;
             store.set_sync_value(&key(source, "last_error"), None)?;
+            outage::ended(store, source)?;
         }
         Err(e) => {
             remember_wait(store, source, e)?;
             // `tidings feeds` shows it on the server's feeds until a sync goes through.
             store.set_sync_value(&key(source, "last_error"), Some(&e.to_string()))?;
+            outage::failed(store, source, now)?;
         }
     }
     result
@@ -385,50 +341,25 @@ async fn steps<R: Remote>(
             }
             // The server is there but will not take this feed: it waits here, and the rest
             // of the sync goes on.
-            Err(e @ (SyncError::Status { .. } | SyncError::Protocol { .. })) => {
+            Err(e @ (SyncError::Status { .. } | SyncError::Protocol { .. } | SyncError::Refused { .. })) => {
                 report.subscribe_failed.push((feed.url.clone(), e.to_string()));
             }
             Err(e) => return Err(e),
         }
     }
+    // A first sync lists every article; a later one, those new since, and the recent ones of
+    // each feed new here (they may be older than the watermark).
+    let first = articles::first_sync(store, source)?;
     let feeds = remote.subscriptions().await?;
     report.subscriptions = store.apply_subscriptions(source, &feeds, removals, Utc::now())?;
+    if !first {
+        articles::queue_histories(store, source, &report.subscriptions.synced_here)?;
+    }
 
     report.sent = send_outbox(remote, store, progress).await?;
 
-    let watermark_key = key(source, "newest");
-    let since = store.sync_value(&watermark_key)?.and_then(|v| v.parse::<i64>().ok());
-    progress(Progress::Articles(0));
-    let listed = remote.new_item_ids(since).await?;
-    let wanted = store.unknown_remote_ids(&listed)?;
-    debug!(listed = listed.len(), wanted = wanted.len(), "new item ids");
-    // The oldest article this run could not place (its feed is not known here yet).
-    let mut cap: Option<i64> = None;
-    for chunk in wanted.chunks(ITEMS_PER_REQUEST) {
-        let got = remote.items(chunk).await?;
-        let (stored, oldest_unknown) =
-            store.store_remote_items(source, &got.items, &config.retention, Utc::now())?;
-        add_items(&mut report.items, stored);
-        report.items.unreadable += got.unreadable;
-        if let Some(u) = oldest_unknown {
-            cap = Some(cap.map_or(u, |c| c.min(u)));
-        }
-        // The watermark moves once a batch is stored (ids come oldest first), never past an
-        // article whose feed is not known here yet (the next run fetches it, with its feed).
-        if let Some(&newest) = chunk.last() {
-            let mark = cap.map_or(newest, |c| (c - 1).min(newest));
-            if since.is_none_or(|s| mark > s) {
-                store.set_sync_value(&watermark_key, Some(&mark.to_string()))?;
-            }
-        }
-        progress(Progress::Articles(report.items.new));
-    }
-    if wanted.is_empty()
-        && let Some(&newest) = listed.last()
-        && since.is_none_or(|s| newest > s)
-    {
-        store.set_sync_value(&watermark_key, Some(&newest.to_string()))?;
-    }
+    articles::new_articles(remote, store, config, &mut report, progress).await?;
+    articles::histories(remote, store, config, &mut report, progress).await?;
 
     progress(Progress::State);
     if report.subscriptions.held > 0 {
@@ -443,14 +374,6 @@ async fn steps<R: Remote>(
     (report.requests, report.bytes) = remote.traffic();
     info!(%report, requests = report.requests, bytes = report.bytes, "sync done");
     Ok(report)
-}
-
-fn add_items(total: &mut ItemsStored, page: ItemsStored) {
-    total.new += page.new;
-    total.present += page.present;
-    total.unknown_feed += page.unknown_feed;
-    total.dropped += page.dropped;
-    total.unreadable += page.unreadable;
 }
 
 /// Sends the outbox, in batches of one state and value; returns how many changes went.

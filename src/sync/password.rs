@@ -35,19 +35,29 @@ pub async fn password(sync: &SyncConfig) -> Result<String, SyncError> {
     }))
 }
 
+/// Runs `password_command`. A failure names the program and how it ended, nothing more: its
+/// arguments may hold a passphrase, and what it wrote to stderr may echo one; and this message
+/// goes to the terminal, the log, the cache (`tidings feeds`) and the reader.
 async fn from_command(argv: &[String]) -> Result<String, SyncError> {
     use crate::command::Failure;
-    let shown = shell_words::join(argv);
-    if argv.is_empty() {
+    let Some(program) = argv.first() else {
         return Err(SyncError::Password("password_command in [sync] is empty".into()));
-    }
+    };
+    let shown = crate::text::sanitize::single_line(program);
     let out = crate::command::run(argv, PASSWORD_CAP, COMMAND_TIMEOUT).await.map_err(|failure| {
         SyncError::Password(match failure {
             Failure::Timeout => {
                 format!("password_command `{shown}` did not finish within {} s", COMMAND_TIMEOUT.as_secs())
             }
-            Failure::TooLarge => format!("password_command `{shown}` printed more than a password"),
-            other => format!("password_command `{shown}`: {other}"),
+            Failure::TooLarge => format!(
+                "password_command `{shown}` printed more than a password (over {} KiB); it was stopped",
+                PASSWORD_CAP >> 10
+            ),
+            Failure::Exit { code, .. } => format!(
+                "password_command `{shown}` {code} (what it said is not shown, as it may hold secrets: run the command yourself to see it)"
+            ),
+            Failure::Start(why) => format!("password_command `{shown}`: {why}"),
+            Failure::Io(_) => format!("password_command `{shown}`: its output could not be read"),
         })
     })?;
     // The first line, as `pass` prints it.

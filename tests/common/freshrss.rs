@@ -258,6 +258,19 @@ impl FreshRss {
         self.auth.replace(None);
     }
 
+    /// Sets a feed's priority in FreshRSS's database, as its feed settings would:
+    /// `-10` archives it (`subscription/list` no longer shows it), `10` shows it again.
+    pub fn set_feed_priority(&self, stream_id: &str, priority: i32) {
+        let id: i64 = stream_id.strip_prefix("feed/").and_then(|n| n.parse().ok()).unwrap();
+        let db = self.app.join("data/users").join(&self.user).join("db.sqlite");
+        let script = format!(
+            "$p = new PDO('sqlite:' . $argv[1]); \
+             $p->exec('UPDATE feed SET priority = {priority} WHERE id = {id}') === 1 or exit(1);"
+        );
+        let status = Command::new("php").arg("-r").arg(script).arg(&db).status().unwrap();
+        assert!(status.success(), "could not set the priority of {stream_id}");
+    }
+
     /// Makes FreshRSS fetch every feed now (`cli/actualize-user.php`). Returns its report line.
     pub fn actualize(&self) -> String {
         self.php_cli("actualize-user.php", &["--user", &self.user])

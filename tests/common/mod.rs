@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::missing_panics_doc)]
 
 pub mod freshrss;
+pub mod greader;
 pub mod server;
 
 use std::path::{Path, PathBuf};
