@@ -20,7 +20,8 @@ use crate::domain::FeedId;
 pub struct RemoteFeed {
     /// The server's id for it ("feed/12").
     pub remote_id: String,
-    /// The feed's URL.
+    /// The feed's URL; empty when the server gives none tidings can use (the feed counts as
+    /// listed, so a feed here with its id stays, but a new one is not added).
     pub url: String,
     /// Its title on the server.
     pub title: Option<String>,
@@ -393,6 +394,9 @@ impl Store {
             // The server's words are cleaned like a feed's (`super::clean`).
             let feed_url = super::clean::feed_url(&feed.url);
             listed.insert(feed.remote_id.as_str());
+            if feed_url.is_empty() {
+                continue;
+            }
             let mapped: Option<i64> = tx
                 .prepare_cached("SELECT id FROM feeds WHERE source = ?1 AND remote_id = ?2")?
                 .query_row(params![source, feed.remote_id], |r| r.get(0))
@@ -1215,6 +1219,17 @@ mod removal_tests {
         assert_eq!(pending, vec![feed]);
         let kept = store.article(crate::domain::ArticleId(starred)).expect("article").expect("there");
         assert!(kept.summary.starred);
+        assert_eq!(visible(&store), 6);
+    }
+
+    #[test]
+    fn a_listed_feed_without_a_usable_address_stays_and_none_is_added() {
+        let (_dir, mut store, mut feeds) = three_feeds();
+        feeds[0].url = String::new();
+        feeds.push(remote("feed/7", ""));
+        let changes = store.apply_subscriptions(SRC, &feeds, Removals::Few, Utc::now()).expect("subs");
+        assert_eq!((changes.removed, changes.added), (0, 0));
+        assert_eq!(store.feed_count().expect("count"), 3);
         assert_eq!(visible(&store), 6);
     }
 

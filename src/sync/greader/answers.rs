@@ -176,17 +176,19 @@ struct Category {
 }
 
 impl SubscriptionList {
-    /// The subscriptions tidings can use: those with a web address.
+    /// The subscriptions; one without a web address tidings can use has an empty `url` (it is
+    /// still listed: a feed here with its id is not removed for it).
     pub(super) fn feeds(self) -> Vec<RemoteFeed> {
         self.subscriptions
             .into_iter()
-            .filter_map(|s| {
+            .map(|s| {
                 // Servers give the feed's URL as `url`, or only in the id (`feed/URL`).
                 let url = s
                     .url
                     .as_deref()
                     .and_then(web_link)
-                    .or_else(|| s.id.strip_prefix("feed/").and_then(web_link))?;
+                    .or_else(|| s.id.strip_prefix("feed/").and_then(web_link))
+                    .unwrap_or_default();
                 let folders = s
                     .categories
                     .iter()
@@ -196,13 +198,13 @@ impl SubscriptionList {
                     .map(|l| html_to_line(&l))
                     .filter(|l| !l.is_empty())
                     .collect();
-                Some(RemoteFeed {
+                RemoteFeed {
                     remote_id: s.id,
                     url,
                     title: s.title.as_deref().map(html_to_line).filter(|t| !t.is_empty()),
                     site_url: s.html_url.as_deref().and_then(web_link),
                     folders,
-                })
+                }
             })
             .collect()
     }
@@ -277,8 +279,9 @@ mod tests {
         )
         .expect("list");
         let feeds = list.feeds();
-        assert_eq!(feeds.len(), 1);
         assert_eq!(feeds[0].folders, vec!["Tech".to_string()]);
+        // Listed without an address tidings can use: still listed (so not removed here).
+        assert_eq!((feeds[1].remote_id.as_str(), feeds[1].url.as_str()), ("feed/2", ""));
     }
 
     #[test]
