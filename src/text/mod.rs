@@ -7,9 +7,13 @@
 //! through `sanitize::clean_text`, so none of it can drive the terminal.
 
 pub mod article;
+pub mod bounded;
 pub mod columns;
 pub(crate) mod entities;
+#[cfg(test)]
+mod hostile_tests;
 pub mod html;
+pub mod nesting;
 pub mod reflow;
 pub mod sanitize;
 #[cfg(test)]
