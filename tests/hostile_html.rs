@@ -6,6 +6,9 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+#[allow(dead_code)]
+#[path = "../examples/support/pty.rs"]
+mod pty;
 
 use std::os::unix::process::ExitStatusExt as _;
 use std::process::{Command, Output, Stdio};
@@ -13,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use common::Env;
 use common::server::{Route, TestServer};
+use portable_pty::CommandBuilder;
 use tidings::domain::{ArticleFilter, ArticleId};
 
 /// How long one run of the binary may take before it counts as hung and is killed.
@@ -314,4 +318,43 @@ fn a_killfile_rule_of_too_many_words_is_refused() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("at most 64 words"), "{stderr}");
     assert!(stderr.len() < 2_000, "the message does not repeat the whole query: {stderr}");
+}
+
+/// `F` in the reader on the page nested 100,000 levels deep: the reader stays up, says what
+/// became of the page, and quits normally. (Before: it died on a stack overflow with the
+/// terminal left in raw mode.)
+#[test]
+fn f_in_the_reader_on_a_deeply_nested_page_says_why_and_goes_on() {
+    let env = Env::new();
+    env.config("[reader]\nrefresh_on_start = false\nmouse = false\n");
+    let server = TestServer::start();
+    server.set("/a/deep", html(deep_page("<span><b>", "</b></span>", 100_000)));
+    let link = server.url("/a/deep");
+    server.set("/feed.xml", Route::feed(feed(&[("deep", &link, "A summary.")])));
+    env.run_ok(&["add", &server.url("/feed.xml")]);
+    let model = env.std_cmd();
+    let mut cmd = CommandBuilder::new(model.get_program());
+    cmd.args(model.get_args());
+    for (key, value) in model.get_envs() {
+        match value {
+            Some(value) => cmd.env(key, value),
+            None => cmd.env_remove(key),
+        }
+    }
+    cmd.env("TERM", "xterm-256color");
+    cmd.cwd(env.dir.path());
+    let wait = Duration::from_secs(10);
+    let listed = Box::new(|s: &vt100::Screen| s.contents().contains("Story deep"));
+    let mut reader = pty::Pty::spawn(cmd, 120, 30, listed).unwrap();
+    assert!(reader.wait(wait).matched.is_some(), "{}", pty::show(&reader.screen()));
+    reader.expect("the article", wait, Box::new(|s| s.contents().contains("A summary."))).unwrap();
+    reader.type_keys(b"\r").unwrap();
+    reader.expect("the article's text", wait, Box::new(|s| s.contents().contains("A summary."))).unwrap();
+    reader.type_keys(b"F").unwrap();
+    let answered = |s: &vt100::Screen| {
+        s.contents().contains("No full text for") || s.contents().contains("Full text from")
+    };
+    reader.expect("what became of the page", LIMIT, Box::new(answered)).unwrap();
+    assert!(reader.screen().contents().contains("A summary."), "{}", pty::show(&reader.screen()));
+    reader.quit(b"Q", wait).unwrap();
 }

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use super::html::{Block, Document, Inline, Style, parse};
+use super::html::{Block, CUT_NOTE, Document, Inline, Style, parse, parse_within};
 use super::reflow::reflow;
 use super::sanitize::html_to_line;
 
@@ -70,4 +70,15 @@ fn a_title_of_100k_script_tags_becomes_a_line_in_time() {
     let title = format!("A <!-- b{}", " <!-- <!x <?y".repeat(100_000));
     let line = within("the comments", move || html_to_line(&title));
     assert!(line.starts_with("A <!-- b <!-- <!x <?y"), "{}", &line[..40]);
+}
+
+#[test]
+fn a_parse_out_of_time_says_the_rest_is_left_out() {
+    let html = "<p>Some text.</p>".repeat(10_000);
+    let doc = parse_within(&html, None, Duration::ZERO);
+    assert_eq!(
+        doc.blocks.last(),
+        Some(&Block::Paragraph(vec![Inline { text: CUT_NOTE.into(), style: Style::default() }]))
+    );
+    assert!(!parse(&html, None).plain_text().contains(CUT_NOTE), "in time, the text is whole");
 }
