@@ -11,6 +11,8 @@
 //!   `<span><b>`, `<ul><li>` or `<table><tr><td>` N deep (`fulltext::extract` on a thread with
 //!   the 2 MiB stack of tokio's blocking pool, where the reader and the refresh ran it);
 //! - `fulltext-div`: the same for an article wrapped in N `<div>`s;
+//! - `fulltext-bushy`: the same for a page of N blocks each 200 `<div>`s deep (as deep as the
+//!   flattening lets a page go, and wide: N × 200 elements);
 //! - `content-ul`, `content-links`: feed content of N nested `<ul>`s, or with N links, parsed
 //!   and laid out for the reader (`text::parse`, then `text::reflow` at 80 columns);
 //! - `title-script`: a title of N `<script></script>` pairs made one line (`html_to_line`);
@@ -35,6 +37,7 @@ const CASES: &[(&str, [usize; 2])] = &[
     ("fulltext-ul-li", [10_000, 20_000]),
     ("fulltext-table", [10_000, 20_000]),
     ("fulltext-div", [5_000, 10_000]),
+    ("fulltext-bushy", [250, 500]),
     ("content-ul", [30_000, 60_000]),
     ("content-links", [50_000, 100_000]),
     ("title-script", [50_000, 100_000]),
@@ -153,6 +156,10 @@ fn run_case(case: &str, n: usize) -> Result<Duration> {
         "fulltext-ul-li" => time_extract(page("<ul><li>", "</li></ul>")),
         "fulltext-table" => time_extract(page("<table><tr><td>", "</td></tr></table>")),
         "fulltext-div" => time_extract(page("<div>", "</div>")),
+        "fulltext-bushy" => {
+            let block = format!("{}<p>A paragraph, deep.</p>{}", "<div>".repeat(200), "</div>".repeat(200));
+            time_extract(format!("<html><body>{}{}</body></html>", block.repeat(n), article()))
+        }
         "content-ul" => time_content(&format!("{}item{}", "<ul>".repeat(n), "</ul>".repeat(n))),
         "content-links" => {
             let mut links = String::from("<p>");
