@@ -223,7 +223,15 @@ fn fetch_full_text(
         bail!("no article with id {} (see `tidings articles`)", id.0);
     };
     let fetcher = crate::feed::Fetcher::new(&ctx.config.refresh)?;
-    let outcome = super::runtime()?.block_on(crate::fulltext::fetch_target(&target, &fetcher));
+    let runtime = super::runtime()?;
+    let outcome = match runtime.block_on(crate::fulltext::fetch_target(&target, &fetcher)) {
+        Ok(page) => {
+            // Recorded as tried before it is read (see `fulltext::mark_reading`).
+            crate::fulltext::mark_reading(store, id, Utc::now())?;
+            runtime.block_on(crate::fulltext::read(page))
+        }
+        Err(e) => Err(e),
+    };
     crate::fulltext::store_outcome(store, id, &outcome, Utc::now())?;
     Ok(outcome)
 }

@@ -91,7 +91,10 @@ fn kill_query<'de, D: serde::Deserializer<'de>>(d: D) -> Result<KillQuery, D::Er
     let text = String::deserialize(d)?;
     let parsed = crate::index::SearchQuery::parse(&text);
     if let Some(problem) = parsed.problems.first() {
-        return Err(D::Error::custom(format!("{problem} (in the query `{text}`)")));
+        // A long query is named by its start.
+        let shown: String = text.chars().take(60).collect();
+        let shown = if shown.len() < text.len() { format!("{shown}…") } else { shown };
+        return Err(D::Error::custom(format!("{problem} (in the query `{shown}`)")));
     }
     if parsed.hidden {
         return Err(D::Error::custom("is:hidden cannot be part of a killfile rule"));

@@ -1,6 +1,6 @@
 //! Feed autodiscovery: the `<link rel="alternate">` feeds an HTML page announces.
 
-use scraper::{Html, Selector};
+use scraper::Selector;
 use url::Url;
 
 use crate::text::sanitize::single_line;
@@ -18,7 +18,7 @@ pub struct Discovered {
 
 /// The feeds `html` (fetched from `page_url`) announces, in page order, without duplicates.
 pub fn discover(html: &str, page_url: &Url) -> Vec<Discovered> {
-    let doc = Html::parse_document(html);
+    let doc = crate::text::bounded::document(html).tree;
     let (Ok(links), Ok(base_sel)) = (Selector::parse("link[href]"), Selector::parse("base[href]")) else {
         return Vec::new();
     };

@@ -7,6 +7,11 @@ use chrono::NaiveDate;
 
 use super::analyze::{self, Lang};
 
+/// Words a search takes at most, counting those of phrases and exclusions (filters are not
+/// words). A search's cost grows with the square of its words (each one's hits are weighed
+/// against every other's), so a pasted page is cut here, and the search says so.
+pub const MAX_WORDS: usize = 64;
+
 /// One thing to look for in the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Term {
@@ -52,9 +57,11 @@ impl SearchQuery {
     /// Parses a query as typed.
     pub fn parse(input: &str) -> Self {
         let mut q = Self::default();
+        // Words past MAX_WORDS: they, and all after them, are left out.
+        let mut left_out = 0;
         for (raw, quoted) in split(input) {
             if quoted {
-                q.push_text(&raw, false, true);
+                left_out += q.push_text(&raw, false, true, left_out > 0);
                 continue;
             }
             let (negated, body) = match raw.strip_prefix('-') {
@@ -70,7 +77,12 @@ impl SearchQuery {
                 q.filter(&key.to_ascii_lowercase(), &value);
                 continue;
             }
-            q.push_text(&body, negated, false);
+            left_out += q.push_text(&body, negated, false, left_out > 0);
+        }
+        if left_out > 0 {
+            q.problems.push(format!(
+                "the search takes at most {MAX_WORDS} words: the other {left_out} were left out"
+            ));
         }
         q
     }
@@ -89,28 +101,21 @@ impl SearchQuery {
             && self.before.is_none()
     }
 
-    fn push_text(&mut self, text: &str, negated: bool, quoted: bool) {
-        let words: Vec<String> = text
-            .split(|c: char| !c.is_alphanumeric() && c != '*')
-            .filter(|w| !w.trim_matches('*').is_empty())
-            .map(String::from)
-            .collect();
-        let term = if quoted || words.len() > 1 {
-            let words: Vec<String> = words.iter().map(|w| w.trim_matches('*').to_string()).collect();
-            if words.is_empty() {
-                return;
-            }
-            if words.len() == 1 {
-                Term::Word { text: words[0].clone(), prefix: false }
-            } else {
-                Term::Phrase(words)
-            }
-        } else if let Some(w) = words.first() {
-            Term::Word { text: w.trim_matches('*').to_string(), prefix: w.ends_with('*') }
-        } else {
-            return;
-        };
-        if negated { self.excluded.push(term) } else { self.terms.push(term) }
+    /// Adds the text of a term (words, a phrase); returns how many of its words were left out:
+    /// none for a term given before (it adds nothing), all of them when they would take the
+    /// query past [`MAX_WORDS`] or `cut` says words were left out before.
+    fn push_text(&mut self, text: &str, negated: bool, quoted: bool, cut: bool) -> usize {
+        let Some(term) = term_of(text, quoted) else { return 0 };
+        let used: usize = self.terms.iter().chain(&self.excluded).map(Term::words).sum();
+        let list = if negated { &mut self.excluded } else { &mut self.terms };
+        if list.contains(&term) {
+            return 0;
+        }
+        if cut || used + term.words() > MAX_WORDS {
+            return term.words();
+        }
+        list.push(term);
+        0
     }
 
     fn filter(&mut self, key: &str, value: &str) {
@@ -158,11 +163,45 @@ impl SearchQuery {
         if terms.is_empty() {
             return None;
         }
-        let mut expr = terms.iter().map(|t| term_expression(t, languages)).collect::<Vec<_>>().join(" AND ");
-        for t in &self.excluded {
-            expr = format!("({expr}) NOT {}", term_expression(t, languages));
+        let expr = terms.iter().map(|t| term_expression(t, languages)).collect::<Vec<_>>().join(" AND ");
+        // All exclusions in one NOT: nesting one NOT per word overflows FTS5's parser.
+        let excluded: Vec<String> = self.excluded.iter().map(|t| term_expression(t, languages)).collect();
+        Some(match excluded.as_slice() {
+            [] => expr,
+            [one] => format!("({expr}) NOT {one}"),
+            many => format!("({expr}) NOT ({})", many.join(" OR ")),
+        })
+    }
+}
+
+impl Term {
+    /// How many words it has.
+    fn words(&self) -> usize {
+        match self {
+            Term::Word { .. } => 1,
+            Term::Phrase(words) => words.len(),
         }
-        Some(expr)
+    }
+}
+
+/// The term a piece of the query stands for: a word (a prefix with `*`), or a phrase when it is
+/// `quoted` or holds several words (`dock-workers`).
+fn term_of(text: &str, quoted: bool) -> Option<Term> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '*')
+        .filter(|w| !w.trim_matches('*').is_empty())
+        .map(String::from)
+        .collect();
+    if quoted || words.len() > 1 {
+        let mut words: Vec<String> = words.iter().map(|w| w.trim_matches('*').to_string()).collect();
+        match words.len() {
+            0 => None,
+            1 => Some(Term::Word { text: words.remove(0), prefix: false }),
+            _ => Some(Term::Phrase(words)),
+        }
+    } else {
+        let w = words.first()?;
+        Some(Term::Word { text: w.trim_matches('*').to_string(), prefix: w.ends_with('*') })
     }
 }
 
@@ -333,5 +372,45 @@ mod tests {
         let q = SearchQuery::parse(r#""unbalanced OR ( NEAR"#);
         let expr = q.match_expression(&[Lang::from_code("en")]).unwrap();
         assert!(expr.contains("\"unbalanced or near\""), "{expr}");
+    }
+
+    #[test]
+    fn a_query_takes_at_most_max_words_and_says_so() {
+        let words: Vec<String> = (0..10_000).map(|i| format!("w{i}")).collect();
+        let q = SearchQuery::parse(&words.join(" "));
+        assert_eq!(q.terms.len(), MAX_WORDS);
+        assert_eq!(q.terms[MAX_WORDS - 1], word(&format!("w{}", MAX_WORDS - 1), false));
+        assert_eq!(
+            q.problems,
+            [format!("the search takes at most {MAX_WORDS} words: the other 9936 were left out")]
+        );
+        // Phrases and exclusions count their words; filters do not count.
+        let phrase = format!("\"{}\"", words[..40].join(" "));
+        let excluded: Vec<String> = words[40..80].iter().map(|w| format!("-{w}")).collect();
+        let q = SearchQuery::parse(&format!("feed:x {phrase} {} is:unread", excluded.join(" ")));
+        assert_eq!(q.terms.len(), 1);
+        assert_eq!(q.excluded.len(), MAX_WORDS - 40);
+        assert_eq!((q.feeds.len(), q.unread), (1, Some(true)));
+        assert_eq!(q.problems.len(), 1, "{:?}", q.problems);
+        let q = SearchQuery::parse(&words[..MAX_WORDS].join(" "));
+        assert!(q.problems.is_empty() && q.terms.len() == MAX_WORDS);
+    }
+
+    #[test]
+    fn a_word_given_again_is_searched_once() {
+        let q = SearchQuery::parse(&vec!["tides -sea \"low tide\""; 10_000].join(" "));
+        assert_eq!(q.terms, vec![word("tides", false), Term::Phrase(vec!["low".into(), "tide".into()])]);
+        assert_eq!(q.excluded, vec![word("sea", false)]);
+        assert!(q.problems.is_empty(), "{:?}", q.problems);
+    }
+
+    #[test]
+    fn exclusions_make_one_flat_expression() {
+        let en = [Lang::from_code("en")];
+        let q = SearchQuery::parse("reef -ships -tourism -boats");
+        assert_eq!(
+            q.match_expression(&en).unwrap(),
+            r#"("reef") NOT (("ships" OR "ship") OR "tourism" OR ("boats" OR "boat"))"#
+        );
     }
 }

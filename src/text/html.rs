@@ -11,7 +11,7 @@ mod table;
 mod tests;
 mod walker;
 
-use scraper::{ElementRef, Html};
+use scraper::ElementRef;
 use url::Url;
 
 use builder::Builder;
@@ -157,16 +157,28 @@ pub(super) fn image_label(alt: &str) -> String {
     if alt.is_empty() { "[image]".to_owned() } else { format!("[image: {alt}]") }
 }
 
+/// What stands at the end of a text whose parse ran out of time.
+pub const CUT_NOTE: &str = "[The rest of this text is left out: reading it took too long.]";
+
 /// Parses an HTML fragment (or a whole document) into blocks, resolving relative links against
-/// `base` when there is one.
+/// `base` when there is one. Nesting past [`super::bounded::MAX_DEPTH`] levels is flattened;
+/// a parse that runs out of time ends with [`CUT_NOTE`].
 pub fn parse(html: &str, base: Option<&Url>) -> Document {
-    let fragment = Html::parse_fragment(html);
+    parse_within(html, base, super::bounded::PARSE_BUDGET)
+}
+
+/// [`parse`] with a time budget of `budget`.
+pub fn parse_within(html: &str, base: Option<&Url>, budget: std::time::Duration) -> Document {
+    let parsed = super::bounded::fragment_within(html, budget);
     let mut walker = Walker::new(base);
     let mut out = Builder::default();
-    for node in fragment.tree.root().children() {
+    for node in parsed.tree.tree.root().children() {
         if let Some(el) = ElementRef::wrap(node) {
             walker.element(el, Style::default(), &mut out, 0);
         }
+    }
+    if parsed.cut {
+        out.push_block(Block::Paragraph(vec![Inline { text: CUT_NOTE.to_owned(), style: Style::default() }]));
     }
     Document { blocks: out.finish(), links: walker.into_links() }
 }

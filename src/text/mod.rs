@@ -8,9 +8,13 @@
 
 pub mod address;
 pub mod article;
+pub mod bounded;
 pub mod columns;
 pub(crate) mod entities;
+#[cfg(test)]
+mod hostile_tests;
 pub mod html;
+pub mod nesting;
 pub mod reflow;
 pub mod sanitize;
 #[cfg(test)]

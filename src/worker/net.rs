@@ -292,13 +292,33 @@ async fn full_text(
         }
     };
     let title = target.title.clone();
-    let outcome = match &fetcher {
+    let page = match &fetcher {
         Ok(fetcher) => crate::fulltext::fetch_target(&target, fetcher).await,
         Err(e) => {
             let error = format!("the HTTP client could not be set up: {e}");
             ui.send(Msg::FullTextFetched { id, title, result: Err(error) });
             return;
         }
+    };
+    let outcome = match page {
+        Ok(page) => {
+            // Recorded as tried before it is read (see `fulltext::mark_reading`).
+            let marked = {
+                let path = path.clone();
+                tokio::task::spawn_blocking(move || -> Result<(), String> {
+                    let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+                    crate::fulltext::mark_reading(&mut store, id, chrono::Utc::now())
+                        .map_err(|e| e.to_string())
+                })
+                .await
+            };
+            if let Some(error) = marked.map_err(|e| e.to_string()).and_then(|m| m).err() {
+                ui.send(Msg::Failed { task: Task::FullText, error });
+                return;
+            }
+            crate::fulltext::read(page).await
+        }
+        Err(e) => Err(e),
     };
     let stored = tokio::task::spawn_blocking(move || -> Result<_, String> {
         let mut store = Store::open(&path).map_err(|e| e.to_string())?;

@@ -100,10 +100,16 @@ impl Styled {
     }
 
     /// The spans covering `range` of the text; no-break spaces are shown as plain spaces (their
-    /// work is done once lines are wrapped).
+    /// work is done once lines are wrapped). Only the runs in `range` are looked at (found by
+    /// binary search), so cutting a paragraph into lines costs what its runs do, not lines ×
+    /// runs (a paragraph of 100,000 links took seconds).
     pub(super) fn spans(&self, range: Range<usize>) -> Vec<Span> {
         let mut spans = Vec::new();
-        for (run, style) in self.runs() {
+        let first = self.runs.partition_point(|&(start, _)| start <= range.start).saturating_sub(1);
+        for (run, style) in self.runs_from(first) {
+            if run.start >= range.end {
+                break;
+            }
             let start = run.start.max(range.start);
             let end = run.end.min(range.end);
             let Some(text) = self.text.get(start..end).filter(|t| !t.is_empty()) else {
@@ -116,7 +122,12 @@ impl Styled {
 
     /// Each run's byte range and style.
     fn runs(&self) -> impl Iterator<Item = (Range<usize>, Style)> + '_ {
-        self.runs.iter().enumerate().map(|(i, &(start, style))| {
+        self.runs_from(0)
+    }
+
+    /// Each run's byte range and style, from run `first` on.
+    fn runs_from(&self, first: usize) -> impl Iterator<Item = (Range<usize>, Style)> + '_ {
+        self.runs.iter().enumerate().skip(first).map(|(i, &(start, style))| {
             let end = self.runs.get(i + 1).map_or(self.text.len(), |&(next, _)| next);
             (start..end, style)
         })

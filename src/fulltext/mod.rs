@@ -4,10 +4,19 @@
 //! of Mozilla's Readability). The extracted HTML is kept in the cache, so it reads offline
 //! afterwards, and is shown through the same renderer and sanitiser as feed content
 //! ([`crate::text`]); nothing here trusts it.
+//!
+//! Reading a page is the step a hostile page could make costly, so it is bounded
+//! ([`extract`]), and an article is recorded as tried ([`mark_reading`]) before its page is
+//! read: should the process die while reading it, no later refresh reads that page again.
+
+mod extract;
 
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt as _;
-use tracing::{debug, warn};
+use futures_util::stream::FuturesUnordered;
+use tracing::debug;
+
+pub use extract::{MAX_ELEMENTS, MAX_PAGE_DEPTH, READ_BUDGET, extract, read_page, read_page_within};
 
 use crate::domain::{ArticleId, FeedId, FullText};
 use crate::feed::charset;
@@ -17,9 +26,9 @@ use crate::store::{FullTextTarget, Store, StoreError};
 /// Pages at most fetched at once by [`fetch_missing`] unless the caller says otherwise.
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
-/// Extracted text shorter than this many characters is not an article (a sign-in wall, an
-/// empty page that a script fills in, a cookie banner).
-const MIN_TEXT_CHARS: usize = 200;
+/// The failure an article carries while its page is read, replaced by the outcome: it stays
+/// only when the process stopped meanwhile.
+pub const UNFINISHED: &str = "reading the page did not finish (tidings stopped while reading it)";
 
 /// Why an article's full text could not be had. Each message says what happened; the caller
 /// adds that the summary stays.
@@ -53,6 +62,38 @@ pub enum FullTextError {
         /// The page.
         url: String,
     },
+    /// The page nests its elements deeper than its text can be read from.
+    #[error("the page {url} is nested too deeply to read (over {limit} levels)")]
+    TooDeep {
+        /// The page.
+        url: String,
+        /// The levels read at most.
+        limit: usize,
+    },
+    /// The page has more elements than are read.
+    #[error("the page {url} is too large to read (over {limit} elements)")]
+    TooLarge {
+        /// The page.
+        url: String,
+        /// The elements read at most.
+        limit: usize,
+    },
+    /// Reading the page took too long.
+    #[error("reading the page {url} took over {seconds} s")]
+    TooSlow {
+        /// The page.
+        url: String,
+        /// The time it was given.
+        seconds: u64,
+    },
+    /// Reading the page stopped without an answer.
+    #[error("reading the page {url} stopped: {why}")]
+    Stopped {
+        /// The page.
+        url: String,
+        /// Why.
+        why: String,
+    },
     /// The cache could not be read or written.
     #[error("the cache: {0}")]
     Store(#[from] StoreError),
@@ -67,38 +108,30 @@ impl FullTextError {
                 !matches!(source.status(), Some(404 | 410)) && !matches!(source, FetchError::Private { .. })
             }
             Self::Store(_) => true,
-            Self::NoLink | Self::Gone | Self::NotHtml { .. } | Self::NoText { .. } => false,
+            Self::NoLink
+            | Self::Gone
+            | Self::NotHtml { .. }
+            | Self::NoText { .. }
+            | Self::TooDeep { .. }
+            | Self::TooLarge { .. }
+            | Self::TooSlow { .. }
+            | Self::Stopped { .. } => false,
         }
     }
 }
 
-/// Extracts the main text of a web page as HTML; `url` is the page's address (relative links
-/// are resolved against it by the renderer later). Fails with [`FullTextError::NoText`] when
-/// nothing on the page reads like an article.
-pub fn extract(page: &str, url: &str) -> Result<String, FullTextError> {
-    let no_text = || FullTextError::NoText { url: url.to_string() };
-    // A relative or odd URL only costs link resolution; extraction still works without it.
-    let document_url = url::Url::parse(url).ok().filter(|u| u.scheme().starts_with("http"));
-    let mut reader = dom_smoothie::Readability::new(page, document_url.as_ref().map(url::Url::as_str), None)
-        .map_err(|e| {
-            debug!("readability refused {url}: {e}");
-            no_text()
-        })?;
-    let article = reader.parse().map_err(|e| {
-        debug!("no article in {url}: {e}");
-        no_text()
-    })?;
-    if article.text_content.trim().chars().count() < MIN_TEXT_CHARS {
-        return Err(no_text());
-    }
-    Ok(article.content.to_string())
+/// A page fetched and decoded, not read yet.
+#[derive(Debug)]
+pub struct Page {
+    /// Its markup.
+    pub html: String,
+    /// Its address, after redirects.
+    pub url: String,
 }
 
-/// Fetches a page of the feed at `feed_url` and extracts its main text. The page is not
+/// Fetches a page of the feed at `feed_url` (its text is read by [`read`]). The page is not
 /// fetched from a private address other than the feed's own server ([`Fetcher::fetch_page`]).
-/// The extraction (a few milliseconds to tens of them on a big page) runs on tokio's blocking
-/// pool, never on the runtime's workers.
-pub async fn fetch_page(fetcher: &Fetcher, url: &str, feed_url: &str) -> Result<FullText, FullTextError> {
+pub async fn fetch_html(fetcher: &Fetcher, url: &str, feed_url: &str) -> Result<Page, FullTextError> {
     let fetched = fetcher
         .fetch_page(url, feed_url)
         .await
@@ -108,14 +141,25 @@ pub async fn fetch_page(fetcher: &Fetcher, url: &str, feed_url: &str) -> Result<
         return Err(FullTextError::NotHtml { url: final_url, content_type: ct.to_string() });
     }
     let (text, _) = charset::decode(&fetched.body, fetched.charset());
-    let page = text.into_owned();
-    drop(fetched);
-    let at = final_url.clone();
-    let html = tokio::task::spawn_blocking(move || extract(&page, &at)).await.map_err(|e| {
-        warn!("the extraction of {final_url} stopped: {e}");
-        FullTextError::NoText { url: final_url.clone() }
-    })??;
-    Ok(FullText { html, url: final_url, fetched: Utc::now() })
+    Ok(Page { html: text.into_owned(), url: final_url })
+}
+
+/// Reads a fetched page's main text ([`read_page`]: on a thread of its own, within bounds).
+pub async fn read(page: Page) -> Result<FullText, FullTextError> {
+    debug!("reading the page {}", page.url);
+    let html = read_page(page.html, page.url.clone()).await?;
+    Ok(FullText { html, url: page.url, fetched: Utc::now() })
+}
+
+/// Fetches a page of the feed at `feed_url` and reads its main text.
+pub async fn fetch_page(fetcher: &Fetcher, url: &str, feed_url: &str) -> Result<FullText, FullTextError> {
+    read(fetch_html(fetcher, url, feed_url).await?).await
+}
+
+/// Records that an article's page is being read ([`UNFINISHED`]), before it is: the outcome
+/// replaces it, unless the process stops first.
+pub fn mark_reading(store: &mut Store, id: ArticleId, now: DateTime<Utc>) -> Result<(), StoreError> {
+    store.save_full_text_failure(id, UNFINISHED, now)
 }
 
 /// Content types worth extracting from: HTML, XHTML, or a server that says nothing useful.
@@ -124,10 +168,10 @@ fn looks_like_html(content_type: &str) -> bool {
     ct.is_empty() || ct.contains("html") || ct == "text/plain" || ct == "application/octet-stream"
 }
 
-/// Fetches one target's page and extracts its text (storing is [`store_outcome`]'s).
-pub async fn fetch_target(target: &FullTextTarget, fetcher: &Fetcher) -> Result<FullText, FullTextError> {
+/// Fetches one target's page (reading it is [`read`]'s, storing [`store_outcome`]'s).
+pub async fn fetch_target(target: &FullTextTarget, fetcher: &Fetcher) -> Result<Page, FullTextError> {
     let link = target.link.as_deref().ok_or(FullTextError::NoLink)?;
-    fetch_page(fetcher, link, &target.feed_url)
+    fetch_html(fetcher, link, &target.feed_url)
         .await
         .inspect_err(|e| debug!(article = target.id.0, "full text of {link}: {e:?}"))
 }
@@ -177,9 +221,9 @@ pub struct Fetched {
 
 /// Fetches and stores the full text of the articles that have none and were never tried
 /// (for a feed with `full_text = true`, after a refresh), at most `concurrency` pages at once.
-/// Each result is written as it arrives (one small write each); a failure is recorded with the
-/// article and reported, never fatal to the others. Only a cache that cannot be read fails the
-/// whole call.
+/// Each page is marked as being read before it is ([`mark_reading`]), and each outcome written
+/// as it arrives (one small write each); a failure is recorded with the article and reported,
+/// never fatal to the others. Only a cache that cannot be read or written fails the whole call.
 pub async fn fetch_missing(
     store: &mut Store,
     fetcher: &Fetcher,
@@ -191,12 +235,30 @@ pub async fn fetch_missing(
         Missing::Feed { feed, newest } => store.full_text_missing_in_feed(*feed, *newest)?,
     };
     let mut fetches = futures_util::stream::iter(targets.into_iter().map(|target| async move {
-        let outcome = fetch_target(&target, fetcher).await;
-        (target, outcome)
+        let page = fetch_target(&target, fetcher).await;
+        (target, page)
     }))
     .buffer_unordered(concurrency.max(1));
+    let mut reading = FuturesUnordered::new();
+    let mut fetching = true;
     let mut done = Vec::new();
-    while let Some((target, outcome)) = fetches.next().await {
+    loop {
+        let (target, outcome) = tokio::select! {
+            next = fetches.next(), if fetching => match next {
+                Some((target, Ok(page))) => {
+                    mark_reading(store, target.id, Utc::now())?;
+                    reading.push(async move { (target, read(page).await) });
+                    continue;
+                }
+                Some((target, Err(e))) => (target, Err(e)),
+                None => {
+                    fetching = false;
+                    continue;
+                }
+            },
+            Some(read) = reading.next(), if !reading.is_empty() => read,
+            else => break,
+        };
         let stored = store_outcome(store, target.id, &outcome, Utc::now());
         let outcome = match (outcome, stored) {
             (Ok(_), Ok(())) => Ok(()),
@@ -211,8 +273,8 @@ pub async fn fetch_missing(
 mod tests {
     use super::*;
 
-    const ARTICLE: &str = include_str!("../tests/data/fulltext/article.html");
-    const EMPTY: &str = include_str!("../tests/data/fulltext/empty.html");
+    const ARTICLE: &str = include_str!("../../tests/data/fulltext/article.html");
+    const EMPTY: &str = include_str!("../../tests/data/fulltext/empty.html");
 
     #[test]
     fn the_article_comes_out_without_the_page_chrome() {
