@@ -21,46 +21,6 @@ const MAX_DAYS: u32 = 36_500;
 /// The longest refresh interval, in minutes: a year.
 const MAX_MINUTES: u32 = 525_600;
 
-/// A weight from 0 to 1 (`related.recency_weight`, `proximity_weight`, `feedback`).
-pub(crate) fn weight<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
-    let x = f32::deserialize(d)?;
-    if x.is_finite() && (0.0..=1.0).contains(&x) {
-        return Ok(x);
-    }
-    Err(D::Error::custom(format!("{x} is not a weight: write a number from 0 (not at all) to 1 (fully)")))
-}
-
-/// A similarity threshold: above 0, at most 1 (`related.duplicate`, `same_story`).
-pub(crate) fn similarity<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
-    let x = f32::deserialize(d)?;
-    if x.is_finite() && x > 0.0 && x <= 1.0 {
-        return Ok(x);
-    }
-    Err(D::Error::custom(format!(
-        "{x} is not a similarity: write a number above 0 and at most 1 (1: identical text)"
-    )))
-}
-
-/// A half-life in days: above 0, at most a hundred years.
-pub(crate) fn half_life<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
-    let x = f32::deserialize(d)?;
-    if x.is_finite() && x > 0.0 && x <= MAX_DAYS as f32 {
-        return Ok(x);
-    }
-    Err(D::Error::custom(format!(
-        "{x} is not a half-life: write a number of days above 0 and at most {MAX_DAYS}"
-    )))
-}
-
-/// At least one (`related.per_story`).
-pub(crate) fn at_least_one<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
-    let n = usize::deserialize(d)?;
-    if n >= 1 {
-        return Ok(n);
-    }
-    Err(D::Error::custom("0 would list no article of any story: write 1 or more"))
-}
-
 /// Seconds, from 1 to an hour (`refresh.timeout`, `connect_timeout`).
 pub(crate) fn seconds<'de, D: Deserializer<'de>>(d: D) -> Result<NonZeroU64, D::Error> {
     let n = u64::deserialize(d)?;

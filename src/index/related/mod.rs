@@ -2,6 +2,8 @@
 //! with a mild preference for recent ones, without copies, and without one story filling the
 //! list.
 
+mod check;
+
 use serde::{Deserialize, Serialize};
 
 use super::links::canonical_link;
@@ -12,31 +14,31 @@ use super::vector::TermVector;
 #[serde(default, deny_unknown_fields)]
 pub struct RelatedConfig {
     /// How much recency counts, from 0 (not at all) to 1 (an old article scores nothing).
-    #[serde(deserialize_with = "crate::config::check::weight")]
+    #[serde(deserialize_with = "check::weight")]
     pub recency_weight: f32,
     /// Age at which the recency part has halved, in days.
-    #[serde(deserialize_with = "crate::config::check::half_life")]
+    #[serde(deserialize_with = "check::half_life")]
     pub half_life_days: f32,
     /// How much closeness in time to the article counts, from 0 to 1: a story published the
     /// same day is more likely the same event or its sequel than one from months apart.
-    #[serde(deserialize_with = "crate::config::check::weight")]
+    #[serde(deserialize_with = "check::weight")]
     pub proximity_weight: f32,
     /// Distance in time at which the closeness part has halved, in days.
-    #[serde(deserialize_with = "crate::config::check::half_life")]
+    #[serde(deserialize_with = "check::half_life")]
     pub proximity_half_life_days: f32,
     /// Pseudo-relevance feedback: the query moves this far towards the best few candidates
     /// before the final scoring (0 turns it off).
-    #[serde(deserialize_with = "crate::config::check::weight")]
+    #[serde(deserialize_with = "check::weight")]
     pub feedback: f32,
     /// Similarity at and above which a candidate is a copy of the article (or of one already
     /// listed) and is left out.
-    #[serde(deserialize_with = "crate::config::check::similarity")]
+    #[serde(deserialize_with = "check::similarity")]
     pub duplicate: f32,
     /// Similarity at and above which two candidates tell the same story.
-    #[serde(deserialize_with = "crate::config::check::similarity")]
+    #[serde(deserialize_with = "check::similarity")]
     pub same_story: f32,
     /// Articles of one story listed before other stories get their turn.
-    #[serde(deserialize_with = "crate::config::check::at_least_one")]
+    #[serde(deserialize_with = "check::at_least_one")]
     pub per_story: usize,
 }
 
