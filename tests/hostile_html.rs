@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 
 use common::Env;
 use common::server::{Route, TestServer};
-use portable_pty::CommandBuilder;
 use tidings::domain::{ArticleFilter, ArticleId};
 
 /// How long one run of the binary may take before it counts as hung and is killed.
@@ -332,17 +331,8 @@ fn f_in_the_reader_on_a_deeply_nested_page_says_why_and_goes_on() {
     let link = server.url("/a/deep");
     server.set("/feed.xml", Route::feed(feed(&[("deep", &link, "A summary.")])));
     env.run_ok(&["add", &server.url("/feed.xml")]);
-    let model = env.std_cmd();
-    let mut cmd = CommandBuilder::new(model.get_program());
-    cmd.args(model.get_args());
-    for (key, value) in model.get_envs() {
-        match value {
-            Some(value) => cmd.env(key, value),
-            None => cmd.env_remove(key),
-        }
-    }
+    let mut cmd = env.pty_command();
     cmd.env("TERM", "xterm-256color");
-    cmd.cwd(env.dir.path());
     let wait = Duration::from_secs(10);
     let listed = Box::new(|s: &vt100::Screen| s.contents().contains("Story deep"));
     let mut reader = pty::Pty::spawn(cmd, 120, 30, listed).unwrap();

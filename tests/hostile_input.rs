@@ -5,11 +5,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
+use common::Env;
+use common::newsboat::{newsboat, newsboat_or_skip};
 use common::server::{Route, TestServer};
-use common::{Env, is_ci};
 use rusqlite::params;
 use serde_json::Value;
 use tidings::domain::{ArticleFilter, ArticleId, NewFeed};
@@ -134,43 +132,6 @@ fn a_cache_written_raw_by_another_program_prints_clean() {
         "a file: enclosure is never handed to a player: {:?}",
         article.enclosures
     );
-}
-
-/// The newsboat binary, installed with apt-get when missing and running as root; `None` (the
-/// test skips) when it cannot be had outside CI.
-fn newsboat_or_skip(test: &str) -> Option<PathBuf> {
-    let find = || {
-        std::env::var_os("PATH")
-            .and_then(|p| std::env::split_paths(&p).map(|d| d.join("newsboat")).find(|f| f.is_file()))
-    };
-    if find().is_none() && Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0")
-    {
-        let _ = Command::new("apt-get")
-            .args(["install", "-y", "-q", "--no-install-recommends", "newsboat"])
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .output();
-    }
-    let found = find();
-    if found.is_none() {
-        assert!(!is_ci(std::env::var("CI").ok().as_deref()), "{test}: newsboat is not installed");
-        let _ = std::io::Write::write_all(
-            &mut std::io::stderr(),
-            format!("SKIPPED: {test}: newsboat is not installed\n").as_bytes(),
-        );
-    }
-    found
-}
-
-/// Runs newsboat on `dir`'s urls and cache.db with a private HOME and no proxy.
-fn newsboat(bin: &Path, dir: &Path, args: &[&str]) {
-    let mut cmd = Command::new(bin);
-    cmd.arg("-u").arg(dir.join("urls")).arg("-c").arg(dir.join("cache.db")).args(args);
-    cmd.env("HOME", dir.join("home")).env("NO_PROXY", "*").env("no_proxy", "*");
-    for var in ["http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"] {
-        cmd.env_remove(var);
-    }
-    let out = cmd.env_remove("XDG_CONFIG_HOME").env_remove("XDG_DATA_HOME").output().unwrap();
-    assert!(out.status.success(), "newsboat {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]

@@ -50,17 +50,7 @@ impl Reader {
     /// [`Reader::start`], with the command's environment changed by `setup` last.
     fn start_with(env: &Env, cols: u16, rows: u16, setup: impl FnOnce(&mut CommandBuilder)) -> Self {
         // The same program, arguments and environment as the CLI tests use, in a terminal.
-        let model = env.std_cmd();
-        let mut cmd = CommandBuilder::new(model.get_program());
-        cmd.args(model.get_args());
-        for (key, value) in model.get_envs() {
-            match value {
-                Some(value) => cmd.env(key, value),
-                None => cmd.env_remove(key),
-            }
-        }
-        cmd.cwd(env.dir.path());
-        Self::spawn(cmd, cols, rows, env.paths().log_file(), setup)
+        Self::spawn(env.pty_command(), cols, rows, env.paths().log_file(), setup)
     }
 
     /// Starts `cmd` (with a plain xterm environment, then `setup`) in a `cols`×`rows`

@@ -5,7 +5,8 @@ use feed_rs::model::{self, Entry, Text};
 use url::Url;
 
 use crate::domain::{Enclosure, NewArticle, ParsedFeed};
-use crate::text::sanitize::{clean_text, html_to_line};
+use crate::text::address::LINK_SCHEMES;
+use crate::text::sanitize::{clean_owned, clean_text, html_to_line};
 
 /// Titles made from body text are cut to this many characters.
 const SNIPPET_CHARS: usize = 80;
@@ -95,7 +96,7 @@ fn absolute(href: &str, base: Option<&Url>) -> Option<String> {
         Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(&href).ok()?,
         Err(_) => return None,
     };
-    matches!(url.scheme(), "http" | "https" | "mailto" | "ftp" | "gemini" | "gopher").then(|| url.to_string())
+    LINK_SCHEMES.contains(&url.scheme()).then(|| url.to_string())
 }
 
 /// A `Text` as HTML: HTML kinds pass through, plain text is escaped.
@@ -106,14 +107,6 @@ fn text_html(t: Text) -> Option<String> {
         return None;
     }
     Some(if kind.contains("html") || kind.contains("xml") { body } else { escape_plain(&body) })
-}
-
-/// [`clean_text`] for an owned string, reusing it when it is already clean.
-fn clean_owned(s: String) -> String {
-    match clean_text(&s) {
-        std::borrow::Cow::Borrowed(_) => s,
-        std::borrow::Cow::Owned(cleaned) => cleaned,
-    }
 }
 
 /// A `Content` as HTML, when it is text of some kind.

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 
 use crate::domain::{Enclosure, NewArticle};
 use crate::text::address;
-use crate::text::sanitize::{clean_text, single_line};
+use crate::text::sanitize::{clean_owned, clean_text, single_line};
 
 /// What an article without a usable title is called.
 const UNTITLED: &str = "(untitled)";
@@ -32,8 +32,8 @@ pub(super) fn article(mut entry: NewArticle) -> NewArticle {
         }
     }
     entry.categories = categories;
-    entry.summary_html = entry.summary_html.map(owned_clean);
-    entry.content_html = entry.content_html.map(owned_clean);
+    entry.summary_html = entry.summary_html.map(clean_owned);
+    entry.content_html = entry.content_html.map(clean_owned);
     entry.enclosures = enclosures(std::mem::take(&mut entry.enclosures));
     entry
 }
@@ -65,14 +65,6 @@ pub(super) fn site(raw: Option<&str>) -> Option<String> {
 /// that is clean already is returned as it is, byte for byte.
 pub(super) fn feed_url(raw: &str) -> Cow<'_, str> {
     clean_text(raw)
-}
-
-/// [`clean_text`] for an owned string, reusing it when it is clean already.
-fn owned_clean(s: String) -> String {
-    match clean_text(&s) {
-        Cow::Borrowed(_) => s,
-        Cow::Owned(cleaned) => cleaned,
-    }
 }
 
 #[cfg(test)]

@@ -25,6 +25,14 @@ pub fn clean_text(s: &str) -> Cow<'_, str> {
     if needs_cleaning(s.as_bytes()) { Cow::Owned(strip_controls(s)) } else { Cow::Borrowed(s) }
 }
 
+/// [`clean_text`] for an owned string: the same string back when it is clean already.
+pub fn clean_owned(s: String) -> String {
+    match clean_text(&s) {
+        Cow::Borrowed(_) => s,
+        Cow::Owned(cleaned) => cleaned,
+    }
+}
+
 /// Cleans `s` with [`clean_text`], then collapses every run of whitespace to one ASCII space and
 /// trims the ends. Non-breaking spaces (U+00A0, U+2007, U+202F) are kept as they are.
 pub fn single_line(s: &str) -> String {

@@ -4,6 +4,7 @@
 
 pub mod freshrss;
 pub mod greader;
+pub mod newsboat;
 pub mod server;
 
 use std::path::{Path, PathBuf};
@@ -62,6 +63,22 @@ impl Env {
             cmd.env_remove(var);
         }
         cmd.env("NO_PROXY", "*").env_remove("TIDINGS_CONFIG_DIR").env_remove("TIDINGS_DATA_DIR");
+        cmd
+    }
+
+    /// The same program, arguments and environment as [`Env::std_cmd`], to run in a
+    /// pseudo-terminal (from the environment's directory).
+    pub fn pty_command(&self) -> portable_pty::CommandBuilder {
+        let model = self.std_cmd();
+        let mut cmd = portable_pty::CommandBuilder::new(model.get_program());
+        cmd.args(model.get_args());
+        for (key, value) in model.get_envs() {
+            match value {
+                Some(value) => cmd.env(key, value),
+                None => cmd.env_remove(key),
+            }
+        }
+        cmd.cwd(self.dir.path());
         cmd
     }
 

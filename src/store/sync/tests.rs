@@ -309,35 +309,15 @@ fn articles_of_an_unknown_feed_hold_the_watermark_and_local_articles_are_matched
 /// Feeds the server drops, lists again, or lists without a usable address; removals held.
 mod removals {
     use super::*;
-    use crate::domain::{ArticleFilter, NewFeed};
-    use crate::store::Mark;
 
-    const SRC: &str = "greader";
-
+    /// A subscription of the server, without title or folders.
     fn remote(id: &str, url: &str) -> RemoteFeed {
-        RemoteFeed { remote_id: id.into(), url: url.into(), title: None, site_url: None, folders: vec![] }
+        super::remote(id, url, &[])
     }
 
+    /// An unread, unstarred article of the server.
     fn item(remote_id: i64, feed: &str) -> RemoteItem {
-        let article = crate::domain::NewArticle {
-            key: format!("https://example.org/{remote_id}"),
-            title: format!("Item {remote_id}"),
-            link: Some(format!("https://example.org/{remote_id}")),
-            published: Some(Utc::now()),
-            summary_html: Some("<p>text</p>".into()),
-            ..crate::domain::NewArticle::default()
-        };
-        RemoteItem {
-            remote_id,
-            feed: feed.into(),
-            article: PreparedArticle::from(article),
-            read: false,
-            starred: false,
-        }
-    }
-
-    fn keep_all() -> RetentionConfig {
-        RetentionConfig { keep_days: 0, keep_per_feed: 0, ..RetentionConfig::default() }
+        super::item(remote_id, feed, false, false)
     }
 
     /// Three synced feeds of two articles each (ids 10·f + 1, 10·f + 2).
@@ -350,7 +330,7 @@ mod removals {
         let items: Vec<RemoteItem> = (1..=3)
             .flat_map(|f| [item(10 * f + 1, &format!("feed/{f}")), item(10 * f + 2, &format!("feed/{f}"))])
             .collect();
-        store.store_remote_items(SRC, &items, &keep_all(), Utc::now()).expect("items");
+        store.store_remote_items(SRC, &items, &retention(), Utc::now()).expect("items");
         (dir, store, feeds)
     }
 
@@ -410,11 +390,11 @@ mod removals {
         assert_eq!(store.feed_count().expect("count"), 3);
         // Its articles wait to be matched with the server's new items by link.
         let (stored, _) =
-            store.store_remote_items(SRC, &[item(91, "feed/9")], &keep_all(), Utc::now()).expect("items");
+            store.store_remote_items(SRC, &[item(91, "feed/9")], &retention(), Utc::now()).expect("items");
         assert_eq!(stored.new, 1);
         let mut same = item(92, "feed/9");
         same.article = item(11, "feed/9").article;
-        let (stored, _) = store.store_remote_items(SRC, &[same], &keep_all(), Utc::now()).expect("items");
+        let (stored, _) = store.store_remote_items(SRC, &[same], &retention(), Utc::now()).expect("items");
         assert_eq!((stored.new, stored.present), (0, 1), "matched by link, not a copy");
         // Its star, which the server's new item lacks, is sent to the server, and meanwhile
         // the server's lists do not take it away.
@@ -500,7 +480,7 @@ mod removals {
         {
             let mut batch = store.batch().expect("batch");
             batch
-                .ingest(dup, &crate::store::FetchRecord::default(), &parsed, &keep_all(), Utc::now())
+                .ingest(dup, &crate::store::FetchRecord::default(), &parsed, &retention(), Utc::now())
                 .expect("ingest");
             batch.commit().expect("commit");
         }

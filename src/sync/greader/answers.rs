@@ -186,8 +186,8 @@ impl SubscriptionList {
                 let url = s
                     .url
                     .as_deref()
-                    .and_then(web_link)
-                    .or_else(|| s.id.strip_prefix("feed/").and_then(web_link))
+                    .and_then(crate::text::address::web)
+                    .or_else(|| s.id.strip_prefix("feed/").and_then(crate::text::address::web))
                     .unwrap_or_default();
                 let folders = s
                     .categories
@@ -202,7 +202,7 @@ impl SubscriptionList {
                     remote_id: s.id,
                     url,
                     title: s.title.as_deref().map(html_to_line).filter(|t| !t.is_empty()),
-                    site_url: s.html_url.as_deref().and_then(web_link),
+                    site_url: s.html_url.as_deref().and_then(crate::text::address::web),
                     folders,
                 }
             })
@@ -217,13 +217,6 @@ pub(super) struct QuickAdd {
     pub stream_id: Option<String>,
     #[serde(default)]
     pub error: Option<String>,
-}
-
-/// A web link, or nothing.
-pub(super) fn web_link(href: &str) -> Option<String> {
-    let href = crate::text::sanitize::clean_text(href.trim());
-    let url = url::Url::parse(&href).ok()?;
-    matches!(url.scheme(), "http" | "https").then(|| url.to_string())
 }
 
 /// Words from the server made fit for a message: one line, no control characters or escape

@@ -11,10 +11,11 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::answers::{MAX_SMALL_LIST, capped, web_link};
+use super::answers::{MAX_SMALL_LIST, capped};
 use crate::domain::{Enclosure, NewArticle};
 use crate::store::{PreparedArticle, RemoteItem};
 use crate::sync::ItemPage;
+use crate::text::address;
 use crate::text::sanitize::{clean_text, html_to_line};
 
 /// An item id in either form as the 64-bit number it is: the long form
@@ -203,7 +204,7 @@ fn time(secs: Option<i64>) -> Option<DateTime<Utc>> {
 fn to_item(item: Item) -> Option<RemoteItem> {
     let remote_id = item_id(&item.id)?;
     let feed = item.origin?.stream_id;
-    let link = item.canonical.iter().chain(&item.alternate).find_map(|h| web_link(&h.href));
+    let link = item.canonical.iter().chain(&item.alternate).find_map(|h| address::web(&h.href));
     let body =
         |b: Option<Body>| b.map(|b| clean_text(&b.content).into_owned()).filter(|s| !s.trim().is_empty());
     let content_html = body(item.content);
@@ -218,7 +219,7 @@ fn to_item(item: Item) -> Option<RemoteItem> {
         .iter()
         .filter_map(|m| {
             Some(Enclosure {
-                url: web_link(&m.href)?,
+                url: address::web(&m.href)?,
                 mime: m.mime.as_deref().map(html_to_line).filter(|t| !t.is_empty()),
                 length: m.length,
             })

@@ -13,9 +13,6 @@ use super::{Block, Inline, Style, image_label};
 /// Elements nested deeper than this are read as plain text, without recursion.
 const MAX_DEPTH: usize = 100;
 
-/// Link schemes that get a number; anything else (`javascript:`, `data:` …) stays plain text.
-const LINK_SCHEMES: &[&str] = &["http", "https", "mailto", "ftp", "gopher", "gemini"];
-
 /// What an element means to the walker.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
@@ -279,7 +276,8 @@ fn resolve_link(href: &str, base: Option<&Url>) -> Option<String> {
         },
         Err(_) => return None,
     };
-    LINK_SCHEMES.contains(&url.scheme()).then(|| clean_text(url.as_str()).into_owned())
+    // Link schemes that get a number; anything else (`javascript:`, `data:` …) stays plain text.
+    crate::text::address::LINK_SCHEMES.contains(&url.scheme()).then(|| clean_text(url.as_str()).into_owned())
 }
 
 /// Whether an embedded frame's URL is a video site.
