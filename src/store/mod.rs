@@ -12,6 +12,7 @@ mod ingest;
 mod kill;
 mod prepare;
 mod recover;
+mod related;
 mod removed;
 mod schema;
 mod search;
