@@ -45,6 +45,13 @@ fn variants() -> Vec<Variant> {
         Variant { name: "  no diversity rule", weights: w, config: RelatedConfig { per_story: 100, ..c } },
         Variant { name: "  no feedback (PRF)", weights: w, config: RelatedConfig { feedback: 0.0, ..c } },
         Variant { name: "  feedback 0.6", weights: w, config: RelatedConfig { feedback: 0.6, ..c } },
+        Variant {
+            name: "  no bar (strictness 0)",
+            weights: w,
+            config: RelatedConfig { strictness: 0.0, ..c },
+        },
+        Variant { name: "  strictness 2", weights: w, config: RelatedConfig { strictness: 2.0, ..c } },
+        Variant { name: "  strictness 4", weights: w, config: RelatedConfig { strictness: 4.0, ..c } },
     ]
 }
 

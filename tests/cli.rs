@@ -427,7 +427,7 @@ fn related_and_search_print_ranked_lists_with_scores() {
     let later = json(&env.run_ok(&["related", &strike, "--json", "--now", "2027-11-05T00:00:00Z"]));
     assert!(later[0]["score"].as_f64().unwrap() < scores[0]);
     let text = env.run_ok(&["related", &id_of("Central bank").to_string()]);
-    assert!(text.contains("Nothing related"), "{text}");
+    assert!(text.contains("Nothing closely related"), "{text}");
 
     let found = json(&env.run_ok(&["search", "strikes", "automated", "--json"]));
     let titles: Vec<&str> = found.iter().map(|a| a["title"].as_str().unwrap()).collect();

@@ -134,6 +134,9 @@ impl ArticleState {
     }
 }
 
+/// Related articles listed under an article at most (after its story's other sources).
+pub const RELATED_SHOWN: usize = 6;
+
 /// "Read also".
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RelatedState {

@@ -89,7 +89,7 @@ pub(super) fn related(
     let now = now.map_or_else(|| chrono::Utc::now().timestamp(), |t| t.timestamp());
     let found = store.related_scored(&article, limit, now, &ctx.config.related)?;
     if found.is_empty() && !json {
-        return out.line("Nothing related: no other cached article shares its subject's words.");
+        return out.line("Nothing closely related: no other cached article shares enough of its subject.");
     }
     print(out, &store, &found, json)
 }

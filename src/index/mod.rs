@@ -3,6 +3,7 @@
 //! `store/search.rs`; this module is the logic, with no database access.
 
 pub mod analyze;
+pub mod boilerplate;
 pub mod highlight;
 pub mod links;
 pub mod matcher;

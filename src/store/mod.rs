@@ -3,6 +3,7 @@
 
 mod articles;
 mod body;
+mod boilerplate;
 mod clean;
 mod feeds;
 mod find;
@@ -55,6 +56,8 @@ pub struct Store {
     config_searches: Vec<(String, String)>,
     /// The killfile, applied to new articles as they are stored.
     kill: KillRules,
+    /// Each feed's boilerplate, as the indexer learned it.
+    boilerplate: std::cell::RefCell<std::collections::HashMap<i64, boilerplate::Learned>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -66,6 +69,7 @@ impl std::fmt::Debug for Store {
             .field("story_rule", &self.story_rule)
             .field("config_searches", &self.config_searches)
             .field("kill", &self.kill)
+            .field("boilerplate", &self.boilerplate.borrow().len())
             .finish()
     }
 }
@@ -111,6 +115,7 @@ impl Store {
             story_rule: crate::index::story::StoryRule::default(),
             config_searches: Vec::new(),
             kill: KillRules::default(),
+            boilerplate: std::cell::RefCell::default(),
         })
     }
 

@@ -11,13 +11,18 @@ use crate::index::related::{self, Candidate, RelatedConfig, Subject};
 use crate::index::vector::term_hash;
 use crate::index::{self, Analysis, TermVector};
 
-/// An article's terms looked up in the index to find candidates, at most.
-const QUERY_TERMS: usize = 12;
 /// Articles taken per term, newest first: all of them for a rare term, the latest for a common
 /// one. Bounds the work on a large cache.
-const PER_TERM: i64 = 1500;
+const NEWEST_PER_TERM: i64 = 1000;
+/// Articles taken per term on each side of the article itself (ids follow arrival, so these
+/// are the ones that came in around the same time): an old article finds its own story even
+/// when a common term's newest articles are all younger.
+const AROUND_PER_TERM: i64 = 250;
 /// Candidates scored in full.
-const CANDIDATES: usize = 250;
+const CANDIDATES: usize = 400;
+/// Articles taken at random to measure what unrelated articles score (see
+/// `crate::index::related::bar`).
+const BACKGROUND: usize = 120;
 
 impl Store {
     /// Sets how [`Store::related`] ranks (`[related]` in config.toml).
@@ -42,8 +47,9 @@ impl Store {
         config: &RelatedConfig,
     ) -> Result<Vec<(ArticleSummary, f32)>, StoreError> {
         let s = &article.summary;
-        let text = index::index_text(article.body_html());
-        let analysis = index::analyze::analyze(&s.title, &text, &self.weights);
+        let boilerplate = self.boilerplate(s.feed_id.0)?;
+        let text = boilerplate.text(&index::index_text(article.body_html()));
+        let analysis = index::analyze::analyze(boilerplate.title(&s.title), &text, &self.weights);
         let vector = match self.stored_vector(s.id.0)? {
             Some(v) => v,
             None => self.vector_now(&analysis)?,
@@ -51,7 +57,7 @@ impl Store {
         if vector.is_empty() {
             return Ok(Vec::new());
         }
-        let ids = self.candidate_ids(&analysis, &vector)?;
+        let ids = self.candidate_ids(s.id.0, &analysis, &vector)?;
         let candidates = self.candidates(&ids)?;
         let subject = Subject {
             id: s.id.0,
@@ -60,7 +66,8 @@ impl Store {
             published: s.published.timestamp(),
             vector: &vector,
         };
-        let ranked = related::rank(subject, &candidates, now, config, limit);
+        let background = self.background(s.id.0)?;
+        let ranked = related::rank(subject, &candidates, &background, now, config, limit);
         let scores: HashMap<i64, f32> = ranked.iter().copied().collect();
         let summaries = self.summaries(&ranked.iter().map(|(id, _)| ArticleId(*id)).collect::<Vec<_>>())?;
         Ok(summaries
@@ -94,8 +101,15 @@ impl Store {
         Ok(TermVector::build(&analysis.terms, |t| df.get(t).copied().unwrap_or(1), docs.max(0) as u64 + 1))
     }
 
-    /// Articles sharing the article's heaviest terms, the ones sharing most weight first.
-    fn candidate_ids(&self, analysis: &Analysis, vector: &TermVector) -> Result<Vec<i64>, StoreError> {
+    /// Articles sharing the article's weighted terms, the ones sharing most weight first: every
+    /// term of its vector is looked up, among the newest articles and among those that arrived
+    /// around the article itself.
+    fn candidate_ids(
+        &self,
+        id: i64,
+        analysis: &Analysis,
+        vector: &TermVector,
+    ) -> Result<Vec<i64>, StoreError> {
         let mut terms: Vec<(&str, f32)> = analysis
             .terms
             .iter()
@@ -103,23 +117,82 @@ impl Store {
             .filter(|(_, w)| *w > 0.0)
             .collect();
         terms.sort_by(|a, b| b.1.total_cmp(&a.1));
-        terms.truncate(QUERY_TERMS);
-        let mut stmt = self.conn.prepare_cached(
+        let mut newest = self.conn.prepare_cached(
             "SELECT rowid FROM article_index WHERE article_index MATCH ?1 ORDER BY rowid DESC LIMIT ?2",
+        )?;
+        let mut before = self.conn.prepare_cached(
+            "SELECT rowid FROM article_index WHERE article_index MATCH ?1 AND rowid < ?2
+             ORDER BY rowid DESC LIMIT ?3",
+        )?;
+        let mut after = self.conn.prepare_cached(
+            "SELECT rowid FROM article_index WHERE article_index MATCH ?1 AND rowid > ?2
+             ORDER BY rowid LIMIT ?3",
         )?;
         let mut weight: HashMap<i64, f32> = HashMap::new();
         for (term, w) in terms {
             // Quoted: a name of several words is a phrase, and FTS5 syntax stays literal.
             let query = format!("\"{}\"", term.replace('"', ""));
-            let rows = stmt.query_map(params![query, PER_TERM], |r| r.get::<_, i64>(0))?;
-            for id in rows {
-                *weight.entry(id?).or_default() += w;
+            let mut oldest_seen = i64::MAX;
+            let mut seen = 0;
+            for row in newest.query_map(params![query, NEWEST_PER_TERM], |r| r.get::<_, i64>(0))? {
+                let row = row?;
+                oldest_seen = oldest_seen.min(row);
+                seen += 1;
+                *weight.entry(row).or_default() += w;
+            }
+            if seen < NEWEST_PER_TERM || id >= oldest_seen {
+                // Every article with the term was seen, or the article is among the newest.
+                continue;
+            }
+            for row in before.query_map(params![query, id, AROUND_PER_TERM], |r| r.get::<_, i64>(0))? {
+                *weight.entry(row?).or_default() += w;
+            }
+            for row in after.query_map(params![query, id, AROUND_PER_TERM], |r| r.get::<_, i64>(0))? {
+                let row = row?;
+                if row >= oldest_seen {
+                    break;
+                }
+                *weight.entry(row).or_default() += w;
             }
         }
         let mut ids: Vec<(i64, f32)> = weight.into_iter().collect();
         ids.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
         ids.truncate(CANDIDATES);
         Ok(ids.into_iter().map(|(id, _)| id).collect())
+    }
+
+    /// Vectors of articles taken across the cache, the same ones each time for one article
+    /// (so its list does not change between two looks): all of them in a small cache.
+    fn background(&self, subject: i64) -> Result<Vec<TermVector>, StoreError> {
+        let (low, high): (Option<i64>, Option<i64>) =
+            self.conn.query_row("SELECT min(article_id), max(article_id) FROM article_vectors", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        let (Some(low), Some(high)) = (low, high) else { return Ok(Vec::new()) };
+        let mut next = self.conn.prepare_cached(
+            "SELECT article_id, terms FROM article_vectors WHERE article_id >= ?1 ORDER BY article_id LIMIT 1",
+        )?;
+        let mut out = Vec::with_capacity(BACKGROUND);
+        let mut seen = std::collections::HashSet::new();
+        // A fixed sequence per article (xorshift from its id), spread over the id range.
+        let mut state = (subject as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let span = (high - low + 1).max(1) as u64;
+        for _ in 0..BACKGROUND * 2 {
+            if out.len() == BACKGROUND {
+                break;
+            }
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let at = low + (state % span) as i64;
+            let row: Option<(i64, Vec<u8>)> =
+                next.query_row([at], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            let Some((id, terms)) = row else { continue };
+            if id != subject && seen.insert(id) {
+                out.push(TermVector::decode(&terms));
+            }
+        }
+        Ok(out)
     }
 
     /// The candidates' dates, titles, links and vectors.

@@ -21,8 +21,8 @@ pub struct IndexProgress {
     pub remaining: u64,
 }
 
-/// An article's title and encoded bodies (content, summary), as stored.
-type StoredRow = (String, Option<Vec<u8>>, Option<Vec<u8>>);
+/// An article's feed, title and encoded bodies (content, summary), as stored.
+type StoredRow = (i64, String, Option<Vec<u8>>, Option<Vec<u8>>);
 
 /// An article as the indexer reads it: id, title, body text.
 type Pending = (i64, String, String);
@@ -123,17 +123,20 @@ impl Store {
     /// Titles and plain body texts of these articles (deleted ones are skipped).
     fn index_rows(&self, ids: &[i64]) -> Result<Vec<Pending>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT a.title, b.content, b.summary FROM articles a LEFT JOIN bodies b ON b.article_id = a.id
-             WHERE a.id = ?1",
+            "SELECT a.feed_id, a.title, b.content, b.summary FROM articles a
+             LEFT JOIN bodies b ON b.article_id = a.id WHERE a.id = ?1",
         )?;
         let mut out = Vec::with_capacity(ids.len());
         for &id in ids {
             let row: Option<StoredRow> =
-                stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
-            let Some((title, content, summary)) = row else { continue };
+                stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).optional()?;
+            let Some((feed, title, content, summary)) = row else { continue };
             let body =
                 content.or(summary).as_deref().map(super::body::decode).transpose()?.unwrap_or_default();
-            out.push((id, title, index::index_text(&body)));
+            // The feed's furniture is not what the article is about.
+            let boilerplate = self.boilerplate(feed)?;
+            let text = boilerplate.text(&index::index_text(&body));
+            out.push((id, boilerplate.title(&title).to_owned(), text));
         }
         Ok(out)
     }

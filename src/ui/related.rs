@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::{fit, focused, pad, pane_block, patch, short_time};
-use crate::app::state::{Pane, State};
+use crate::app::state::{Pane, RELATED_SHOWN, State};
 use crate::theme::{Slot, Theme};
 
 /// Draws the related articles in `area`.
@@ -29,7 +29,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         } else if state.status.indexing > 0 {
             format!("Nothing yet: {} articles still to index", state.status.indexing)
         } else {
-            "Nothing related in the cache".to_string()
+            "Nothing closely related in the cache".to_string()
         };
         frame.render_widget(Paragraph::new(fit(&text, width)).style(theme.style(Slot::RelatedMeta)), inner);
         return;
@@ -56,6 +56,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         if spacious && i + 1 < related.items.len() {
             lines.push(Line::raw(""));
         }
+    }
+    // A short list is short on purpose: weak matches are not listed (index::related::bar).
+    if related.items.len() - related.same_story.min(related.items.len()) < RELATED_SHOWN && !related.loading {
+        if spacious {
+            lines.push(Line::raw(""));
+        }
+        lines
+            .push(Line::styled(pad("  Nothing else closely related", width), theme.style(Slot::RelatedMeta)));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }

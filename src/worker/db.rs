@@ -8,6 +8,7 @@ use tracing::{debug, warn};
 use crate::app::effect::Effect;
 use crate::app::events::MsgSender;
 use crate::app::msg::{Msg, PageKind, SidebarData, Task};
+use crate::app::state::RELATED_SHOWN;
 use crate::domain::ArticleFilter;
 use crate::store::{Store, StoreError};
 
@@ -134,12 +135,12 @@ pub fn answer(store: &mut Store, effect: Effect) -> Option<Msg> {
             Effect::LoadRelated { req, id } => {
                 let story = store.story_of(id).map_err(cache)?;
                 let items = match store.article(id).map_err(cache)? {
-                    Some(article) => store.related(&article, 6 + story.len()).map_err(cache)?,
+                    Some(article) => store.related(&article, RELATED_SHOWN + story.len()).map_err(cache)?,
                     None => Vec::new(),
                 };
                 let mut items: Vec<_> =
                     items.into_iter().filter(|a| !story.iter().any(|s| s.id == a.id)).collect();
-                items.truncate(6);
+                items.truncate(RELATED_SHOWN);
                 Some(Msg::RelatedLoaded { req, items, story })
             }
             Effect::LoadSidebar => Some(Msg::SidebarLoaded(Box::new(sidebar(store).map_err(cache)?))),

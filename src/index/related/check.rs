@@ -47,3 +47,14 @@ pub(super) fn at_least_one<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::
     }
     Err(D::Error::custom("0 would list no article of any story: write 1 or more"))
 }
+
+/// How many standard deviations above the background (`related.strictness`): 0 to 10.
+pub(super) fn strictness<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
+    let x = f32::deserialize(d)?;
+    if x.is_finite() && (0.0..=10.0).contains(&x) {
+        return Ok(x);
+    }
+    Err(D::Error::custom(format!(
+        "{x} is not a strictness: write a number from 0 (list every match) to 10 (3 is the default)"
+    )))
+}

@@ -2,7 +2,10 @@
 //! with a mild preference for recent ones, without copies, and without one story filling the
 //! list.
 
+mod bar;
 mod check;
+
+pub use bar::FLOOR;
 
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +43,10 @@ pub struct RelatedConfig {
     /// Articles of one story listed before other stories get their turn.
     #[serde(deserialize_with = "check::at_least_one")]
     pub per_story: usize,
+    /// How far above unrelated articles a suggestion must score to be listed, in standard
+    /// deviations of their scores against the article (0 lists every match, however weak).
+    #[serde(deserialize_with = "check::strictness")]
+    pub strictness: f32,
 }
 
 impl Default for RelatedConfig {
@@ -53,6 +60,7 @@ impl Default for RelatedConfig {
             duplicate: 0.9,
             same_story: 0.5,
             per_story: 2,
+            strictness: 3.0,
         }
     }
 }
@@ -90,10 +98,13 @@ pub struct Candidate {
 /// Candidates fed back into the query.
 const FEEDBACK_DOCS: usize = 3;
 
-/// Up to `limit` candidates by relevance to `subject`, best first, with their scores.
+/// Up to `limit` candidates by relevance to `subject`, best first, with their scores. Only
+/// those scoring clearly above the `background` (articles of the cache taken at random) are
+/// listed.
 pub fn rank(
     subject: Subject<'_>,
     candidates: &[Candidate],
+    background: &[TermVector],
     now: i64,
     config: &RelatedConfig,
     limit: usize,
@@ -111,14 +122,17 @@ pub fn rank(
         .map(|c| (evidence(subject.vector.overlap(&c.vector)), *c))
         .filter(|(s, c)| *s > 0.0 && subject.vector.cosine(&c.vector) < config.duplicate)
         .collect();
+    let mut query = subject.vector.clone();
     if config.feedback > 0.0 && scored.len() > FEEDBACK_DOCS {
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
         let best: Vec<&TermVector> = scored.iter().take(FEEDBACK_DOCS).map(|(_, c)| &c.vector).collect();
-        let query = subject.vector.expanded(&best, config.feedback);
+        query = subject.vector.expanded(&best, config.feedback);
         for (s, c) in &mut scored {
             *s = evidence(query.overlap(&c.vector));
         }
     }
+    let bar = bar::bar(&query, background, config.strictness);
+    scored.retain(|(s, _)| *s >= bar);
     for (s, c) in &mut scored {
         *s *= decay(now - c.published, config.recency_weight, config.half_life_days)
             * decay(
@@ -156,7 +170,7 @@ fn diverse(sorted: &[(f32, &Candidate)], config: &RelatedConfig, limit: usize) -
             break;
         }
         let similar: Vec<f32> = picked.iter().map(|(_, p)| p.vector.cosine(&c.vector)).collect();
-        if similar.iter().any(|&s| s >= config.duplicate) {
+        if similar.iter().any(|&s| s >= config.duplicate) || picked.iter().any(|(_, p)| copies(p, c)) {
             continue;
         }
         if similar.iter().filter(|&&s| s >= config.same_story).count() >= config.per_story.max(1) {
@@ -172,6 +186,19 @@ fn diverse(sorted: &[(f32, &Candidate)], config: &RelatedConfig, limit: usize) -
         picked.push(w);
     }
     picked.into_iter().map(|(s, c)| (c.id, s)).collect()
+}
+
+/// Whether two candidates are one article twice: the same page (the RSS and Atom forms of
+/// one feed, a reprint linking its source) or the same headline.
+fn copies(a: &Candidate, b: &Candidate) -> bool {
+    let title = a.title.trim();
+    if !title.is_empty() && title.eq_ignore_ascii_case(b.title.trim()) {
+        return true;
+    }
+    match (a.link.as_deref().and_then(canonical_link), b.link.as_deref().and_then(canonical_link)) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -210,7 +237,7 @@ mod tests {
             candidate(4, 0, &["bank", "rates"]),
             candidate(1, 0, &["reef", "coral", "bleaching", "survey"]),
         ];
-        let ranked = rank(subject, &candidates, 100 * DAY, &RelatedConfig::default(), 5);
+        let ranked = rank(subject, &candidates, &[], 100 * DAY, &RelatedConfig::default(), 5);
         assert_eq!(ids(&ranked), vec![3, 2], "the article itself and an unrelated one are not listed");
         assert!(ranked[0].1 > ranked[1].1);
     }
@@ -224,6 +251,7 @@ mod tests {
         let ranked = rank(
             subject,
             &[candidate(2, 90, &["reef", "coral", "ocean"]), candidate(3, 1, &["reef", "coral", "heat"])],
+            &[],
             100 * DAY,
             &config,
             5,
@@ -236,6 +264,7 @@ mod tests {
                 candidate(2, 90, &["reef", "coral", "bleaching", "heat"]),
                 candidate(3, 0, &["reef", "ocean", "heat", "boats"]),
             ],
+            &[],
             100 * DAY,
             &config,
             5,
@@ -262,7 +291,7 @@ mod tests {
         let copy = candidate(4, 0, &["reef", "coral", "bleaching", "survey"]);
         let kept = candidate(5, 0, &["reef", "ocean"]);
         let ranked =
-            rank(subject, &[same_link, same_title, copy, kept], 100 * DAY, &RelatedConfig::default(), 5);
+            rank(subject, &[same_link, same_title, copy, kept], &[], 100 * DAY, &RelatedConfig::default(), 5);
         assert_eq!(ids(&ranked), vec![5]);
     }
 
@@ -277,9 +306,9 @@ mod tests {
             candidate(4, 0, &["reef", "coral", "bleaching", "survey", "divers", "ships"]),
             candidate(5, 0, &["reef", "queensland", "tourism", "hotels", "flights", "beaches"]),
         ];
-        let ranked = rank(subject, &candidates, 100 * DAY, &RelatedConfig::default(), 3);
+        let ranked = rank(subject, &candidates, &[], 100 * DAY, &RelatedConfig::default(), 3);
         assert_eq!(ids(&ranked), vec![2, 3, 5], "a third copy of the story waits for another story");
-        let ranked = rank(subject, &candidates, 100 * DAY, &RelatedConfig::default(), 5);
+        let ranked = rank(subject, &candidates, &[], 100 * DAY, &RelatedConfig::default(), 5);
         assert_eq!(ids(&ranked), vec![2, 3, 5, 4], "and comes back when there is room");
     }
 }
