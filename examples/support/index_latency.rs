@@ -255,7 +255,7 @@ fn replay_related(conn: &Connection, article: &Article, now: i64, replay: &mut R
         published: s.published.timestamp(),
         vector: &vector,
     };
-    let ranked = related::rank(subject, &candidates, &[], now, &RelatedConfig::default(), RELATED);
+    let ranked = related::rank(subject, &candidates, now, &RelatedConfig::default(), RELATED);
     replay.lap("rank (cosines, feedback, diversity)", &mut clock);
     let mut stmt = conn.prepare_cached(
         "SELECT a.id, a.feed_id, coalesce(f.user_title, f.feed_title, f.url), a.title, a.link, a.author,

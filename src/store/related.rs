@@ -20,9 +20,6 @@ const NEWEST_PER_TERM: i64 = 1000;
 const AROUND_PER_TERM: i64 = 250;
 /// Candidates scored in full.
 const CANDIDATES: usize = 400;
-/// Articles taken at random to measure what unrelated articles score (see
-/// `crate::index::related::bar`).
-const BACKGROUND: usize = 120;
 
 impl Store {
     /// Sets how [`Store::related`] ranks (`[related]` in config.toml).
@@ -66,8 +63,7 @@ impl Store {
             published: s.published.timestamp(),
             vector: &vector,
         };
-        let background = self.background(s.id.0)?;
-        let ranked = related::rank(subject, &candidates, &background, now, config, limit);
+        let ranked = related::rank(subject, &candidates, now, config, limit);
         let scores: HashMap<i64, f32> = ranked.iter().copied().collect();
         let summaries = self.summaries(&ranked.iter().map(|(id, _)| ArticleId(*id)).collect::<Vec<_>>())?;
         Ok(summaries
@@ -159,40 +155,6 @@ impl Store {
         ids.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
         ids.truncate(CANDIDATES);
         Ok(ids.into_iter().map(|(id, _)| id).collect())
-    }
-
-    /// Vectors of articles taken across the cache, the same ones each time for one article
-    /// (so its list does not change between two looks): all of them in a small cache.
-    fn background(&self, subject: i64) -> Result<Vec<TermVector>, StoreError> {
-        let (low, high): (Option<i64>, Option<i64>) =
-            self.conn.query_row("SELECT min(article_id), max(article_id) FROM article_vectors", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-        let (Some(low), Some(high)) = (low, high) else { return Ok(Vec::new()) };
-        let mut next = self.conn.prepare_cached(
-            "SELECT article_id, terms FROM article_vectors WHERE article_id >= ?1 ORDER BY article_id LIMIT 1",
-        )?;
-        let mut out = Vec::with_capacity(BACKGROUND);
-        let mut seen = std::collections::HashSet::new();
-        // A fixed sequence per article (xorshift from its id), spread over the id range.
-        let mut state = (subject as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        let span = (high - low + 1).max(1) as u64;
-        for _ in 0..BACKGROUND * 2 {
-            if out.len() == BACKGROUND {
-                break;
-            }
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let at = low + (state % span) as i64;
-            let row: Option<(i64, Vec<u8>)> =
-                next.query_row([at], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-            let Some((id, terms)) = row else { continue };
-            if id != subject && seen.insert(id) {
-                out.push(TermVector::decode(&terms));
-            }
-        }
-        Ok(out)
     }
 
     /// The candidates' dates, titles, links and vectors.

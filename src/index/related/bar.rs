@@ -1,70 +1,65 @@
-//! Knowing when to stop: a suggestion is listed only when it scores clearly above what
-//! unrelated articles of the same cache score against the article. The background is measured
-//! per article, on a sample of the cache: a long report full of common words shares something
-//! with everything, a short note with almost nothing, and one fixed threshold fits neither.
+//! Knowing when to stop: a suggestion is listed only when it stands out from the other
+//! candidates. Most articles sharing a word or two with the one being read share only what any
+//! two articles might (a common name, a word of the season), and they score alike; what is
+//! really related scores apart from that crowd. The bar is measured per article, on its own
+//! candidates: a long report full of common words shares something with everything, a short
+//! note with almost nothing, and one fixed threshold fits neither.
 
-use super::evidence;
-use crate::index::vector::TermVector;
-
-/// The lowest bar, whatever the background: a score this low rests on one or two words in
-/// passing.
+/// The lowest bar, whatever the crowd: a score this low rests on words in passing.
 pub const FLOOR: f32 = 0.04;
-/// Fewer sampled articles than this say nothing about the background; the floor applies.
-const MIN_SAMPLE: usize = 8;
+/// Fewer candidates than this are no crowd; the floor applies.
+const MIN_CROWD: usize = 8;
+/// The median absolute deviation of a normal distribution, in standard deviations.
+const MAD_TO_SD: f32 = 1.4826;
 
-/// The score a suggestion for `query` must reach: the mean of its scores against `sample`
-/// (articles taken at random from the cache) plus `strictness` standard deviations, and at
-/// least [`FLOOR`]. The sample's top tenth is set aside first: in a small cache the sample is
-/// the whole cache, and the article's real matches are not background.
-pub fn bar(query: &TermVector, sample: &[TermVector], strictness: f32) -> f32 {
-    let mut scores: Vec<f32> = sample.iter().map(|v| evidence(query.overlap(v))).collect();
-    if scores.len() < MIN_SAMPLE || strictness <= 0.0 {
-        return if strictness <= 0.0 { 0.0 } else { FLOOR };
+/// The score a suggestion must reach, given every candidate's score: the crowd's median plus
+/// `strictness` times its spread (the median absolute deviation, scaled to a standard
+/// deviation: the related few do not move either), and at least [`FLOOR`]. A strictness of 0
+/// lists every candidate.
+pub fn bar(scores: &[f32], strictness: f32) -> f32 {
+    if strictness <= 0.0 {
+        return 0.0;
     }
-    scores.sort_by(f32::total_cmp);
-    scores.truncate(scores.len() - scores.len() / 10);
-    let n = scores.len() as f32;
-    let mean = scores.iter().sum::<f32>() / n;
-    let var = scores.iter().map(|s| (s - mean) * (s - mean)).sum::<f32>() / n;
-    (mean + strictness * var.sqrt()).max(FLOOR)
+    if scores.len() < MIN_CROWD {
+        return FLOOR;
+    }
+    let middle = median(scores.to_vec());
+    let spread = median(scores.iter().map(|s| (s - middle).abs()).collect()) * MAD_TO_SD;
+    (middle + strictness * spread).max(FLOOR)
+}
+
+fn median(mut values: Vec<f32>) -> f32 {
+    values.sort_by(f32::total_cmp);
+    let mid = values.len() / 2;
+    if values.len() % 2 == 1 { values[mid] } else { (values[mid - 1] + values[mid]) / 2.0 }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn vector(terms: &[&str]) -> TermVector {
-        let terms: Vec<(String, f32)> = terms.iter().map(|t| ((*t).to_string(), 1.0)).collect();
-        TermVector::build(&terms, |_| 1, 100)
+    #[test]
+    fn what_stands_out_from_the_crowd_clears_the_bar() {
+        let mut scores: Vec<f32> = (0..40).map(|i| 0.05 + 0.001 * (i % 10) as f32).collect();
+        scores.extend([0.30, 0.25, 0.2]);
+        let b = bar(&scores, 3.0);
+        assert!(b > 0.055 && b < 0.2, "{b}");
+        let crowd_only: Vec<f32> = scores.iter().copied().filter(|s| *s < 0.1).collect();
+        assert!(crowd_only.iter().all(|s| *s < b), "the crowd itself stays under the bar");
+        assert!(bar(&scores, 6.0) > b);
     }
 
     #[test]
-    fn the_bar_rises_with_the_background() {
-        let q = vector(&["vote", "senate", "bill", "budget", "week", "said"]);
-        let quiet: Vec<TermVector> = (0..40).map(|i| vector(&[&format!("w{i}"), "other"])).collect();
-        let noisy: Vec<TermVector> =
-            (0..40).map(|i| vector(&[&format!("w{i}"), if i % 2 == 0 { "week" } else { "said" }])).collect();
-        let (quiet_bar, noisy_bar) = (bar(&q, &quiet, 3.0), bar(&q, &noisy, 3.0));
-        assert!((quiet_bar - FLOOR).abs() < 1e-6, "nothing shared: the floor ({quiet_bar})");
-        assert!(noisy_bar > quiet_bar, "common words shared with everything raise it ({noisy_bar})");
-        assert!(bar(&q, &noisy, 4.0) > noisy_bar);
+    fn a_quiet_crowd_gives_the_floor_and_a_small_one_too() {
+        let quiet = vec![0.0; 30];
+        assert!((bar(&quiet, 3.0) - FLOOR).abs() < 1e-6);
+        assert!((bar(&[0.5, 0.4], 3.0) - FLOOR).abs() < 1e-6);
+        assert!(bar(&[0.5, 0.4], 0.0).abs() < f32::EPSILON);
     }
 
     #[test]
-    fn a_small_sample_gives_the_floor_and_no_strictness_no_bar() {
-        let q = vector(&["vote", "senate"]);
-        assert!((bar(&q, &[vector(&["vote"])], 3.0) - FLOOR).abs() < 1e-6);
-        assert!(bar(&q, &[vector(&["vote"])], 0.0).abs() < f32::EPSILON);
-    }
-
-    #[test]
-    fn the_real_matches_of_a_small_cache_are_not_background() {
-        let q = vector(&["reef", "coral", "bleaching", "survey"]);
-        let mut sample: Vec<TermVector> = (0..45).map(|i| vector(&[&format!("w{i}")])).collect();
-        for _ in 0..4 {
-            sample.push(vector(&["reef", "coral", "bleaching", "heat"]));
-        }
-        let b = bar(&q, &sample, 3.0);
-        assert!(b < evidence(q.overlap(&sample[46])), "a match stays above the bar ({b})");
+    fn a_crowd_of_common_words_raises_the_bar() {
+        let noisy: Vec<f32> = (0..50).map(|i| 0.06 + 0.004 * (i % 10) as f32).collect();
+        assert!(bar(&noisy, 3.0) > 0.09, "{}", bar(&noisy, 3.0));
     }
 }

@@ -95,16 +95,16 @@ pub struct Candidate {
     pub vector: TermVector,
 }
 
+/// Terms a suggestion shares with the article, at least.
+const MIN_SHARED: usize = 2;
 /// Candidates fed back into the query.
 const FEEDBACK_DOCS: usize = 3;
 
 /// Up to `limit` candidates by relevance to `subject`, best first, with their scores. Only
-/// those scoring clearly above the `background` (articles of the cache taken at random) are
-/// listed.
+/// those standing out from the rest of the candidates are listed (see [`bar::bar`]).
 pub fn rank(
     subject: Subject<'_>,
     candidates: &[Candidate],
-    background: &[TermVector],
     now: i64,
     config: &RelatedConfig,
     limit: usize,
@@ -119,8 +119,12 @@ pub fn rank(
         .collect();
     let mut scored: Vec<(f32, &Candidate)> = eligible
         .iter()
-        .map(|c| (evidence(subject.vector.overlap(&c.vector)), *c))
-        .filter(|(s, c)| *s > 0.0 && subject.vector.cosine(&c.vector) < config.duplicate)
+        .filter_map(|c| {
+            let (cosine, shared) = subject.vector.overlap(&c.vector);
+            // One word in common is a coincidence ("net" in a story on e-mail and one on
+            // fishing), not a relation; a copy of the article is not a suggestion.
+            (shared >= MIN_SHARED && cosine < config.duplicate).then(|| (evidence((cosine, shared)), *c))
+        })
         .collect();
     let mut query = subject.vector.clone();
     if config.feedback > 0.0 && scored.len() > FEEDBACK_DOCS {
@@ -131,7 +135,10 @@ pub fn rank(
             *s = evidence(query.overlap(&c.vector));
         }
     }
-    let bar = bar::bar(&query, background, config.strictness);
+    // Every candidate sharing a word is background: most share only what any two articles
+    // might.
+    let background: Vec<f32> = eligible.iter().map(|c| evidence(query.overlap(&c.vector))).collect();
+    let bar = bar::bar(&background, config.strictness);
     scored.retain(|(s, _)| *s >= bar);
     for (s, c) in &mut scored {
         *s *= decay(now - c.published, config.recency_weight, config.half_life_days)
@@ -237,7 +244,7 @@ mod tests {
             candidate(4, 0, &["bank", "rates"]),
             candidate(1, 0, &["reef", "coral", "bleaching", "survey"]),
         ];
-        let ranked = rank(subject, &candidates, &[], 100 * DAY, &RelatedConfig::default(), 5);
+        let ranked = rank(subject, &candidates, 100 * DAY, &RelatedConfig::default(), 5);
         assert_eq!(ids(&ranked), vec![3, 2], "the article itself and an unrelated one are not listed");
         assert!(ranked[0].1 > ranked[1].1);
     }
@@ -251,7 +258,6 @@ mod tests {
         let ranked = rank(
             subject,
             &[candidate(2, 90, &["reef", "coral", "ocean"]), candidate(3, 1, &["reef", "coral", "heat"])],
-            &[],
             100 * DAY,
             &config,
             5,
@@ -262,9 +268,8 @@ mod tests {
             subject,
             &[
                 candidate(2, 90, &["reef", "coral", "bleaching", "heat"]),
-                candidate(3, 0, &["reef", "ocean", "heat", "boats"]),
+                candidate(3, 0, &["reef", "coral", "heat", "boats", "divers"]),
             ],
-            &[],
             100 * DAY,
             &config,
             5,
@@ -289,9 +294,9 @@ mod tests {
         let mut same_title = candidate(3, 0, &["reef", "coral"]);
         same_title.title = "REEF SURVEY".into();
         let copy = candidate(4, 0, &["reef", "coral", "bleaching", "survey"]);
-        let kept = candidate(5, 0, &["reef", "ocean"]);
+        let kept = candidate(5, 0, &["reef", "coral", "ocean"]);
         let ranked =
-            rank(subject, &[same_link, same_title, copy, kept], &[], 100 * DAY, &RelatedConfig::default(), 5);
+            rank(subject, &[same_link, same_title, copy, kept], 100 * DAY, &RelatedConfig::default(), 5);
         assert_eq!(ids(&ranked), vec![5]);
     }
 
@@ -306,9 +311,9 @@ mod tests {
             candidate(4, 0, &["reef", "coral", "bleaching", "survey", "divers", "ships"]),
             candidate(5, 0, &["reef", "queensland", "tourism", "hotels", "flights", "beaches"]),
         ];
-        let ranked = rank(subject, &candidates, &[], 100 * DAY, &RelatedConfig::default(), 3);
+        let ranked = rank(subject, &candidates, 100 * DAY, &RelatedConfig::default(), 3);
         assert_eq!(ids(&ranked), vec![2, 3, 5], "a third copy of the story waits for another story");
-        let ranked = rank(subject, &candidates, &[], 100 * DAY, &RelatedConfig::default(), 5);
+        let ranked = rank(subject, &candidates, 100 * DAY, &RelatedConfig::default(), 5);
         assert_eq!(ids(&ranked), vec![2, 3, 5, 4], "and comes back when there is room");
     }
 }
