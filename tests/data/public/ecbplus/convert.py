@@ -14,7 +14,8 @@ One line per text, in the format of tests/data/public/README.md:
   texts of a topic report one event, the texts added by ECB+ another);
 - title: for ecbplus texts the headline (sentence 1; sentence 0 is the page's address); the
   original ECB texts carry no headline, so their first sentence is the title and the text
-  goes on from the second;
+  goes on from the second (a text of one sentence is its own title and body); a line giving
+  only a date or time before the title (60 texts) is page furniture and is left out;
 - feed and link: the site and the page's address for ecbplus texts; ECB texts name no
   source, so each is its own feed;
 - no date: the corpus records none, so every text gets the set's one date and time plays
@@ -41,6 +42,23 @@ def detokenise(tokens):
     text = re.sub(r"(\d): (\d)", r"\1:\2", text)
     text = re.sub(r"\s+", " ", text)
     return text.strip()
+
+
+MONTHS = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+DATE_WORDS = {
+    "am", "pm", "gmt", "bst", "cet", "utc", "edt", "est", "et", "pdt", "pst", "ist", "hkt",
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday", "posted", "published", "updated", "last",
+    "first", "on", "at", "article", "date", "time",
+}
+
+
+def dateline(text):
+    """A line of page furniture that gives only a date or time ("Last Updated: Monday, 28
+    November 2005, 02:24 GMT")."""
+    words = re.findall(r"[A-Za-z]+", text)
+    other = [w for w in words if not re.fullmatch(MONTHS, w, re.I) and w.lower() not in DATE_WORDS]
+    return bool(re.search(r"\d", text)) and not other
 
 
 def sentences(path):
@@ -71,6 +89,9 @@ def main():
             sents = sents[1:]
         sents = [detokenise(s) for s in sents if s]
         sents = [s for s in sents if s]
+        # Datelines before the headline are page furniture, not the title.
+        while len(sents) > 1 and dateline(sents[0]):
+            sents = sents[1:]
         if not sents:
             print(f"skipped {path.name}: no text", file=sys.stderr)
             continue
