@@ -30,7 +30,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use public::{Baseline, Scores, Set};
-use tidings::index::RelatedConfig;
+use tidings::index::{RelatedConfig, Weights};
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
@@ -79,6 +79,18 @@ fn main() {
                 .map(|(n, c)| (n, public::score(&set, &|q, k| public::tidings_list_with(&l, q, k, &c))))
                 .collect();
             table(&rows.iter().map(|(n, s)| (*n, s)).collect::<Vec<_>>());
+            println!("\nThe indexer's weights changed in turn (each a cache indexed again):\n");
+            let rows: Vec<(&str, Scores)> = weight_variants()
+                .into_iter()
+                .map(|(n, w)| {
+                    let tmp = tempfile::tempdir().expect("a temporary directory");
+                    let mut l = relevance::load(&tmp.path().join("cache.db"), &set.docs);
+                    l.store.set_index_weights(w);
+                    relevance::index_all(&mut l.store);
+                    (n, public::score(&set, &|q, k| public::tidings_list(&l, q, k)))
+                })
+                .collect();
+            table(&rows.iter().map(|(n, s)| (*n, s)).collect::<Vec<_>>());
         }
         if set.events() {
             let truth = relevance::story_labels(&set.docs);
@@ -97,6 +109,16 @@ fn main() {
     }
 }
 
+/// tidings with one of the indexer's weights changed.
+fn weight_variants() -> Vec<(&'static str, Weights)> {
+    let w = Weights::default();
+    vec![
+        ("title weighted as body", Weights { title: 1.0, ..w }),
+        ("no lead boost", Weights { lead: 0.0, ..w }),
+        ("no names (capitalised runs)", Weights { names: 0.0, ..w }),
+    ]
+}
+
 /// tidings with one ranking choice turned off.
 fn variants() -> Vec<(&'static str, RelatedConfig)> {
     let c = RelatedConfig::default();
@@ -104,6 +126,9 @@ fn variants() -> Vec<(&'static str, RelatedConfig)> {
         ("copies kept (duplicate rule off)", RelatedConfig { duplicate: 1.01, ..c }),
         ("no feedback (PRF)", RelatedConfig { feedback: 0.0, ..c }),
         ("no diversity rule", RelatedConfig { per_story: 100, ..c }),
+        ("no bar (strictness 0)", RelatedConfig { strictness: 0.0, ..c }),
+        ("strictness 2", RelatedConfig { strictness: 2.0, ..c }),
+        ("strictness 5", RelatedConfig { strictness: 5.0, ..c }),
         ("no recency, no closeness", RelatedConfig { recency_weight: 0.0, proximity_weight: 0.0, ..c }),
     ]
 }

@@ -36,10 +36,13 @@ fn main() {
     if let Some(s) = value("--strictness") {
         config.strictness = s.parse().unwrap();
     }
-    let dir = value("--corpus").map(PathBuf::from).unwrap_or_else(|| match std::env::var_os("TIDINGS_CORPUS") {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
-    });
+    let dir = value("--corpus").map_or_else(
+        || match std::env::var_os("TIDINGS_CORPUS") {
+            Some(d) if !d.is_empty() => PathBuf::from(d),
+            _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+        },
+        PathBuf::from,
+    );
     let manifest = std::fs::read_to_string(dir.join("manifest.tsv")).expect("the corpus manifest");
     let tmp = tempfile::tempdir().expect("a temporary directory");
     let mut store = Store::open(&tmp.path().join("cache.db")).expect("a cache");
@@ -72,8 +75,10 @@ fn main() {
     let conn = rusqlite::Connection::open(tmp.path().join("cache.db")).expect("the cache");
     let mut chosen: Vec<i64> = Vec::new();
     for t in &titles {
-        let mut stmt = conn.prepare("SELECT id FROM articles WHERE lower(title) LIKE ?1 ORDER BY id LIMIT 1").unwrap();
-        chosen.extend(stmt.query_map([format!("%{t}%")], |r| r.get::<_, i64>(0)).unwrap().map(Result::unwrap));
+        let mut stmt =
+            conn.prepare("SELECT id FROM articles WHERE lower(title) LIKE ?1 ORDER BY id LIMIT 1").unwrap();
+        chosen
+            .extend(stmt.query_map([format!("%{t}%")], |r| r.get::<_, i64>(0)).unwrap().map(Result::unwrap));
     }
     if pick > 0 {
         // Articles with a body worth relating, a fixed pseudo-random choice across feeds.
@@ -86,7 +91,8 @@ fn main() {
         let ids: Vec<i64> = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
         let mut feeds_seen = HashSet::new();
         for id in ids {
-            let feed: i64 = conn.query_row("SELECT feed_id FROM articles WHERE id = ?1", [id], |r| r.get(0)).unwrap();
+            let feed: i64 =
+                conn.query_row("SELECT feed_id FROM articles WHERE id = ?1", [id], |r| r.get(0)).unwrap();
             if chosen.len() < pick + titles.len() && feeds_seen.insert(feed) {
                 chosen.push(id);
             }

@@ -43,15 +43,36 @@ fn related(docs: &[Doc], label: &str) -> Vec<String> {
 /// Unrelated stories from a world desk, to make a cache of some size.
 fn background() -> Vec<Doc> {
     let topics = [
-        ("Orchard growers count a late frost", "Apple and pear growers in the valley lost blossoms to a frost in April."),
-        ("Library opens a makerspace", "The city library added 3D printers, sewing machines and a recording booth."),
-        ("Marathon route changes for roadworks", "Runners will cross the river twice after the bridge closure."),
+        (
+            "Orchard growers count a late frost",
+            "Apple and pear growers in the valley lost blossoms to a frost in April.",
+        ),
+        (
+            "Library opens a makerspace",
+            "The city library added 3D printers, sewing machines and a recording booth.",
+        ),
+        (
+            "Marathon route changes for roadworks",
+            "Runners will cross the river twice after the bridge closure.",
+        ),
         ("Museum returns carved masks", "Twelve masks taken a century ago go back to the island's council."),
-        ("Rail operator orders new trams", "Forty low-floor trams arrive from 2028 to replace the oldest fleet."),
-        ("Bakery chain recalls seeded loaves", "Sesame was missing from the label of three loaves sold last week."),
-        ("Astronomers map a cold gas cloud", "The radio survey found hydrogen streaming between two galaxies."),
+        (
+            "Rail operator orders new trams",
+            "Forty low-floor trams arrive from 2028 to replace the oldest fleet.",
+        ),
+        (
+            "Bakery chain recalls seeded loaves",
+            "Sesame was missing from the label of three loaves sold last week.",
+        ),
+        (
+            "Astronomers map a cold gas cloud",
+            "The radio survey found hydrogen streaming between two galaxies.",
+        ),
         ("Chess club wins county league", "The juniors beat last year's champions on the final board."),
-        ("Ferry timetable cut for winter", "Two sailings a day will run to the northern islands until March."),
+        (
+            "Ferry timetable cut for winter",
+            "Two sailings a day will run to the northern islands until March.",
+        ),
         ("Beekeepers warn of hornet sightings", "Hornets were seen near hives in three villages this month."),
     ];
     topics
@@ -64,13 +85,34 @@ fn background() -> Vec<Doc> {
 #[test]
 fn a_publishers_name_and_footer_are_not_a_match() {
     let stories = [
-        ("Highland Park shooting suspect indicted", "A grand jury indicted the suspect on 117 counts over the parade attack."),
-        ("Senate passes the climate bill", "The bill now goes to the House, where a vote is expected next week."),
-        ("Heat wave grips southern Europe", "Temperatures above 40 degrees were recorded across Spain and Portugal."),
-        ("Fed raises interest rates again", "The central bank raised its benchmark rate by three quarters of a point."),
-        ("Wildfire forces evacuations in Oregon", "Thousands of residents left their homes as flames crossed the ridge."),
-        ("Airline cancels flights after outage", "A software fault grounded planes at airports across the country."),
-        ("Vaccine maker expands trial", "Children aged five to eleven will join the second phase of the study."),
+        (
+            "Highland Park shooting suspect indicted",
+            "A grand jury indicted the suspect on 117 counts over the parade attack.",
+        ),
+        (
+            "Senate passes the climate bill",
+            "The bill now goes to the House, where a vote is expected next week.",
+        ),
+        (
+            "Heat wave grips southern Europe",
+            "Temperatures above 40 degrees were recorded across Spain and Portugal.",
+        ),
+        (
+            "Fed raises interest rates again",
+            "The central bank raised its benchmark rate by three quarters of a point.",
+        ),
+        (
+            "Wildfire forces evacuations in Oregon",
+            "Thousands of residents left their homes as flames crossed the ridge.",
+        ),
+        (
+            "Airline cancels flights after outage",
+            "A software fault grounded planes at airports across the country.",
+        ),
+        (
+            "Vaccine maker expands trial",
+            "Children aged five to eleven will join the second phase of the study.",
+        ),
     ];
     let mut docs = background();
     for (i, (t, b)) in stories.iter().enumerate() {
@@ -90,7 +132,11 @@ fn a_publishers_name_and_footer_are_not_a_match() {
         2,
     ));
     let list = related(&docs, "cnn-0");
-    assert_eq!(list.first().map(String::as_str), Some("ap-1"), "the other report of the story first: {list:?}");
+    assert_eq!(
+        list.first().map(String::as_str),
+        Some("ap-1"),
+        "the other report of the story first: {list:?}"
+    );
     assert!(
         !list.iter().any(|l| l.starts_with("cnn-")),
         "other CNN headlines are not related through \"– CNN\" and the footer: {list:?}"

@@ -112,16 +112,28 @@ impl Lang {
 }
 
 /// Detects the language of a text (a title and the start of the body). Short or mixed text
-/// falls back to `fallback`.
+/// falls back to `fallback`: a headline of a few words is too little to tell English from
+/// Romanian, and a feed's own language (known from many of its articles) is the better guess
+/// unless the detector is sure (another script, say).
 pub fn detect(text: &str, fallback: Lang) -> Lang {
     let sample: String = text.chars().take(1200).collect();
+    let sure = if sample.chars().count() >= 200 {
+        0.0
+    } else if fallback.code().is_some() {
+        SURE_OVER_FALLBACK
+    } else {
+        0.3
+    };
     match DETECTOR.detect(&sample) {
-        Some(info) if info.confidence() >= 0.3 || sample.chars().count() >= 200 => {
+        Some(info) if info.confidence() >= sure => {
             Lang(LANGUAGES.iter().position(|l| l.detected == info.lang()))
         }
         _ => fallback,
     }
 }
+
+/// How sure the detector must be about a short text to overrule a known fallback.
+const SURE_OVER_FALLBACK: f64 = 0.9;
 
 /// Characters written without spaces between words: indexed as overlapping pairs.
 pub(crate) fn is_cjk(c: char) -> bool {
@@ -266,11 +278,16 @@ pub struct Analysis {
 
 /// Analyses an article from its title and plain body text (see [`super::index_text`]).
 pub fn analyze(title: &str, text: &str, weights: &Weights) -> Analysis {
+    analyze_in(title, text, weights, Lang::default())
+}
+
+/// [`analyze`], with the language to assume when the text is too short to tell (its feed's).
+pub fn analyze_in(title: &str, text: &str, weights: &Weights, fallback: Lang) -> Analysis {
     let mut sample = String::with_capacity(title.len() + 1200);
     sample.push_str(title);
     sample.push_str(". ");
     sample.extend(text.chars().take(1200));
-    let lang = detect(&sample, Lang::default());
+    let lang = detect(&sample, fallback);
     let mut acc = Terms::default();
     let mut title_form = String::new();
     let mut body_form = String::with_capacity(text.len());
@@ -409,6 +426,16 @@ mod tests {
             assert_eq!(detect(text, Lang::default()).code(), Some(code), "{text}");
         }
         assert_eq!(detect("ok", Lang::from_code("fr")).code(), Some("fr"), "too short: the fallback");
+    }
+
+    #[test]
+    fn a_headline_alone_keeps_its_feeds_language_unless_the_script_says_otherwise() {
+        let headline = "Drug lord captured by marines in Mexico";
+        let en = Lang::from_code("en");
+        assert_ne!(detect(headline, Lang::default()).code(), Some("en"), "alone, the detector guesses wrong");
+        assert_eq!(detect(headline, en).code(), Some("en"));
+        let ru = "Ракета-носитель «Союз» стартовала с Байконура";
+        assert_eq!(detect(ru, en).code(), Some("ru"), "another script overrules the feed's language");
     }
 
     #[test]

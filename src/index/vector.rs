@@ -54,6 +54,11 @@ impl TermVector {
         Self(std::mem::take(weighted))
     }
 
+    /// How many terms it has.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     /// Whether it has no terms.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -3,7 +3,6 @@
 
 mod articles;
 mod body;
-mod boilerplate;
 mod clean;
 mod feeds;
 mod find;
@@ -12,6 +11,7 @@ mod imported;
 mod ingest;
 mod kill;
 mod prepare;
+mod profile;
 mod recover;
 mod related;
 mod removed;
@@ -56,8 +56,8 @@ pub struct Store {
     config_searches: Vec<(String, String)>,
     /// The killfile, applied to new articles as they are stored.
     kill: KillRules,
-    /// Each feed's boilerplate, as the indexer learned it.
-    boilerplate: std::cell::RefCell<std::collections::HashMap<i64, boilerplate::Learned>>,
+    /// What the indexer learned of each feed (its boilerplate, its language).
+    profiles: std::cell::RefCell<std::collections::HashMap<i64, profile::Learned>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -69,7 +69,7 @@ impl std::fmt::Debug for Store {
             .field("story_rule", &self.story_rule)
             .field("config_searches", &self.config_searches)
             .field("kill", &self.kill)
-            .field("boilerplate", &self.boilerplate.borrow().len())
+            .field("profiles", &self.profiles.borrow().len())
             .finish()
     }
 }
@@ -115,7 +115,7 @@ impl Store {
             story_rule: crate::index::story::StoryRule::default(),
             config_searches: Vec::new(),
             kill: KillRules::default(),
-            boilerplate: std::cell::RefCell::default(),
+            profiles: std::cell::RefCell::default(),
         })
     }
 

@@ -44,9 +44,8 @@ impl Store {
         config: &RelatedConfig,
     ) -> Result<Vec<(ArticleSummary, f32)>, StoreError> {
         let s = &article.summary;
-        let boilerplate = self.boilerplate(s.feed_id.0)?;
-        let text = boilerplate.text(&index::index_text(article.body_html()));
-        let analysis = index::analyze::analyze(boilerplate.title(&s.title), &text, &self.weights);
+        let text = index::index_text(article.body_html());
+        let analysis = self.profile(s.feed_id.0)?.analyze(&s.title, &text, &self.weights);
         let vector = match self.stored_vector(s.id.0)? {
             Some(v) => v,
             None => self.vector_now(&analysis)?,

@@ -24,8 +24,8 @@ pub struct IndexProgress {
 /// An article's feed, title and encoded bodies (content, summary), as stored.
 type StoredRow = (i64, String, Option<Vec<u8>>, Option<Vec<u8>>);
 
-/// An article as the indexer reads it: id, title, body text.
-type Pending = (i64, String, String);
+/// An article as the indexer reads it: id, feed, title, body text.
+type Pending = (i64, i64, String, String);
 
 impl Store {
     /// Changes when the indexer puts two articles in one story (for evaluations).
@@ -46,8 +46,9 @@ impl Store {
     pub fn index_some(&mut self, batch: usize) -> Result<IndexProgress, StoreError> {
         let plan = self.index_plan(batch)?;
         let mut analysed: Vec<(i64, Analysis)> = Vec::with_capacity(plan.ids.len());
-        for (id, title, text) in self.index_rows(&plan.ids)? {
-            analysed.push((id, index::analyze::analyze(&title, &text, &self.weights)));
+        for (id, feed, title, text) in self.index_rows(&plan.ids)? {
+            // Without the feed's furniture, in its language when the article is too short.
+            analysed.push((id, self.profile(feed)?.analyze(&title, &text, &self.weights)));
         }
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let state: (Option<i64>, Option<i64>) =
@@ -133,10 +134,7 @@ impl Store {
             let Some((feed, title, content, summary)) = row else { continue };
             let body =
                 content.or(summary).as_deref().map(super::body::decode).transpose()?.unwrap_or_default();
-            // The feed's furniture is not what the article is about.
-            let boilerplate = self.boilerplate(feed)?;
-            let text = boilerplate.text(&index::index_text(&body));
-            out.push((id, boilerplate.title(&title).to_owned(), text));
+            out.push((id, feed, title, index::index_text(&body)));
         }
         Ok(out)
     }

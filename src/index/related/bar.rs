@@ -31,7 +31,7 @@ pub fn bar(scores: &[f32], strictness: f32) -> f32 {
 fn median(mut values: Vec<f32>) -> f32 {
     values.sort_by(f32::total_cmp);
     let mid = values.len() / 2;
-    if values.len() % 2 == 1 { values[mid] } else { (values[mid - 1] + values[mid]) / 2.0 }
+    if values.len() % 2 == 1 { values[mid] } else { f32::midpoint(values[mid - 1], values[mid]) }
 }
 
 #[cfg(test)]

@@ -59,8 +59,8 @@ impl Default for RelatedConfig {
             feedback: 0.3,
             duplicate: 0.9,
             same_story: 0.5,
-            per_story: 2,
-            strictness: 3.0,
+            per_story: 6,
+            strictness: 2.0,
         }
     }
 }
@@ -97,6 +97,8 @@ pub struct Candidate {
 
 /// Terms a suggestion shares with the article, at least.
 const MIN_SHARED: usize = 2;
+/// Terms a text with no more than a headline has, at most.
+const SHORT_TEXT: usize = 10;
 /// Candidates fed back into the query.
 const FEEDBACK_DOCS: usize = 3;
 
@@ -122,12 +124,18 @@ pub fn rank(
         .filter_map(|c| {
             let (cosine, shared) = subject.vector.overlap(&c.vector);
             // One word in common is a coincidence ("net" in a story on e-mail and one on
-            // fishing), not a relation; a copy of the article is not a suggestion.
-            (shared >= MIN_SHARED && cosine < config.duplicate).then(|| (evidence((cosine, shared)), *c))
+            // fishing), not a relation, unless the two are headlines of a few words; a copy
+            // of the article is not a suggestion.
+            let short = subject.vector.len().min(c.vector.len()) < SHORT_TEXT;
+            let enough = shared >= if short { 1 } else { MIN_SHARED };
+            (enough && !copy_of(subject.vector, &c.vector, cosine, config))
+                .then(|| (evidence((cosine, shared)), *c))
         })
         .collect();
     let mut query = subject.vector.clone();
-    if config.feedback > 0.0 && scored.len() > FEEDBACK_DOCS {
+    // Feedback widens a report's words with its best matches' words; a headline's best
+    // matches are headlines too, and a few words of theirs pull the query off its subject.
+    if config.feedback > 0.0 && scored.len() > FEEDBACK_DOCS && subject.vector.len() >= SHORT_TEXT {
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
         let best: Vec<&TermVector> = scored.iter().take(FEEDBACK_DOCS).map(|(_, c)| &c.vector).collect();
         query = subject.vector.expanded(&best, config.feedback);
@@ -177,7 +185,11 @@ fn diverse(sorted: &[(f32, &Candidate)], config: &RelatedConfig, limit: usize) -
             break;
         }
         let similar: Vec<f32> = picked.iter().map(|(_, p)| p.vector.cosine(&c.vector)).collect();
-        if similar.iter().any(|&s| s >= config.duplicate) || picked.iter().any(|(_, p)| copies(p, c)) {
+        if picked
+            .iter()
+            .zip(&similar)
+            .any(|((_, p), &s)| copy_of(&p.vector, &c.vector, s, config) || copies(p, c))
+        {
             continue;
         }
         if similar.iter().filter(|&&s| s >= config.same_story).count() >= config.per_story.max(1) {
@@ -193,6 +205,13 @@ fn diverse(sorted: &[(f32, &Candidate)], config: &RelatedConfig, limit: usize) -
         picked.push(w);
     }
     picked.into_iter().map(|(s, c)| (c.id, s)).collect()
+}
+
+/// Whether two texts are one article by their words: nearly all of them shared. Two headlines
+/// alone are too short to tell (two reports of one event often share every word of a short
+/// headline); their pages and titles decide ([`copies`]).
+fn copy_of(a: &TermVector, b: &TermVector, cosine: f32, config: &RelatedConfig) -> bool {
+    cosine >= config.duplicate && a.len().min(b.len()) >= SHORT_TEXT
 }
 
 /// Whether two candidates are one article twice: the same page (the RSS and Atom forms of
@@ -281,7 +300,19 @@ mod tests {
 
     #[test]
     fn copies_are_excluded_by_text_link_or_title() {
-        let q = vector(&["reef", "coral", "bleaching", "survey"]);
+        let words = [
+            "reef",
+            "coral",
+            "bleaching",
+            "survey",
+            "divers",
+            "heat",
+            "queensland",
+            "ocean",
+            "algae",
+            "marine",
+        ];
+        let q = vector(&words);
         let subject = Subject {
             id: 1,
             title: "Reef survey",
@@ -293,11 +324,36 @@ mod tests {
         same_link.link = Some("https://a.example/reef?utm_source=rss".into());
         let mut same_title = candidate(3, 0, &["reef", "coral"]);
         same_title.title = "REEF SURVEY".into();
-        let copy = candidate(4, 0, &["reef", "coral", "bleaching", "survey"]);
+        let copy = candidate(4, 0, &words);
         let kept = candidate(5, 0, &["reef", "coral", "ocean"]);
         let ranked =
             rank(subject, &[same_link, same_title, copy, kept], 100 * DAY, &RelatedConfig::default(), 5);
         assert_eq!(ids(&ranked), vec![5]);
+    }
+
+    #[test]
+    fn two_headlines_sharing_their_words_are_not_copies() {
+        // Two reports of one event often share every word of a short headline.
+        let q = vector(&["reef", "coral", "bleaching"]);
+        let subject =
+            Subject { id: 1, title: "Coral reef bleaching", link: None, published: 100 * DAY, vector: &q };
+        let other = candidate(2, 0, &["reef", "coral", "bleaching"]);
+        let ranked = rank(subject, &[other], 100 * DAY, &RelatedConfig::default(), 5);
+        assert_eq!(ids(&ranked), vec![2]);
+    }
+
+    #[test]
+    fn copies_among_the_candidates_take_one_place() {
+        let q = vector(&["harbour", "strike", "port", "union"]);
+        let subject = Subject { id: 1, title: "Port strike", link: None, published: 100 * DAY, vector: &q };
+        let mut rss = candidate(2, 0, &["harbour", "strike", "port"]);
+        rss.link = Some("https://harbour.example/strike".into());
+        let mut atom = candidate(3, 0, &["harbour", "strike", "port", "pay"]);
+        atom.link = Some("https://harbour.example/strike?utm_source=atom".into());
+        let other = candidate(4, 0, &["harbour", "strike", "talks"]);
+        let ranked = rank(subject, &[rss, atom, other], 100 * DAY, &RelatedConfig::default(), 5);
+        assert_eq!(ranked.len(), 2, "{ranked:?}");
+        assert!(ids(&ranked).contains(&4));
     }
 
     #[test]
@@ -311,9 +367,10 @@ mod tests {
             candidate(4, 0, &["reef", "coral", "bleaching", "survey", "divers", "ships"]),
             candidate(5, 0, &["reef", "queensland", "tourism", "hotels", "flights", "beaches"]),
         ];
-        let ranked = rank(subject, &candidates, 100 * DAY, &RelatedConfig::default(), 3);
+        let config = RelatedConfig { per_story: 2, ..RelatedConfig::default() };
+        let ranked = rank(subject, &candidates, 100 * DAY, &config, 3);
         assert_eq!(ids(&ranked), vec![2, 3, 5], "a third copy of the story waits for another story");
-        let ranked = rank(subject, &candidates, 100 * DAY, &RelatedConfig::default(), 5);
+        let ranked = rank(subject, &candidates, 100 * DAY, &config, 5);
         assert_eq!(ids(&ranked), vec![2, 3, 5, 4], "and comes back when there is room");
     }
 }
