@@ -96,7 +96,7 @@ pub struct ArticleSummary {
     pub starred: bool,
     /// Its same-story group (the id of the group's first article), if it is in one.
     pub story: Option<i64>,
-    /// Other cached articles of its story (other sources).
+    /// Other feeds with an article in its story (its own feed is never counted).
     pub sources: u32,
 }
 
