@@ -19,6 +19,7 @@ mod schema;
 mod search;
 mod stories;
 mod sync;
+mod top;
 mod unindexed;
 
 use std::path::Path;
