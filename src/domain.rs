@@ -96,8 +96,32 @@ pub struct ArticleSummary {
     pub starred: bool,
     /// Its same-story group (the id of the group's first article), if it is in one.
     pub story: Option<i64>,
-    /// Other cached articles of its story (other sources).
+    /// Other feeds with an article in its story (its own feed is never counted).
     pub sources: u32,
+}
+
+/// A story on the "Top stories" page: its newest report, and the feeds that covered it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TopStory {
+    /// Its newest article: the row shows it, Enter opens it (the others are its "read also").
+    pub article: ArticleSummary,
+    /// The feeds with an article in it, each once: the newest article's first, then the others
+    /// by their latest report.
+    pub feeds: Vec<String>,
+    /// Its unread articles, newest first (what marking the whole story read changes).
+    pub unread: Vec<ArticleId>,
+}
+
+/// A day's stories, most covered first: the front page made from the user's own feeds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TopStories {
+    /// The end of the day shown: now, or the newest story's date when the last 24 hours had
+    /// none (see `earlier`).
+    pub until: DateTime<Utc>,
+    /// The last 24 hours had no story covered by two feeds: this is the newest day that had.
+    pub earlier: bool,
+    /// The stories, by how many feeds cover them, then newest first.
+    pub stories: Vec<TopStory>,
 }
 
 /// An enclosure (podcast audio, attached image …).

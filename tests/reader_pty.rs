@@ -408,10 +408,14 @@ fn a_session_in_the_reader() {
     // that; here the counts are one mark each).
     env.config(&format!("{CONFIG}story_read = false\n"));
     let mut reader = Reader::start(&env, 120, 40);
+    // The refresh indexed what it stored, so the list may show one row per story already:
+    // `c` lists every article as its own row.
+    reader.wait_for("the list", WAIT, |s| list_rows(s)[0].contains("All articles"));
+    reader.press("c");
 
     // The list, from the cache, with the view and its counts in its title.
     let screen = reader.wait_for("the six titles, the first selected", WAIT, |s| {
-        SHORT.iter().all(|t| s.contents().contains(t)) && is_selected(s, "Beekeepers")
+        SHORT.iter().all(|t| row_with(&list_rows(s), t).is_some()) && is_selected(s, "Beekeepers")
     });
     let header = &list_rows(&screen)[0];
     assert!(header.contains("All articles") && header.contains("6 unread / 6"), "header: {header}");
@@ -782,6 +786,116 @@ fn one_story_from_two_feeds() {
         ["Rotterdam dockers", "Port strike halts"]
             .iter()
             .all(|t| row_with(&rows, t).is_some_and(|r| r.starts_with("│  ")))
+    });
+    reader.press("Q");
+    let status = reader.wait_exit();
+    assert_clean_exit(&status, &reader);
+}
+
+/// "Top stories" from the sidebar at 80×24, after nothing but a cron-style `refresh -q`: the
+/// story three feeds cover first, then the one two cover, no single-source article; Enter
+/// reads the newest report with the others in "Also covered by" and Read also.
+#[test]
+fn top_stories_from_the_sidebar_and_enter() {
+    let server = TestServer::start();
+    let item = |guid: &str, title: &str, minutes: i64, text: &str| {
+        let date = (chrono::Utc::now() - chrono::Duration::minutes(minutes)).to_rfc2822();
+        format!(
+            "<item><guid>{guid}</guid><title>{title}</title><link>https://news.example/{guid}</link>\
+             <pubDate>{date}</pubDate><description>&lt;p&gt;{text}&lt;/p&gt;</description></item>"
+        )
+    };
+    let feed = |title: &str, items: &[String]| {
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{title}</title>{}</channel></rss>",
+            items.concat()
+        )
+    };
+    let strike = "Dock workers in Rotterdam walked out over automated cranes; container ships wait \
+                  at anchor outside the harbour while the union and the port authority meet.";
+    let comet = "Astronomers in Chile tracked the comet's closest approach; its tail of ice and dust \
+                 stays visible to the naked eye until the new moon.";
+    let tulips = "Plant tulip bulbs in October, before the first frost hardens the soil.";
+    server.set(
+        "/port.xml",
+        Route::feed(feed(
+            "Port Daily",
+            &[
+                item("p1", "Rotterdam dockers strike", 180, strike),
+                item("p2", "Tulip bulbs in autumn", 10, tulips),
+            ],
+        )),
+    );
+    server.set(
+        "/wire.xml",
+        Route::feed(feed(
+            "Wire Service",
+            &[
+                item("w1", "Port strike halts Rotterdam", 60, strike),
+                item("w2", "Comet at its closest tonight", 100, comet),
+            ],
+        )),
+    );
+    server.set(
+        "/city.xml",
+        Route::feed(feed(
+            "City News",
+            &[
+                item("c1", "Cranes idle as harbour strike goes on", 120, strike),
+                item("c2", "Telescopes track the comet", 30, comet),
+            ],
+        )),
+    );
+    let env = Env::new();
+    env.config(CONFIG);
+    for path in ["/port.xml", "/wire.xml", "/city.xml"] {
+        env.run_ok(&["add", "--no-fetch", &server.url(path)]);
+    }
+    env.run_ok(&["refresh", "-q"]);
+
+    let mut reader = Reader::start(&env, 80, 24);
+    reader.wait_for("the list", WAIT, |s| list_rows(s)[0].contains("All articles"));
+    // b: the sidebar; Top stories is right under All articles.
+    reader.press("b");
+    reader.wait_text("Top stories");
+    reader.press("j\r");
+    let screen = reader.wait_for("the two stories, most covered first", WAIT, |s| {
+        let rows = list_rows(s);
+        rows[0].contains("Top stories · last 24 h · 2 stories")
+            && row_with(&rows, "Port strike halts").is_some()
+            && row_with(&rows, "Telescopes track").is_some()
+    });
+    let rows = list_rows(&screen);
+    let strike_row = rows.iter().position(|r| r.contains("Port strike halts")).unwrap();
+    let comet_row = rows.iter().position(|r| r.contains("Telescopes track")).unwrap();
+    assert!(strike_row < comet_row, "three sources before two, though older\n{}", show(&screen));
+    assert!(
+        rows[strike_row].contains("1 h") && rows[strike_row].contains("Wire Service +2"),
+        "{}",
+        show(&screen)
+    );
+    assert!(rows[comet_row].contains("City News +1"), "{}", show(&screen));
+    assert!(row_with(&rows, "Tulip bulbs").is_none(), "one source is no top story\n{}", show(&screen));
+    assert!(is_selected(&screen, "Port strike halts"), "{}", show(&screen));
+
+    // Enter: the newest report, with the other two sources.
+    reader.press("\r");
+    reader.wait_for("the article with its other sources", WAIT, |s| {
+        let text = s.contents();
+        text.contains("Port strike halts Rotterdam")
+            && text.contains("Also covered by")
+            && text.contains("City News")
+            && text.contains("Port Daily")
+    });
+    reader.press("\t");
+    reader.wait_for("read also, the same story first", WAIT, |s| {
+        let text = s.contents();
+        text.contains("Same story · City News") && text.contains("Same story · Port Daily")
+    });
+    // q back to the stories: the one read shows read.
+    reader.press("q");
+    reader.wait_for("the story read", WAIT, |s| {
+        row_with(&list_rows(s), "Port strike halts").is_some_and(|r| r.starts_with("│  "))
     });
     reader.press("Q");
     let status = reader.wait_exit();

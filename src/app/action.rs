@@ -123,6 +123,8 @@ actions! {
     Search => "search", "Search titles and text", Scope::PANES;
     /// One row per story, or every source as its own row (per view).
     ToggleStories => "toggle_stories", "One row per story / every source", Scope::PANES;
+    /// Show "Top stories": today's stories by how many feeds cover them.
+    TopStories => "top_stories", "Top stories: today's news by how many of your feeds cover it", Scope::PANES;
     /// Keep the current search in the sidebar.
     SaveSearch => "save_search", "Save this search in the sidebar", Scope::PANES;
     /// Show only unread articles, or all again.

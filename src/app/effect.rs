@@ -38,6 +38,18 @@ pub enum Effect {
         /// Where the page goes in the list.
         kind: PageKind,
     },
+    /// Load "Top stories" (one ranked page: nothing lies beyond it); answered by
+    /// `TopStoriesLoaded` with the same `req`.
+    LoadTopStories {
+        /// Request number: answers to older requests are dropped.
+        req: u64,
+        /// Now: the day is the 24 hours before it.
+        now: chrono::DateTime<chrono::Utc>,
+        /// Only stories with an unread article.
+        unread_only: bool,
+        /// Where it goes in the list.
+        kind: PageKind,
+    },
     /// Load an article and parse its body; answered by `ArticleLoaded`.
     LoadArticle {
         /// Request number.
@@ -160,6 +172,7 @@ impl Effect {
     pub fn target(&self) -> Target {
         match self {
             Effect::LoadPage { .. }
+            | Effect::LoadTopStories { .. }
             | Effect::LoadArticle { .. }
             | Effect::ShowArticleText { .. }
             | Effect::LoadSidebar

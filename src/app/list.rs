@@ -170,6 +170,12 @@ fn load_rows(s: &mut State, page: Page, kind: PageKind, limit: usize, fx: &mut V
     let req = s.next_req();
     s.list.loading = Some(req);
     s.list.refill_pending = false;
+    if s.view.kind == ViewKind::TopStories {
+        // One ranked page, never more (nothing lies before or after it to page to).
+        let kind = if kind == PageKind::Refill { kind } else { PageKind::Replace { from_end: false } };
+        fx.push(Effect::LoadTopStories { req, now: s.now, unread_only: s.view.unread_only, kind });
+        return;
+    }
     fx.push(Effect::LoadPage { req, filter: view_filter(s), page, limit, kind });
 }
 
@@ -306,11 +312,12 @@ pub fn open_selected(s: &mut State, fx: &mut Vec<Effect>) {
 }
 
 /// The store filter for the current view: one row per story unless the user asked for every
-/// source in this view (a feed's own list has one source anyway).
+/// source in this view (a feed's own list has one source anyway; "Top stories" is stories).
 pub fn view_filter(s: &State) -> ArticleFilter {
     let mut filter = s.view.filter();
-    filter.one_per_story = !matches!(s.view.kind, ViewKind::Feed { .. } | ViewKind::Search(_))
-        && !s.every_source.contains(&s.view.kind);
+    filter.one_per_story =
+        !matches!(s.view.kind, ViewKind::Feed { .. } | ViewKind::Search(_) | ViewKind::TopStories)
+            && !s.every_source.contains(&s.view.kind);
     filter
 }
 
@@ -318,6 +325,10 @@ pub fn view_filter(s: &State) -> ArticleFilter {
 pub fn toggle_stories(s: &mut State, fx: &mut Vec<Effect>) {
     if matches!(s.view.kind, ViewKind::Feed { .. } | ViewKind::Search(_)) {
         s.info("This list shows every article already: one feed's, or a search's results");
+        return;
+    }
+    if s.view.kind == ViewKind::TopStories {
+        s.info("Top stories lists one row per story; Enter shows its other sources in read also");
         return;
     }
     let kind = s.view.kind.clone();

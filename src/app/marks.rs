@@ -109,6 +109,11 @@ fn for_each_copy(s: &mut State, id: ArticleId, mut f: impl FnMut(&mut ArticleSum
 /// `A`: marks every article of the view read. When that reaches beyond what the list shows,
 /// a question comes first.
 pub fn mark_view_read(s: &mut State, fx: &mut Vec<Effect>) {
+    if s.view.kind == super::state::ViewKind::TopStories {
+        // Its rows are stories, not a filter over the cache.
+        super::top::mark_read(s, fx);
+        return;
+    }
     let unread = s.list.unread;
     let title = s.view.title();
     if unread == 0 {

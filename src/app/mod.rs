@@ -31,6 +31,7 @@ pub mod run;
 pub mod sidebar;
 pub mod starter;
 pub mod state;
+pub mod top;
 pub mod update;
 
 #[cfg(test)]

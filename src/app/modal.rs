@@ -89,6 +89,7 @@ fn confirm(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
                     s.info(format!("Unsubscribing from “{title}”…"));
                     fx.push(Effect::Unsubscribe { feed });
                 }
+                Confirmed::MarkStoriesRead { ids } => super::top::confirmed_mark_read(s, ids, fx),
                 Confirmed::SyncRemovals => {
                     s.info("Syncing, and unsubscribing from the feeds the server no longer lists…");
                     fx.push(Effect::SyncConfirmingRemovals);

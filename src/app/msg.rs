@@ -171,6 +171,15 @@ pub enum Msg {
         /// What the user should know about the view's query (a filter that matched nothing).
         notes: Vec<String>,
     },
+    /// "Top stories" was read: the list's rows are their newest articles.
+    TopStoriesLoaded {
+        /// The request it answers.
+        req: u64,
+        /// Where it goes (the whole list; a refill after a refresh keeps the selection).
+        kind: PageKind,
+        /// The day's stories.
+        top: Box<crate::domain::TopStories>,
+    },
     /// An article was read and its body parsed.
     ArticleLoaded {
         /// The request it answers.

@@ -56,6 +56,7 @@ pub fn loaded(s: &mut State, mut data: SidebarData) {
     let mut entries = vec![
         SidebarEntry::Heading("Views"),
         view(ViewKind::All, "All articles", data.unread),
+        view(ViewKind::TopStories, "Top stories", 0),
         view(ViewKind::Unread, "Unread", data.unread),
         view(ViewKind::Starred, "Starred", data.starred),
     ];

@@ -32,6 +32,8 @@ pub enum ViewKind {
     Tag(String),
     /// Articles matching words.
     Search(String),
+    /// Today's stories, by how many feeds cover them (the front page).
+    TopStories,
 }
 
 /// The list's view: which articles, and whether only unread ones.
@@ -51,7 +53,7 @@ impl View {
     pub fn filter(&self) -> ArticleFilter {
         let mut f = ArticleFilter { unread: self.unread_only, ..ArticleFilter::default() };
         match &self.kind {
-            ViewKind::All => {}
+            ViewKind::All | ViewKind::TopStories => {}
             ViewKind::Unread => f.unread = true,
             ViewKind::Starred => f.starred = true,
             ViewKind::Feed { id, .. } => f.feed = Some(*id),
@@ -70,6 +72,7 @@ impl View {
             ViewKind::Feed { title, .. } => title.clone(),
             ViewKind::Tag(t) => format!("Tag: {t}"),
             ViewKind::Search(q) => format!("Search: {q}"),
+            ViewKind::TopStories => "Top stories".to_string(),
         };
         if self.unread_only && self.kind != ViewKind::Unread { format!("{base} (unread)") } else { base }
     }
@@ -132,6 +135,26 @@ impl ArticleState {
     pub fn links(&self) -> &[String] {
         self.article.as_ref().map_or(&[], |a| a.1.links())
     }
+}
+
+/// What a row of "Top stories" stands for, beyond its newest article.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TopRow {
+    /// The feeds that cover the story, the row's own first.
+    pub feeds: Vec<String>,
+    /// The story's unread articles, as loaded.
+    pub unread: Vec<ArticleId>,
+}
+
+/// "Top stories": the day shown, and each row's story (the rows are the list's).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TopState {
+    /// Each row's story, by the row's article.
+    pub rows: std::collections::HashMap<ArticleId, TopRow>,
+    /// The end of the day shown (`None` until loaded).
+    pub until: Option<DateTime<Utc>>,
+    /// The last 24 hours had no story: the newest day with some is shown.
+    pub earlier: bool,
 }
 
 /// Related articles listed under an article at most (after its story's other sources).
@@ -237,6 +260,11 @@ pub enum Confirmed {
     },
     /// Sync again, unsubscribing here from the feeds the server no longer lists.
     SyncRemovals,
+    /// Mark the stories "Top stories" lists read: these articles.
+    MarkStoriesRead {
+        /// Their unread articles.
+        ids: Vec<ArticleId>,
+    },
 }
 
 /// A yes/no question.
@@ -401,6 +429,8 @@ pub struct State {
     pub every_source: Vec<ViewKind>,
     /// The list.
     pub list: ListState,
+    /// What the list's rows stand for in "Top stories".
+    pub top: TopState,
     /// The article shown.
     pub article: Option<ArticleState>,
     /// "Read also".
@@ -460,6 +490,7 @@ impl State {
             view: View::ALL,
             every_source: Vec::new(),
             list: ListState::default(),
+            top: TopState::default(),
             article: None,
             related: RelatedState::default(),
             sidebar: SidebarState::default(),
@@ -505,7 +536,7 @@ impl State {
             focus: self.focus,
             sidebar: self.sidebar.visible,
             article: self.article.is_some(),
-            notice: self.failed_feed().is_some(),
+            notice: self.failed_feed().is_some() || self.top_earlier(),
             feed_detail: self.focus == Pane::Sidebar && self.sidebar_feed().is_some(),
         }
     }
@@ -529,6 +560,11 @@ impl State {
     pub fn failed_feed(&self) -> Option<&crate::domain::Feed> {
         let ViewKind::Feed { id, .. } = &self.view.kind else { return None };
         self.overview.feeds.iter().find(|f| f.id == *id && f.last_error.is_some())
+    }
+
+    /// "Top stories" shows an earlier day, the last 24 hours having no story (a notice says so).
+    pub fn top_earlier(&self) -> bool {
+        self.view.kind == ViewKind::TopStories && self.top.earlier && !self.list.rows.is_empty()
     }
 
     /// The feed selected in the sidebar, if a feed is selected there.

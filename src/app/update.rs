@@ -17,6 +17,7 @@ use super::msg::{Msg, PageKind, Task};
 use super::prompt;
 use super::sidebar;
 use super::state::{Pane, PromptKind, RefreshRequest, State, Undo, View, ViewKind};
+use super::top;
 use crate::layout;
 
 /// Applies `msg` to `state`; returns what should happen outside. Sets `state.dirty` when
@@ -105,6 +106,7 @@ fn handle(s: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> bool {
                 }
             }
         }
+        Msg::TopStoriesLoaded { req, kind, top: stories } => return top::loaded(s, req, kind, *stories, fx),
         Msg::ArticleLoaded { req, article } => return article::loaded(s, req, article),
         Msg::FullTextFetched { id, title, result } => full_text::fetched(s, id, &title, result),
         Msg::RelatedLoaded { req, items, story } => return article::related_loaded(s, req, items, story, fx),
@@ -120,6 +122,7 @@ fn handle(s: &mut State, msg: Msg, fx: &mut Vec<Effect>) -> bool {
             // may find them now.
             if remaining == 0 {
                 article::index_caught_up(s, fx);
+                top::index_caught_up(s, fx);
             }
             s.status.indexing = remaining;
             return changed;
@@ -229,6 +232,7 @@ fn pane_action(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
         Action::StarterFeeds => feeds::starter(s, fx),
         Action::Unsubscribe => unsubscribe(s, fx),
         Action::ToggleStories => list::toggle_stories(s, fx),
+        Action::TopStories => top::show(s, fx),
         Action::SaveSearch => sidebar::save_search(s, fx),
         Action::ToggleUnreadOnly => {
             let view = View { kind: s.view.kind.clone(), unread_only: !s.view.unread_only };

@@ -13,8 +13,10 @@ pub struct StoryRule {
     pub window: i64,
     /// The least similarity (cosine of term vectors) of two reports of one event.
     pub threshold: f32,
-    /// Articles older than this many days before the cache's newest one are not grouped:
-    /// stories are news, and a backlog of years is indexed faster without.
+    /// Only news is grouped, measured on the article itself and the machine's clock, never on
+    /// the dates other feeds claim: an article already older than this many days when it
+    /// arrived (a feed's archive, an import) is not grouped, nor one that arrived this many
+    /// days before the newest arrival (a backlog indexed again). See [`is_news`].
     pub days: i64,
 }
 
@@ -38,6 +40,20 @@ pub struct Neighbour {
     /// It is the same page (its link without tracking parameters): the same story whenever
     /// it was published.
     pub same_page: bool,
+}
+
+/// Whether an article is news that stories are made of: it was published at most `rule.days`
+/// before it arrived (`first_seen`), and it arrived at most `rule.days` before the newest
+/// arrival in the cache (Unix seconds, all three).
+///
+/// Measured from the article's own arrival rather than from the newest date in the cache: one
+/// feed claiming a date far in the future (a wrong clock, a typo in a year) would otherwise
+/// put every real article "too old" and no story would form. Arrival times come from this
+/// machine's clock, which no feed controls; and, unlike "now", they make the rule the same on
+/// every run over the same cache (an evaluation set stays grouped years later).
+pub fn is_news(published: i64, first_seen: i64, latest_arrival: i64, rule: &StoryRule) -> bool {
+    let days = rule.days.saturating_mul(86_400);
+    published >= first_seen.saturating_sub(days) && first_seen >= latest_arrival.saturating_sub(days)
 }
 
 /// The neighbour whose story the article joins: the most similar one from another feed within
@@ -80,5 +96,17 @@ mod tests {
         assert_eq!(best_match(1, 0, &[], &rule), None);
         let copy = Neighbour { same_page: true, similarity: 1.0, ..n(6, 5, 400, 0.0) };
         assert_eq!(best_match(1, 0, &[copy], &rule).map(|f| f.id), Some(6), "the same page, fetched later");
+    }
+
+    #[test]
+    fn news_is_measured_from_the_articles_own_arrival() {
+        let rule = StoryRule { days: 10, ..StoryRule::default() };
+        let day = 86_400;
+        let now = 1_000 * day;
+        assert!(is_news(now - day, now, now, &rule), "yesterday's, fetched today");
+        assert!(is_news(now + 30_000 * day, now, now, &rule), "a date in the far future is still news");
+        assert!(!is_news(now - 11 * day, now, now, &rule), "old news when it arrived: an archive");
+        assert!(!is_news(now - 11 * day, now - 11 * day, now, &rule), "arrived long before the rest");
+        assert!(is_news(now - 9 * day, now - 9 * day, now, &rule), "arrived nine days ago");
     }
 }

@@ -44,6 +44,7 @@ const DEFAULT_KEYS: &[(&str, Action)] = &[
     ("/", Action::Search),
     ("u", Action::ToggleUnreadOnly),
     ("c", Action::ToggleStories),
+    ("T", Action::TopStories),
     ("+", Action::SaveSearch),
     ("a", Action::AddFeed),
     ("i", Action::Import),

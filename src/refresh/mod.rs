@@ -2,10 +2,12 @@
 //! → store ([`writer`], one thread, each feed atomic). One [`FeedResult`] comes back per feed
 //! as soon as it is stored; one feed's failure never stops the others.
 
+mod index;
 mod pool;
 mod schedule;
 mod writer;
 
+pub use index::index_new;
 pub use pool::ParsePool;
 
 use std::collections::HashMap;

@@ -35,7 +35,8 @@ pub enum Mark {
 
 pub(super) const SUMMARY_COLUMNS: &str = "a.id, a.feed_id, coalesce(f.user_title, f.feed_title, f.url), a.title, a.link, \
      a.author, a.published, a.read, a.starred, (SELECT story FROM stories WHERE article_id = a.id), \
-     (SELECT count(*) - 1 FROM stories s1 JOIN stories s2 ON s2.story = s1.story WHERE s1.article_id = a.id)";
+     (SELECT count(DISTINCT b.feed_id) FROM stories s1 JOIN stories s2 ON s2.story = s1.story \
+      JOIN articles b ON b.id = s2.article_id WHERE s1.article_id = a.id AND b.feed_id != a.feed_id AND b.hidden = 0)";
 
 /// Columns in [`SUMMARY_COLUMNS`]: what a query selects after them starts at this index.
 const SUMMARY_WIDTH: usize = 11;

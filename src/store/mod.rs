@@ -19,6 +19,8 @@ mod schema;
 mod search;
 mod stories;
 mod sync;
+mod top;
+mod unindexed;
 
 use std::path::Path;
 use std::time::Duration;

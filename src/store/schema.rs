@@ -321,6 +321,13 @@ const MIGRATIONS: &[Step] = &[
     END;
     ",
     ),
+    // 13: stories by date, for "Top stories": the stories of a day are found by one range of
+    //     this index (and the newest day with any by one seek), whatever the size of the cache.
+    Step::Sql(
+        r"
+    CREATE INDEX stories_by_published ON stories(published, story);
+    ",
+    ),
 ];
 
 /// Migration 3: rebuilds `feed_tags` with `tag COLLATE NOCASE` and `tag_key`, merging tags that

@@ -34,18 +34,23 @@ impl Store {
         batch: &[Indexed<'_>],
         rule: &StoryRule,
     ) -> Result<Vec<Link>, StoreError> {
-        let newest: Option<i64> =
-            self.conn.query_row("SELECT max(published) FROM articles", [], |r| r.get(0))?;
-        let Some(newest) = newest else { return Ok(Vec::new()) };
+        // The machine's clock when the newest article arrived: articles that arrived long
+        // before it are a backlog (a cache indexed again from scratch), left ungrouped.
+        let latest_arrival: Option<i64> = self
+            .conn
+            .query_row("SELECT first_seen FROM articles ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+            .optional()?;
+        let Some(latest_arrival) = latest_arrival else { return Ok(Vec::new()) };
         let mut out = Vec::new();
-        let mut info =
-            self.conn.prepare_cached("SELECT feed_id, published, link FROM articles WHERE id = ?1")?;
+        let mut info = self
+            .conn
+            .prepare_cached("SELECT feed_id, published, first_seen, link FROM articles WHERE id = ?1")?;
         for item in batch {
-            let row: Option<(i64, i64, Option<String>)> =
-                info.query_row([item.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
-            let Some((feed_id, published, link)) = row else { continue };
+            let row: Option<(i64, i64, i64, Option<String>)> =
+                info.query_row([item.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).optional()?;
+            let Some((feed_id, published, first_seen, link)) = row else { continue };
             let page = link.as_deref().and_then(canonical_link).map(|l| term_hash(&l));
-            if published < newest - rule.days * 86_400 || item.vector.is_empty() {
+            if !story::is_news(published, first_seen, latest_arrival, rule) || item.vector.is_empty() {
                 out.push(Link { id: item.id, page, story_of: None });
                 continue;
             }
@@ -160,13 +165,16 @@ impl Store {
         Ok(())
     }
 
-    /// The other articles of an article's story, newest first.
+    /// The articles of other feeds in an article's story ("Also covered by"), newest first. A
+    /// story may hold two articles of one feed (each joined it through another feed's
+    /// report); the article's own feed is never another source.
     pub fn story_of(&self, id: ArticleId) -> Result<Vec<ArticleSummary>, StoreError> {
         let ids: Vec<ArticleId> = self
             .conn
             .prepare_cached(
                 "SELECT s.article_id FROM stories s JOIN articles a ON a.id = s.article_id
-                 WHERE s.story = (SELECT story FROM stories WHERE article_id = ?1) AND s.article_id != ?1 AND a.hidden = 0
+                 WHERE s.story = (SELECT story FROM stories WHERE article_id = ?1) AND a.hidden = 0
+                   AND a.feed_id != (SELECT feed_id FROM articles WHERE id = ?1)
                  ORDER BY a.published DESC, a.id DESC",
             )?
             .query_map([id.0], |r| Ok(ArticleId(r.get(0)?)))?

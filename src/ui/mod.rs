@@ -9,6 +9,7 @@ mod popup;
 mod related;
 mod sidebar;
 mod status;
+mod top;
 mod welcome;
 
 use ratatui::Frame;
@@ -40,7 +41,11 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
             sidebar::draw(frame, r, state, theme);
         }
         if let Some(r) = areas.list {
-            list::draw(frame, r, state, theme);
+            if state.view.kind == crate::app::state::ViewKind::TopStories {
+                top::draw(frame, r, state, theme);
+            } else {
+                list::draw(frame, r, state, theme);
+            }
         }
         if let Some(r) = areas.article {
             links = article::draw(frame, r, state, theme);

@@ -444,3 +444,67 @@ fn the_welcome_screen_with_a_sync_server_says_r_brings_its_feeds() {
     assert!(screen.contains("R  sync with your server ([sync] in config.toml)"), "{screen}");
     assert!(screen.contains("a  add a feed"), "{screen}");
 }
+
+/// "Top stories" with `stories` loaded (the day ending now, or an earlier one).
+fn top_stories(size: (u16, u16), stories: Vec<crate::domain::TopStory>, earlier: bool) -> State {
+    let mut state = fixture(size, false, false);
+    let fx = update(&mut state, Msg::Action(Action::TopStories));
+    let (req, kind) = fx
+        .iter()
+        .find_map(|e| match e {
+            crate::app::effect::Effect::LoadTopStories { req, kind, .. } => Some((*req, *kind)),
+            _ => None,
+        })
+        .unwrap();
+    let until = if earlier { clock() - Duration::days(3) } else { clock() };
+    let top = crate::domain::TopStories { until, earlier, stories };
+    update(&mut state, Msg::TopStoriesLoaded { req, kind, top: Box::new(top) });
+    state
+}
+
+fn top_story(row: usize, feeds: &[&str]) -> crate::domain::TopStory {
+    let mut article = rows()[row].clone();
+    article.sources = feeds.len() as u32 - 1;
+    let unread = if article.read { vec![] } else { vec![article.id] };
+    crate::domain::TopStory { article, feeds: feeds.iter().map(|f| (*f).to_string()).collect(), unread }
+}
+
+#[test]
+fn top_stories_rank_the_days_news_with_their_sources() {
+    let default = theme("default", ColorDepth::TrueColor);
+    let stories = vec![
+        top_story(0, &["World Desk", "Tech Weekly", "東京ニュース", "Harbour Gazette", "Courier"]),
+        top_story(1, &["Tech Weekly", "World Desk", "Evening Post"]),
+        top_story(2, &["東京ニュース", "World Desk"]),
+        top_story(4, &["Tech Weekly", "A Feed With A Very Long Name Indeed"]),
+    ];
+    let state = top_stories((80, 24), stories.clone(), false);
+    insta::assert_snapshot!("top_80x24", text(&render(&state, &default)));
+    // Beside the article at 200 columns: the sources shrink before the titles do.
+    let mut wide = top_stories((200, 50), stories.clone(), false);
+    update(&mut wide, Msg::Action(Action::Open));
+    let screen = text(&render(&wide, &default));
+    assert!(screen.contains("Top stories · last 24 h · 4 stories"), "{screen}");
+    // An earlier day: said above the rows.
+    let earlier = top_stories((80, 24), stories, true);
+    let screen = text(&render(&earlier, &default));
+    assert!(
+        screen.contains("No story in the last 24 hours: the newest day with some, up to Nov 24 15:30"),
+        "{screen}"
+    );
+    assert!(screen.contains("Top stories · up to Nov 24 15:30 · 4 stories"), "{screen}");
+    // None: why, and what to do.
+    let empty = top_stories((80, 24), vec![], false);
+    insta::assert_snapshot!("top_empty_80x24", text(&render(&empty, &default)));
+    // Any size: nothing drawn outside, no panic.
+    for w in (1..=220).step_by(13).chain([2, 3, 8, 24, 47, 48]) {
+        for h in [1u16, 2, 3, 4, 5, 12, 24] {
+            for (stories, earlier) in
+                [(vec![], false), (vec![top_story(0, &["World Desk", "東京ニュース"])], true)]
+            {
+                let state = top_stories((w, h), stories, earlier);
+                assert_eq!(render(&state, &default).area.width, w);
+            }
+        }
+    }
+}

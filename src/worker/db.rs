@@ -39,8 +39,9 @@ pub(super) fn supersede(batch: Vec<Effect>) -> Vec<Effect> {
             ) | (Effect::LoadRelated { .. }, Effect::LoadRelated { .. })
                 | (Effect::LoadSidebar, Effect::LoadSidebar)
                 | (
-                    Effect::LoadPage { .. },
+                    Effect::LoadPage { .. } | Effect::LoadTopStories { .. },
                     Effect::LoadPage { kind: PageKind::Replace { .. } | PageKind::Refill, .. }
+                        | Effect::LoadTopStories { .. }
                 )
         )
     };
@@ -52,7 +53,7 @@ pub(super) fn supersede(batch: Vec<Effect>) -> Vec<Effect> {
 /// What the database thread was doing for an effect, for failure messages.
 fn task_of(effect: &Effect) -> Task {
     match effect {
-        Effect::LoadPage { .. } => Task::LoadList,
+        Effect::LoadPage { .. } | Effect::LoadTopStories { .. } => Task::LoadList,
         Effect::LoadArticle { .. } | Effect::ShowArticleText { .. } => Task::LoadArticle,
         Effect::FetchFullText { .. } => Task::FullText,
         Effect::LoadRelated { .. } => Task::LoadRelated,
@@ -69,6 +70,9 @@ fn task_of(effect: &Effect) -> Task {
         Effect::Play { .. } => Task::Player,
     }
 }
+
+/// Stories "Top stories" lists, at most: a day rarely has more covered by two feeds.
+const TOP_STORIES: usize = 200;
 
 /// Results a search view lists, at most.
 const SEARCH_RESULTS: usize = 500;
@@ -118,6 +122,10 @@ pub fn answer(store: &mut Store, effect: Effect) -> Option<Msg> {
                     counts,
                     notes: Vec::new(),
                 })
+            }
+            Effect::LoadTopStories { req, now, unread_only, kind } => {
+                let top = store.top_stories(now, unread_only, TOP_STORIES).map_err(cache)?;
+                Some(Msg::TopStoriesLoaded { req, kind, top: Box::new(top) })
             }
             Effect::LoadArticle { req, id } => {
                 let article = store.article(id).map_err(cache)?.ok_or("it is no longer in the cache")?;

@@ -9,6 +9,7 @@ mod list;
 mod marks;
 mod popups;
 mod reading;
+mod top;
 
 use chrono::{Duration, FixedOffset, TimeZone, Utc};
 
