@@ -30,6 +30,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use public::{Baseline, Scores, Set};
+use tidings::index::story::StoryRule;
 use tidings::index::{RelatedConfig, Weights};
 
 fn arg(name: &str) -> Option<String> {
@@ -101,6 +102,19 @@ fn main() {
             println!("|---|---|---|---|");
             println!("| tidings (`story_groups`, {} groups) | {p:.3} | {r:.3} | {f:.3} |", groups.len());
             println!("| TF-IDF cosine ≥ {at:.3}, pairwise (best threshold on the labels) | | | {best:.3} |");
+            if std::env::args().any(|a| a == "--story-sweep") {
+                for threshold in [0.1f32, 0.15, 0.2, 0.25] {
+                    for merge in [0.15f32, 0.2, 0.25, 0.3, 0.4, 1.1] {
+                        let tmp = tempfile::tempdir().expect("a temporary directory");
+                        let mut l = relevance::load(&tmp.path().join("cache.db"), &set.docs);
+                        l.store.set_story_rule(StoryRule { threshold, merge, ..StoryRule::default() });
+                        relevance::index_all(&mut l.store);
+                        let groups = public::tidings_groups(&l);
+                        let (p, r, f) = relevance::pair_f1(&groups, &truth);
+                        println!("| threshold {threshold}, merge {merge} | {p:.3} | {r:.3} | {f:.3} |");
+                    }
+                }
+            }
         }
         println!("\n(run in {:.1} s)\n", started.elapsed().as_secs_f64());
         if verbose {

@@ -97,7 +97,8 @@ fn main() {
         let docs = relevance::set_a();
         for hours in [12, 24, 36] {
             for t in [0.1f32, 0.125, 0.15, 0.175, 0.2, 0.25] {
-                let rule = StoryRule { window: hours * 3600, threshold: t, days: 365 };
+                let rule =
+                    StoryRule { window: hours * 3600, threshold: t, days: 365, ..StoryRule::default() };
                 let (p, r, f, n) = story_f1(&docs, rule);
                 println!(
                     "window {hours} h, cosine >= {t:.3}: precision {p:.3} recall {r:.3} F1 {f:.3} ({n} groups)"

@@ -9,9 +9,9 @@ mod public;
 mod relevance;
 
 /// How far below the baseline tidings may fall before the test fails. tidings is level with
-/// the baseline on this set (NDCG@5 0.966 against 0.970, precision@5 0.936 against 0.942 when
+/// the baseline on this set (NDCG@5 0.971 against 0.970, precision@5 0.945 against 0.942 when
 /// this was written): the margin takes rounding-sized changes, not a regression.
-const MARGIN: f64 = 0.01;
+const MARGIN: f64 = 0.005;
 
 #[test]
 fn read_also_and_same_story_groups_on_ecb_plus() {
@@ -31,13 +31,16 @@ fn read_also_and_same_story_groups_on_ecb_plus() {
     assert_eq!(ours.short, 0, "lists shorter than 5 although the topic has 5 articles or more");
 
     // Same-story groups against the events people marked. The indexer links each article to
-    // its single best match from another feed, so it groups precisely but misses many pairs
-    // of a large event (precision 0.963, recall 0.294, F1 0.451 when this was written); the
-    // best single cosine threshold, chosen on the labels themselves, reaches F1 0.805.
+    // its best match from another feed and to its strong matches (cosine ≥ 0.3), so a story
+    // told by a dozen sources is one group (precision 0.786, recall 0.931, F1 0.853 when this
+    // was written; 0.963, 0.294, 0.451 with the best match alone). ECB+ records no dates, so
+    // the two similar events of one topic (two celebrities entering rehab) are not kept apart
+    // by time as real news is; that costs precision. The best single cosine threshold, chosen
+    // on the labels themselves, reaches F1 0.805.
     let truth = relevance::story_labels(&set.docs);
     let (precision, recall, f1) = relevance::pair_f1(&public::tidings_groups(&l), &truth);
     assert!(
-        precision >= 0.9 && f1 >= 0.4,
+        precision >= 0.75 && recall >= 0.85 && f1 >= 0.83,
         "same-story groups: precision {precision:.3}, recall {recall:.3}, F1 {f1:.3}"
     );
 }

@@ -18,11 +18,13 @@ pub struct StoryRule {
     /// arrived (a feed's archive, an import) is not grouped, nor one that arrived this many
     /// days before the newest arrival (a backlog indexed again). See [`is_news`].
     pub days: i64,
+    /// The least similarity of two reports that joins their two stories into one.
+    pub merge: f32,
 }
 
 impl Default for StoryRule {
     fn default() -> Self {
-        Self { window: 24 * 3600, threshold: 0.15, days: 120 }
+        Self { window: 24 * 3600, threshold: 0.15, days: 120, merge: 0.3 }
     }
 }
 
@@ -71,6 +73,28 @@ pub fn best_match(
         .max_by(|a, b| a.similarity.total_cmp(&b.similarity).then(b.id.cmp(&a.id)))
         .copied()
 }
+
+/// Reports the article joins with, strongest first: its best match, then every other report
+/// close in time and at least [`StoryRule::merge`] similar (a few at most). Linking only the
+/// best match leaves a story told by a dozen sources in several pieces (each report's best
+/// match is the one report most like it); linking every weak match would chain a story to
+/// every other through a shared word.
+pub fn matches(feed_id: i64, published: i64, neighbours: &[Neighbour], rule: &StoryRule) -> Vec<Neighbour> {
+    let Some(best) = best_match(feed_id, published, neighbours, rule) else { return Vec::new() };
+    let mut out = vec![best];
+    let mut strong: Vec<Neighbour> = neighbours
+        .iter()
+        .filter(|n| n.id != best.id && n.feed_id != feed_id && n.similarity >= rule.merge)
+        .filter(|n| n.same_page || (n.published - published).abs() <= rule.window)
+        .copied()
+        .collect();
+    strong.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then(a.id.cmp(&b.id)));
+    out.extend(strong.into_iter().take(STRONG_MATCHES));
+    out
+}
+
+/// Strong matches linked besides the best one, at most.
+const STRONG_MATCHES: usize = 4;
 
 #[cfg(test)]
 mod tests {

@@ -73,7 +73,8 @@ impl Store {
             .map(|((id, analysis), vector)| Indexed { id: *id, analysis, vector })
             .collect();
         let links = self.find_stories(&indexed, &self.story_rule)?;
-        self.write_stories(&links)?;
+        let rule = self.story_rule;
+        self.write_stories(&links, &rule)?;
         Ok(IndexProgress { indexed: plan.ids.len(), remaining: plan.remaining })
     }
 

@@ -51,12 +51,16 @@ impl Store {
             let Some((feed_id, published, first_seen, link)) = row else { continue };
             let page = link.as_deref().and_then(canonical_link).map(|l| term_hash(&l));
             if !story::is_news(published, first_seen, latest_arrival, rule) || item.vector.is_empty() {
-                out.push(Link { id: item.id, page, story_of: None });
+                out.push(Link { id: item.id, page, matches: Vec::new() });
                 continue;
             }
             let neighbours = self.neighbours(item, page, published, rule)?;
-            let best = story::best_match(feed_id, published, &neighbours, rule);
-            out.push(Link { id: item.id, page, story_of: best.map(|b| b.id) });
+            let matches = story::matches(feed_id, published, &neighbours, rule);
+            out.push(Link {
+                id: item.id,
+                page,
+                matches: matches.iter().map(|m| (m.id, m.similarity)).collect(),
+            });
         }
         Ok(out)
     }
@@ -129,7 +133,7 @@ impl Store {
 
     /// Records links found by [`Store::find_stories`]: an article joins its match's story
     /// (the match starts one if it had none).
-    pub(super) fn write_stories(&mut self, links: &[Link]) -> Result<(), StoreError> {
+    pub(super) fn write_stories(&mut self, links: &[Link], rule: &StoryRule) -> Result<(), StoreError> {
         if links.is_empty() {
             return Ok(());
         }
@@ -139,27 +143,37 @@ impl Store {
                 tx.prepare_cached("INSERT OR IGNORE INTO article_links (hash, article_id) VALUES (?1, ?2)")?
                     .execute(params![hash, l.id])?;
             }
-            let Some(other) = l.story_of else { continue };
-            let story_of = |id: i64| -> Result<Option<i64>, StoreError> {
-                Ok(tx
-                    .prepare_cached("SELECT story FROM stories WHERE article_id = ?1")?
-                    .query_row([id], |r| r.get(0))
-                    .optional()?)
-            };
-            let (mine, theirs) = (story_of(l.id)?, story_of(other)?);
-            let story = match (mine, theirs) {
-                // Two stories are never merged: a chain of best matches would otherwise join a
-                // story to its sequels one link at a time.
-                (Some(_), Some(_)) => continue,
-                (_, Some(s)) | (Some(s), None) => s,
-                (None, None) => other.min(l.id),
-            };
-            let mut put = tx.prepare_cached(
-                "INSERT OR REPLACE INTO stories (article_id, story, published)
-                 VALUES (?1, ?2, (SELECT published FROM articles WHERE id = ?1))",
-            )?;
-            put.execute(params![l.id, story])?;
-            put.execute(params![other, story])?;
+            for &(other, similarity) in &l.matches {
+                let story_of = |id: i64| -> Result<Option<i64>, StoreError> {
+                    Ok(tx
+                        .prepare_cached("SELECT story FROM stories WHERE article_id = ?1")?
+                        .query_row([id], |r| r.get(0))
+                        .optional()?)
+                };
+                let (mine, theirs) = (story_of(l.id)?, story_of(other)?);
+                let story = match (mine, theirs) {
+                    (Some(a), Some(b)) if a == b => continue,
+                    // Two stories merge only when two of their reports are close (a weak best
+                    // match would join unrelated stories through one shared word) and the
+                    // whole stays within a day or two: a chain of best matches would otherwise
+                    // join a story to its sequels one link at a time.
+                    (Some(a), Some(b)) => {
+                        if similarity >= rule.merge && span(&tx, a, b)? <= 2 * rule.window {
+                            tx.prepare_cached("UPDATE stories SET story = ?1 WHERE story = ?2")?
+                                .execute(params![a.min(b), a.max(b)])?;
+                        }
+                        continue;
+                    }
+                    (_, Some(s)) | (Some(s), None) => s,
+                    (None, None) => other.min(l.id),
+                };
+                let mut put = tx.prepare_cached(
+                    "INSERT OR REPLACE INTO stories (article_id, story, published)
+                     VALUES (?1, ?2, (SELECT published FROM articles WHERE id = ?1))",
+                )?;
+                put.execute(params![l.id, story])?;
+                put.execute(params![other, story])?;
+            }
         }
         tx.commit()?;
         Ok(())
@@ -197,12 +211,22 @@ impl Store {
     }
 }
 
+/// The time between the first and the last report of two stories together, in seconds.
+fn span(tx: &rusqlite::Transaction<'_>, a: i64, b: i64) -> Result<i64, StoreError> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT coalesce(max(published) - min(published), 0) FROM stories WHERE story IN (?1, ?2)",
+        )?
+        .query_row(params![a, b], |r| r.get(0))?)
+}
+
 /// What grouping decided for one article.
 pub(super) struct Link {
     /// The article.
     pub id: i64,
     /// Its canonical link's hash.
     pub page: Option<i64>,
-    /// The article whose story it joins.
-    pub story_of: Option<i64>,
+    /// The articles whose story it joins, with their similarity to it (1 for the same page),
+    /// best first.
+    pub matches: Vec<(i64, f32)>,
 }
