@@ -50,7 +50,7 @@ fn variants() -> Vec<Variant> {
             weights: w,
             config: RelatedConfig { strictness: 0.0, ..c },
         },
-        Variant { name: "  strictness 3", weights: w, config: RelatedConfig { strictness: 3.0, ..c } },
+        Variant { name: "  strictness 2", weights: w, config: RelatedConfig { strictness: 2.0, ..c } },
         Variant { name: "  strictness 4", weights: w, config: RelatedConfig { strictness: 4.0, ..c } },
     ]
 }

@@ -55,6 +55,6 @@ pub(super) fn strictness<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Erro
         return Ok(x);
     }
     Err(D::Error::custom(format!(
-        "{x} is not a strictness: write a number from 0 (list every match) to 10 (2 is the default)"
+        "{x} is not a strictness: write a number from 0 (list every match) to 10 (3 is the default)"
     )))
 }

@@ -60,7 +60,7 @@ impl Default for RelatedConfig {
             duplicate: 0.9,
             same_story: 0.5,
             per_story: 6,
-            strictness: 2.0,
+            strictness: 3.0,
         }
     }
 }
