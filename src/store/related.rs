@@ -13,13 +13,16 @@ use crate::index::{self, Analysis, TermVector};
 
 /// Articles taken per term, newest first: all of them for a rare term, the latest for a common
 /// one. Bounds the work on a large cache.
-const NEWEST_PER_TERM: i64 = 1000;
+const NEWEST_PER_TERM: i64 = 400;
 /// Articles taken per term on each side of the article itself (ids follow arrival, so these
 /// are the ones that came in around the same time): an old article finds its own story even
 /// when a common term's newest articles are all younger.
-const AROUND_PER_TERM: i64 = 250;
+const AROUND_PER_TERM: i64 = 100;
 /// Candidates scored in full.
-const CANDIDATES: usize = 400;
+const CANDIDATES: usize = 250;
+/// An article's terms looked up, the heaviest first: beyond these, a term is either common
+/// (its articles are many and say little) or a passing word.
+const QUERY_TERMS: usize = 24;
 
 impl Store {
     /// Sets how [`Store::related`] ranks (`[related]` in config.toml).
@@ -112,6 +115,7 @@ impl Store {
             .filter(|(_, w)| *w > 0.0)
             .collect();
         terms.sort_by(|a, b| b.1.total_cmp(&a.1));
+        terms.truncate(QUERY_TERMS);
         let mut newest = self.conn.prepare_cached(
             "SELECT rowid FROM article_index WHERE article_index MATCH ?1 ORDER BY rowid DESC LIMIT ?2",
         )?;
